@@ -1,0 +1,863 @@
+//! A month's inputs, read and checked together (SPEC §2 and §7).
+//!
+//! Takes the month folder; gives [`MonthInput`]: every row of every file with its location and
+//! whether it is accepted, the issues of 数据异常, the per-file counts and the crm
+//! reconciliation figures. A row is rejected for a bad or missing value, as a duplicate, for
+//! shares above 100% or client-level fields that disagree, or for a manager not active in the
+//! month; nothing is dropped without an [`Issue`].
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+
+use super::table::{read_table, FileCounts, RowCells};
+use super::values::{self, raw};
+use super::{accounts as A, adjustments as J, crm as C, roster as R, scores as S};
+use super::{FieldType, Issue, Kind, Severity};
+use crate::calendar::{Date, YearMonth};
+use crate::config::Config;
+use crate::error::FileError;
+
+/// One input file of the month.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    pub kind: Kind,
+    pub path: PathBuf,
+    /// Path relative to the data folder, with `/`.
+    pub label: String,
+    pub sheet: String,
+    pub size: u64,
+    pub sha256: String,
+    pub counts: FileCounts,
+    pub accepted: u64,
+    pub rejected: u64,
+}
+
+/// 开发 or 服务.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    Development,
+    Service,
+}
+
+/// A crm row. Client-level values are kept even on rejected rows (for the reconciliation).
+#[derive(Debug, Clone)]
+pub struct CrmRow {
+    pub file: u16,
+    pub row: u32,
+    pub accepted: bool,
+    pub client_id: Option<String>,
+    pub client_name: String,
+    pub manager_id: Option<String>,
+    pub relation: Option<Relation>,
+    pub share: Option<Decimal>,
+    pub month_end_assets: Option<Decimal>,
+    pub avg_daily_assets: Option<Decimal>,
+    pub net_inflow: Option<Decimal>,
+    pub trade_volume: Option<Decimal>,
+    pub net_commission: Option<Decimal>,
+    pub other_revenue: Option<Decimal>,
+}
+
+/// What an account row turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountStatus {
+    Rejected,
+    /// The client had an accepted account in an earlier month: not new.
+    Returning(YearMonth),
+    New,
+}
+
+#[derive(Debug, Clone)]
+pub struct AccountRow {
+    pub file: u16,
+    pub row: u32,
+    pub status: AccountStatus,
+    pub client_id: String,
+    pub client_name: String,
+    pub open_date: Option<Date>,
+    pub account_type: String,
+    pub manager_id: String,
+    pub outlet: String,
+    pub first_deposit: Decimal,
+}
+
+/// 用工性质.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Employment {
+    Employee,
+    PartTime,
+}
+
+impl Employment {
+    pub fn code(self) -> &'static str {
+        match self {
+            Employment::Employee => "employee",
+            Employment::PartTime => "part_time",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RosterRow {
+    pub file: u16,
+    pub row: u32,
+    pub accepted: bool,
+    /// Accepted and employed on at least one day of the month.
+    pub active: bool,
+    pub manager_id: String,
+    pub name: String,
+    pub team: String,
+    pub group: Option<String>,
+    pub outlet: Option<String>,
+    /// The level cell as written (code or label); resolved against the standard in compute.
+    pub level: String,
+    pub employment: Employment,
+    pub hire_date: Date,
+    pub regular_date: Option<Date>,
+    pub leave_date: Option<Date>,
+    pub leader: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct AdjustmentRow {
+    pub file: u16,
+    pub row: u32,
+    pub accepted: bool,
+    pub manager_id: String,
+    pub amount: Decimal,
+    pub category: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ScoreRow {
+    pub file: u16,
+    pub row: u32,
+    pub accepted: bool,
+    pub manager_id: String,
+    pub score: Decimal,
+}
+
+/// One crm money field's reconciliation: file total = credited + unattributed + rejected.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MoneyRecon {
+    pub file_total: Decimal,
+    pub credited: Decimal,
+    pub unattributed: Decimal,
+    pub rejected: Decimal,
+}
+
+/// Everything read for one month.
+#[derive(Debug, Clone)]
+pub struct MonthInput {
+    pub month: YearMonth,
+    pub files: Vec<InputFile>,
+    pub crm: Vec<CrmRow>,
+    pub accounts: Vec<AccountRow>,
+    pub roster: Vec<RosterRow>,
+    pub adjustments: Vec<AdjustmentRow>,
+    pub scores: Vec<ScoreRow>,
+    pub issues: Vec<Issue>,
+    /// Month-end assets of clients with accepted crm rows (client-level figure).
+    pub client_assets: HashMap<String, Decimal>,
+    /// net_commission, other_revenue, net_inflow.
+    pub crm_recon: [MoneyRecon; 3],
+}
+
+impl MonthInput {
+    /// Row-level exceptions (not information).
+    pub fn exception_count(&self) -> usize {
+        self.issues.iter().filter(|i| i.severity == Severity::Exception).count()
+    }
+    pub fn active_roster(&self) -> impl Iterator<Item = &RosterRow> {
+        self.roster.iter().filter(|r| r.active)
+    }
+}
+
+/// Case-insensitive wildcard match (`*` any run, `?` one character) on a file name.
+pub fn matches_pattern(pattern: &str, name: &str) -> bool {
+    let p: Vec<char> = pattern.to_lowercase().chars().collect();
+    let n: Vec<char> = name.to_lowercase().chars().collect();
+    let (mut pi, mut ni, mut star, mut mark) = (0usize, 0usize, None::<usize>, 0usize);
+    while ni < n.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
+            pi += 1;
+            ni += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ni;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ni = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+const INPUT_EXTENSIONS: [&str; 7] = ["xlsx", "xlsm", "xls", "ods", "csv", "txt", "xlsb"];
+
+/// The files of each kind in a month folder, in name order.
+///
+/// # Errors
+/// A missing folder, a file matching two kinds, or a required kind without a file.
+pub fn discover(config: &Config, data_dir: &Path, month: YearMonth) -> Result<BTreeMap<Kind, Vec<PathBuf>>, FileError> {
+    let dir = data_dir.join(month.to_string());
+    let label = month.to_string();
+    let entries = std::fs::read_dir(&dir).map_err(|e| FileError {
+        file: dir.display().to_string(),
+        sheet: None,
+        message: format!("no input folder for {month}: {e}"),
+    })?;
+    let mut names: Vec<(String, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+        .filter(|(n, _)| !n.starts_with('.') && !n.starts_with("~$"))
+        .filter(|(n, _)| {
+            Path::new(n).extension().is_some_and(|x| INPUT_EXTENSIONS.iter().any(|e| x.eq_ignore_ascii_case(e)))
+        })
+        .collect();
+    names.sort();
+    let mut out: BTreeMap<Kind, Vec<PathBuf>> = BTreeMap::new();
+    for (name, path) in &names {
+        let kinds: Vec<Kind> = Kind::ALL
+            .into_iter()
+            .filter(|k| config.inputs[k].patterns.iter().any(|p| matches_pattern(p, name)))
+            .collect();
+        if kinds.len() > 1 {
+            let ks: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+            return Err(FileError {
+                file: format!("{label}/{name}"),
+                sheet: None,
+                message: format!("the name matches the patterns of several kinds ({}); rename it or change [inputs] patterns", ks.join(", ")),
+            });
+        }
+        if let Some(k) = kinds.first() {
+            out.entry(*k).or_default().push(path.clone());
+        }
+    }
+    for k in Kind::ALL.into_iter().filter(|k| k.required()) {
+        if !out.contains_key(&k) {
+            let found: Vec<&str> = names.iter().map(|(n, _)| n.as_str()).collect();
+            return Err(FileError {
+                file: format!("{label}/"),
+                sheet: None,
+                message: format!(
+                    "no {k} file (patterns {}); found: {}",
+                    config.inputs[&k].patterns.join(", "),
+                    if found.is_empty() { "no input file".to_string() } else { found.join(", ") }
+                ),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Collects the issues of a row while its cells are parsed.
+struct RowParse<'a, 'c> {
+    cells: &'a RowCells<'c>,
+    kind: Kind,
+    file: &'a str,
+    sheet: &'a str,
+    row: u32,
+    issues: &'a mut Vec<Issue>,
+    ok: bool,
+}
+
+impl RowParse<'_, '_> {
+    fn fail(&mut self, field: usize, reason: String) {
+        let f = self.kind.fields();
+        self.issues.push(Issue {
+            severity: Severity::Exception,
+            kind: self.kind,
+            file: self.file.to_string(),
+            sheet: self.sheet.to_string(),
+            row: self.row,
+            column: self.cells.header(field, f),
+            raw: raw(self.cells.get(field)),
+            reason,
+        });
+        self.ok = false;
+    }
+    fn missing(&mut self, field: usize) {
+        let name = self.kind.fields()[field].name;
+        self.fail(field, format!("missing required value ({name})"));
+    }
+    fn text(&mut self, field: usize) -> Option<String> {
+        match values::text(self.cells.get(field)) {
+            Ok(v) => v,
+            Err(e) => {
+                self.fail(field, e);
+                None
+            }
+        }
+    }
+    fn req_text(&mut self, field: usize) -> Option<String> {
+        let v = self.text(field);
+        if v.is_none() && self.ok_cell(field) {
+            self.missing(field);
+        }
+        v
+    }
+    /// The cell is empty (not an error cell already reported).
+    fn ok_cell(&self, field: usize) -> bool {
+        values::is_blank(self.cells.get(field))
+    }
+    fn money(&mut self, field: usize) -> Option<Decimal> {
+        match values::money(self.cells.get(field)) {
+            Ok(Some(v)) => Some(if self.cells.wan(field) { v * Decimal::from(10_000) } else { v }),
+            Ok(None) => None,
+            Err(e) => {
+                self.fail(field, format!("unparseable amount: {e}"));
+                None
+            }
+        }
+    }
+    fn req_money(&mut self, field: usize) -> Option<Decimal> {
+        let v = self.money(field);
+        if v.is_none() && self.ok_cell(field) {
+            self.missing(field);
+        }
+        v
+    }
+    fn ratio(&mut self, field: usize) -> Option<Decimal> {
+        match values::ratio(self.cells.get(field)) {
+            Ok(v) => v,
+            Err(e) => {
+                self.fail(field, e);
+                None
+            }
+        }
+    }
+    fn date(&mut self, field: usize) -> Option<Date> {
+        match values::date(self.cells.get(field)) {
+            Ok(v) => v,
+            Err(e) => {
+                self.fail(field, format!("unparseable date: {e}"));
+                None
+            }
+        }
+    }
+    fn req_date(&mut self, field: usize) -> Option<Date> {
+        let v = self.date(field);
+        if v.is_none() && self.ok_cell(field) {
+            self.missing(field);
+        }
+        v
+    }
+}
+
+fn sha256_file(path: &Path) -> std::io::Result<(u64, String)> {
+    let bytes = std::fs::read(path)?;
+    Ok((bytes.len() as u64, hex::encode(Sha256::digest(&bytes))))
+}
+
+fn relabel(data_dir: &Path, path: &Path) -> String {
+    path.strip_prefix(data_dir).unwrap_or(path).to_string_lossy().replace('\\', "/")
+}
+
+/// Reads the files of one kind, handing each row to `parse`.
+fn read_kind(
+    config: &Config,
+    data_dir: &Path,
+    kind: Kind,
+    paths: &[PathBuf],
+    files: &mut Vec<InputFile>,
+    issues: &mut Vec<Issue>,
+    parse: &mut dyn FnMut(u16, &str, &str, u32, &RowCells<'_>, &mut Vec<Issue>),
+) -> Result<(), FileError> {
+    let spec = &config.inputs[&kind];
+    for path in paths {
+        let label = relabel(data_dir, path);
+        let idx = files.len() as u16;
+        let (size, sha256) = sha256_file(path).map_err(|e| FileError { file: label.clone(), sheet: None, message: format!("cannot read: {e}") })?;
+        let mut pending_summary: Vec<(u32, String)> = Vec::new();
+        // The sheet name is only known once the reader has opened the file; rows keep the
+        // label and get the sheet afterwards.
+        let mut row_issues: Vec<Issue> = Vec::new();
+        let (sheet, counts, _) = read_table(
+            path,
+            &label,
+            kind,
+            spec,
+            &mut |rowno, cells| parse(idx, &label, "", rowno, cells, &mut row_issues),
+            &mut |rowno, text| pending_summary.push((rowno, text)),
+        )?;
+        for mut i in row_issues {
+            i.sheet = sheet.clone();
+            issues.push(i);
+        }
+        for (rowno, text) in pending_summary {
+            issues.push(Issue {
+                severity: Severity::Information,
+                kind,
+                file: label.clone(),
+                sheet: sheet.clone(),
+                row: rowno,
+                column: String::new(),
+                raw: text,
+                reason: "summary row skipped".into(),
+            });
+        }
+        files.push(InputFile { kind, path: path.clone(), label, sheet, size, sha256, counts, accepted: 0, rejected: 0 });
+    }
+    Ok(())
+}
+
+fn reject_issue(kind: Kind, files: &[InputFile], file: u16, row: u32, column: &str, raw: String, reason: String) -> Issue {
+    let f = &files[file as usize];
+    Issue { severity: Severity::Exception, kind, file: f.label.clone(), sheet: f.sheet.clone(), row, column: column.into(), raw, reason }
+}
+
+/// Read and check every input of `month`.
+///
+/// # Errors
+/// A [`FileError`] for anything that stops the month before writing (SPEC §7, file-level).
+pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Result<MonthInput, FileError> {
+    let found = discover(config, data_dir, month)?;
+    let mut files: Vec<InputFile> = Vec::new();
+    let mut issues: Vec<Issue> = Vec::new();
+    let none: Vec<PathBuf> = Vec::new();
+    let paths = |k: Kind| found.get(&k).unwrap_or(&none);
+
+    // --- roster first: activity decides the other kinds' rows.
+    let mut roster: Vec<RosterRow> = Vec::new();
+    read_kind(config, data_dir, Kind::Roster, paths(Kind::Roster), &mut files, &mut issues, &mut |file, label, sheet, row, cells, iss| {
+        let mut p = RowParse { cells, kind: Kind::Roster, file: label, sheet, row, issues: iss, ok: true };
+        let manager_id = p.req_text(R::MANAGER_ID);
+        let name = p.req_text(R::NAME);
+        let team = p.req_text(R::TEAM);
+        let group = p.text(R::GROUP);
+        let outlet = p.text(R::OUTLET);
+        let level = p.req_text(R::LEVEL);
+        let employment = match p.req_text(R::EMPLOYMENT) {
+            None => None,
+            Some(e) => match e.to_lowercase().as_str() {
+                "员工" | "employee" | "正式" | "正式员工" | "全职" => Some(Employment::Employee),
+                "兼职" | "part_time" | "part-time" | "兼职经纪人" | "经纪人" => Some(Employment::PartTime),
+                _ => {
+                    p.fail(R::EMPLOYMENT, "not 员工/employee or 兼职/part_time".into());
+                    None
+                }
+            },
+        };
+        let hire_date = p.req_date(R::HIRE_DATE);
+        let regular_date = p.date(R::REGULAR_DATE);
+        let leave_date = p.date(R::LEAVE_DATE);
+        let leader = match values::yes_no(cells.get(R::LEADER)) {
+            Ok(v) => v.unwrap_or(false),
+            Err(e) => {
+                p.fail(R::LEADER, e);
+                false
+            }
+        };
+        let ok = p.ok;
+        if let (Some(manager_id), Some(name), Some(team), Some(level), Some(employment), Some(hire_date)) =
+            (manager_id, name, team, level, employment, hire_date)
+        {
+            roster.push(RosterRow {
+                file, row, accepted: ok, active: false, manager_id, name, team, group, outlet, level, employment,
+                hire_date, regular_date, leave_date, leader,
+            });
+        } else {
+            roster.push(RosterRow {
+                file, row, accepted: false, active: false, manager_id: String::new(), name: String::new(), team: String::new(),
+                group: None, outlet: None, level: String::new(), employment: Employment::Employee,
+                hire_date: month.first_day(), regular_date: None, leave_date: None, leader: false,
+            });
+        }
+    })?;
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    for r in roster.iter_mut().filter(|r| r.accepted) {
+        if let Some(first) = seen.get(&r.manager_id) {
+            r.accepted = false;
+            issues.push(reject_issue(Kind::Roster, &files, r.file, r.row, "工号", r.manager_id.clone(),
+                format!("duplicate: manager {} is already on row {first}", r.manager_id)));
+            continue;
+        }
+        seen.insert(r.manager_id.clone(), r.row);
+        if let Some(l) = r.leave_date {
+            if l < r.hire_date {
+                r.accepted = false;
+                issues.push(reject_issue(Kind::Roster, &files, r.file, r.row, "离职日期", l.to_string(),
+                    format!("leave date {l} is before the hire date {}", r.hire_date)));
+                continue;
+            }
+        }
+        r.active = r.hire_date <= month.last_day() && r.leave_date.is_none_or(|l| l >= month.first_day());
+        if !r.active {
+            let why = if r.hire_date > month.last_day() {
+                format!("not active in {month}: hired {}", r.hire_date)
+            } else {
+                format!("not active in {month}: left {}", r.leave_date.map(|d| d.to_string()).unwrap_or_default())
+            };
+            issues.push(Issue { severity: Severity::Information, ..reject_issue(Kind::Roster, &files, r.file, r.row, "", r.manager_id.clone(), why) });
+        }
+    }
+    let active: HashSet<String> = roster.iter().filter(|r| r.active).map(|r| r.manager_id.clone()).collect();
+    let on_roster: HashSet<String> = roster.iter().filter(|r| r.accepted).map(|r| r.manager_id.clone()).collect();
+    let not_active_reason = |m: &str| {
+        if on_roster.contains(m) {
+            format!("manager {m} is not active in {month}")
+        } else {
+            format!("manager {m} is not on the roster of {month}")
+        }
+    };
+
+    // --- crm
+    let mut crm: Vec<CrmRow> = Vec::new();
+    read_kind(config, data_dir, Kind::Crm, paths(Kind::Crm), &mut files, &mut issues, &mut |file, label, sheet, row, cells, iss| {
+        let mut p = RowParse { cells, kind: Kind::Crm, file: label, sheet, row, issues: iss, ok: true };
+        let client_id = p.req_text(C::CLIENT_ID);
+        let client_name = p.text(C::CLIENT_NAME).unwrap_or_default();
+        let manager_id = p.req_text(C::MANAGER_ID);
+        let relation = match p.text(C::RELATION) {
+            None => None,
+            Some(t) => match t.to_lowercase().as_str() {
+                "开发" | "development" | "develop" => Some(Relation::Development),
+                "服务" | "service" => Some(Relation::Service),
+                _ => {
+                    p.fail(C::RELATION, "not 开发 or 服务".into());
+                    None
+                }
+            },
+        };
+        let share = if p.ok_cell(C::SHARE) { Some(Decimal::ONE) } else { p.ratio(C::SHARE) };
+        let month_end_assets = p.req_money(C::MONTH_END_ASSETS);
+        let avg_daily_assets = p.money(C::AVG_DAILY_ASSETS);
+        let net_inflow = p.req_money(C::NET_INFLOW);
+        let trade_volume = p.money(C::TRADE_VOLUME);
+        let net_commission = p.req_money(C::NET_COMMISSION);
+        let other_revenue = if p.ok_cell(C::OTHER_REVENUE) { Some(Decimal::ZERO) } else { p.money(C::OTHER_REVENUE) };
+        let accepted = p.ok;
+        crm.push(CrmRow {
+            file, row, accepted, client_id, client_name, manager_id, relation, share, month_end_assets,
+            avg_daily_assets, net_inflow, trade_volume, net_commission, other_revenue,
+        });
+    })?;
+    let (client_assets, crm_recon) = check_crm(&mut crm, &files, &mut issues, &active, &not_active_reason);
+
+    // --- accounts
+    let mut accounts: Vec<AccountRow> = Vec::new();
+    read_kind(config, data_dir, Kind::Accounts, paths(Kind::Accounts), &mut files, &mut issues, &mut |file, label, sheet, row, cells, iss| {
+        let mut p = RowParse { cells, kind: Kind::Accounts, file: label, sheet, row, issues: iss, ok: true };
+        let client_id = p.req_text(A::CLIENT_ID);
+        let client_name = p.text(A::CLIENT_NAME).unwrap_or_default();
+        let open_date = p.req_date(A::OPEN_DATE);
+        let account_type = p.req_text(A::ACCOUNT_TYPE);
+        let manager_id = p.req_text(A::MANAGER_ID);
+        let outlet = p.text(A::OUTLET).unwrap_or_default();
+        let first_deposit = p.req_money(A::FIRST_DEPOSIT);
+        let status = if p.ok { AccountStatus::New } else { AccountStatus::Rejected };
+        accounts.push(AccountRow {
+            file, row, status,
+            client_id: client_id.unwrap_or_default(),
+            client_name,
+            open_date,
+            account_type: account_type.unwrap_or_default(),
+            manager_id: manager_id.unwrap_or_default(),
+            outlet,
+            first_deposit: first_deposit.unwrap_or_default(),
+        });
+    })?;
+    let earlier = earlier_account_clients(config, data_dir, month)?;
+    let mut seen: HashMap<(String, String), u32> = HashMap::new();
+    for a in accounts.iter_mut().filter(|a| a.status == AccountStatus::New) {
+        let key = (a.client_id.clone(), a.account_type.clone());
+        if let Some(first) = seen.get(&key) {
+            a.status = AccountStatus::Rejected;
+            issues.push(reject_issue(Kind::Accounts, &files, a.file, a.row, "客户号", a.client_id.clone(),
+                format!("duplicate: client {} already opened {} on row {first}", a.client_id, a.account_type)));
+            continue;
+        }
+        seen.insert(key, a.row);
+        if !active.contains(&a.manager_id) {
+            a.status = AccountStatus::Rejected;
+            issues.push(reject_issue(Kind::Accounts, &files, a.file, a.row, "客户经理编号", a.manager_id.clone(), not_active_reason(&a.manager_id)));
+            continue;
+        }
+        if let Some(m) = earlier.get(&a.client_id) {
+            a.status = AccountStatus::Returning(*m);
+            issues.push(Issue {
+                severity: Severity::Information,
+                ..reject_issue(Kind::Accounts, &files, a.file, a.row, "客户号", a.client_id.clone(),
+                    format!("returning client: opened an account in {m}; not a new account"))
+            });
+        }
+    }
+
+    // --- adjustments
+    let mut adjustments: Vec<AdjustmentRow> = Vec::new();
+    read_kind(config, data_dir, Kind::Adjustments, paths(Kind::Adjustments), &mut files, &mut issues, &mut |file, label, sheet, row, cells, iss| {
+        let mut p = RowParse { cells, kind: Kind::Adjustments, file: label, sheet, row, issues: iss, ok: true };
+        let manager_id = p.req_text(J::MANAGER_ID);
+        let amount = p.req_money(J::AMOUNT);
+        let category = p.text(J::CATEGORY).unwrap_or_default();
+        let reason = p.text(J::REASON).unwrap_or_default();
+        let accepted = p.ok;
+        adjustments.push(AdjustmentRow {
+            file, row, accepted, manager_id: manager_id.unwrap_or_default(), amount: amount.unwrap_or_default(), category, reason,
+        });
+    })?;
+    for a in adjustments.iter_mut().filter(|a| a.accepted) {
+        if !active.contains(&a.manager_id) {
+            a.accepted = false;
+            issues.push(reject_issue(Kind::Adjustments, &files, a.file, a.row, "工号", a.manager_id.clone(), not_active_reason(&a.manager_id)));
+        }
+    }
+
+    // --- scores
+    let mut scores: Vec<ScoreRow> = Vec::new();
+    read_kind(config, data_dir, Kind::Scores, paths(Kind::Scores), &mut files, &mut issues, &mut |file, label, sheet, row, cells, iss| {
+        let mut p = RowParse { cells, kind: Kind::Scores, file: label, sheet, row, issues: iss, ok: true };
+        let manager_id = p.req_text(S::MANAGER_ID);
+        let score = p.req_money(S::DUTY_SCORE);
+        if let Some(s) = score {
+            if s < Decimal::ZERO || s > Decimal::ONE_HUNDRED {
+                p.fail(S::DUTY_SCORE, "duty score outside 0–100".into());
+            }
+        }
+        let accepted = p.ok;
+        scores.push(ScoreRow { file, row, accepted, manager_id: manager_id.unwrap_or_default(), score: score.unwrap_or_default() });
+    })?;
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    for s in scores.iter_mut().filter(|s| s.accepted) {
+        if let Some(first) = seen.get(&s.manager_id) {
+            s.accepted = false;
+            issues.push(reject_issue(Kind::Scores, &files, s.file, s.row, "工号", s.manager_id.clone(),
+                format!("duplicate: manager {} already has a score on row {first}", s.manager_id)));
+            continue;
+        }
+        seen.insert(s.manager_id.clone(), s.row);
+        if !active.contains(&s.manager_id) {
+            s.accepted = false;
+            issues.push(reject_issue(Kind::Scores, &files, s.file, s.row, "工号", s.manager_id.clone(), not_active_reason(&s.manager_id)));
+        }
+    }
+
+    // --- per-file accepted / rejected
+    let mut tally = |file: u16, ok: bool| {
+        let f = &mut files[file as usize];
+        if ok { f.accepted += 1 } else { f.rejected += 1 }
+    };
+    for r in &roster { tally(r.file, r.accepted); }
+    for r in &crm { tally(r.file, r.accepted); }
+    for r in &accounts { tally(r.file, r.status != AccountStatus::Rejected); }
+    for r in &adjustments { tally(r.file, r.accepted); }
+    for r in &scores { tally(r.file, r.accepted); }
+
+    issues.sort_by(|a, b| (a.kind, &a.file, a.row, a.severity).cmp(&(b.kind, &b.file, b.row, b.severity)));
+    Ok(MonthInput { month, files, crm, accounts, roster, adjustments, scores, issues, client_assets, crm_recon })
+}
+
+/// Duplicates, client-level agreement, shares and activity for the crm rows; then the
+/// reconciliation figures. Returns the month-end assets of clients with accepted rows.
+fn check_crm(
+    crm: &mut [CrmRow],
+    files: &[InputFile],
+    issues: &mut Vec<Issue>,
+    active: &HashSet<String>,
+    not_active_reason: &dyn Fn(&str) -> String,
+) -> (HashMap<String, Decimal>, [MoneyRecon; 3]) {
+    // Rows of each client, in file order.
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut clients: Vec<Vec<usize>> = Vec::new();
+    for (i, r) in crm.iter().enumerate() {
+        if let Some(c) = r.client_id.as_deref() {
+            let n = clients.len();
+            let ci = *index.entry(c).or_insert(n);
+            if ci == n {
+                clients.push(Vec::new());
+            }
+            clients[ci].push(i);
+        }
+    }
+    drop(index);
+
+    type Getter = fn(&CrmRow) -> Option<Decimal>;
+    const CLIENT_FIELDS: [(&str, Getter); 6] = [
+        ("month_end_assets", |r| r.month_end_assets),
+        ("avg_daily_assets", |r| r.avg_daily_assets),
+        ("net_inflow", |r| r.net_inflow),
+        ("trade_volume", |r| r.trade_volume),
+        ("net_commission", |r| r.net_commission),
+        ("other_revenue", |r| r.other_revenue),
+    ];
+    const RECON: [Getter; 3] = [|r| r.net_commission, |r| r.other_revenue, |r| r.net_inflow];
+
+    let mut recon: [MoneyRecon; 3] = Default::default();
+    let mut client_assets = HashMap::new();
+    for rows in &clients {
+        // Duplicates: same client and manager, among rows that parsed.
+        let mut managers: Vec<(&str, u32)> = Vec::new();
+        let mut dup: Vec<(usize, String)> = Vec::new();
+        for &i in rows {
+            let r = &crm[i];
+            if !r.accepted {
+                continue;
+            }
+            let m = r.manager_id.as_deref().unwrap_or("");
+            if let Some((_, first)) = managers.iter().find(|(x, _)| *x == m) {
+                dup.push((i, format!("duplicate: client {} and manager {m} already on row {first}", r.client_id.as_deref().unwrap_or(""))));
+            } else {
+                managers.push((m, r.row));
+            }
+        }
+        for (i, why) in dup {
+            let r = &mut crm[i];
+            r.accepted = false;
+            issues.push(reject_issue(Kind::Crm, files, r.file, r.row, "客户号", r.client_id.clone().unwrap_or_default(), why));
+        }
+        // Client-level fields must agree on every row where they parse.
+        let mut disagreement: Option<String> = None;
+        for (name, get) in CLIENT_FIELDS {
+            let mut first: Option<(Decimal, u32)> = None;
+            for &i in rows {
+                if let Some(v) = get(&crm[i]) {
+                    match first {
+                        None => first = Some((v, crm[i].row)),
+                        Some((f, frow)) if f != v => {
+                            disagreement.get_or_insert_with(|| {
+                                format!("client-level {name} disagrees across the client's rows: {} on row {frow}, {} on row {}", f.normalize(), v.normalize(), crm[i].row)
+                            });
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let shares: Decimal = rows.iter().filter(|&&i| crm[i].accepted).filter_map(|&i| crm[i].share).sum();
+        let reject_all = match disagreement {
+            Some(d) => Some(d),
+            None if shares > Decimal::ONE => Some(format!("shares of the client total {}%, above 100%: all its rows rejected", (shares * Decimal::ONE_HUNDRED).normalize())),
+            None => None,
+        };
+        if let Some(why) = reject_all {
+            for &i in rows {
+                let r = &mut crm[i];
+                if r.accepted {
+                    r.accepted = false;
+                    issues.push(reject_issue(Kind::Crm, files, r.file, r.row, "客户号", r.client_id.clone().unwrap_or_default(), why.clone()));
+                }
+            }
+        }
+        // Activity of the manager, row by row.
+        for &i in rows {
+            let r = &mut crm[i];
+            if r.accepted {
+                let m = r.manager_id.as_deref().unwrap_or("");
+                if !active.contains(m) {
+                    r.accepted = false;
+                    issues.push(reject_issue(Kind::Crm, files, r.file, r.row, "客户经理编号", m.to_string(), not_active_reason(m)));
+                }
+            }
+        }
+        // Reconciliation: file total, credited, unattributed, rejected.
+        let any_accepted = rows.iter().any(|&i| crm[i].accepted);
+        let accepted_shares: Decimal = rows.iter().filter(|&&i| crm[i].accepted).filter_map(|&i| crm[i].share).sum();
+        for (k, get) in RECON.iter().enumerate() {
+            let Some(v) = rows.iter().find_map(|&i| get(&crm[i])) else { continue };
+            recon[k].file_total += v;
+            if any_accepted {
+                for &i in rows.iter().filter(|&&i| crm[i].accepted) {
+                    recon[k].credited += v * crm[i].share.unwrap_or(Decimal::ONE);
+                }
+                recon[k].unattributed += v * (Decimal::ONE - accepted_shares);
+            } else {
+                recon[k].rejected += v;
+            }
+        }
+        if any_accepted {
+            if let (Some(c), Some(a)) = (crm[rows[0]].client_id.clone(), rows.iter().find_map(|&i| crm[i].month_end_assets)) {
+                client_assets.insert(c, a);
+            }
+        }
+    }
+    (client_assets, recon)
+}
+
+/// Clients with an accepted account row in a month before `month`, with the first such month.
+///
+/// # Errors
+/// A file-level error of an earlier month's accounts or roster.
+pub fn earlier_account_clients(config: &Config, data_dir: &Path, month: YearMonth) -> Result<HashMap<String, YearMonth>, FileError> {
+    let mut out: HashMap<String, YearMonth> = HashMap::new();
+    let Ok(entries) = std::fs::read_dir(data_dir) else { return Ok(out) };
+    let mut months: BTreeSet<YearMonth> = BTreeSet::new();
+    for e in entries.filter_map(Result::ok) {
+        if let Some(m) = YearMonth::parse(&e.file_name().to_string_lossy()) {
+            if m < month && e.path().is_dir() {
+                months.insert(m);
+            }
+        }
+    }
+    for m in months {
+        for c in accepted_account_clients(config, data_dir, m)? {
+            out.entry(c).or_insert(m);
+        }
+    }
+    Ok(out)
+}
+
+/// Clients of the accepted account rows of one month (parsed, not duplicates, manager active).
+fn accepted_account_clients(config: &Config, data_dir: &Path, month: YearMonth) -> Result<Vec<String>, FileError> {
+    let found = discover(config, data_dir, month)?;
+    let none = Vec::new();
+    let mut files = Vec::new();
+    let mut issues = Vec::new();
+    let mut active: HashSet<String> = HashSet::new();
+    read_kind(config, data_dir, Kind::Roster, found.get(&Kind::Roster).unwrap_or(&none), &mut files, &mut issues, &mut |_, _, _, _, cells, iss| {
+        let mut p = RowParse { cells, kind: Kind::Roster, file: "", sheet: "", row: 0, issues: iss, ok: true };
+        let (id, hire, leave) = (p.req_text(R::MANAGER_ID), p.req_date(R::HIRE_DATE), p.date(R::LEAVE_DATE));
+        let others_ok = [R::NAME, R::TEAM, R::LEVEL, R::EMPLOYMENT].iter().all(|&f| !values::is_blank(cells.get(f)));
+        if let (Some(id), Some(hire), true, true) = (id, hire, p.ok, others_ok) {
+            if hire <= month.last_day() && leave.is_none_or(|l| l >= month.first_day() && l >= hire) {
+                active.insert(id);
+            }
+        }
+    })?;
+    let mut seen: HashSet<(String, String)> = HashSet::new();
+    let mut out = Vec::new();
+    read_kind(config, data_dir, Kind::Accounts, found.get(&Kind::Accounts).unwrap_or(&none), &mut files, &mut issues, &mut |_, _, _, _, cells, iss| {
+        let mut p = RowParse { cells, kind: Kind::Accounts, file: "", sheet: "", row: 0, issues: iss, ok: true };
+        let client = p.req_text(A::CLIENT_ID);
+        let _ = p.req_date(A::OPEN_DATE);
+        let t = p.req_text(A::ACCOUNT_TYPE);
+        let m = p.req_text(A::MANAGER_ID);
+        let _ = p.req_money(A::FIRST_DEPOSIT);
+        if let (Some(c), Some(t), Some(m), true) = (client, t, m, p.ok) {
+            if seen.insert((c.clone(), t)) && active.contains(&m) {
+                out.push(c);
+            }
+        }
+    })?;
+    Ok(out)
+}
+
+/// Which field type a column is, for messages.
+pub fn field_type(kind: Kind, field: usize) -> FieldType {
+    kind.fields()[field].ty
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_match_case_insensitively() {
+        assert!(matches_pattern("crm*", "CRM_2026-10.xlsx"));
+        assert!(matches_pattern("*业绩*", "客户业绩明细.xls"));
+        assert!(!matches_pattern("crm*", "my_crm.xlsx"));
+        assert!(matches_pattern("a?c*", "abc.csv"));
+    }
+}

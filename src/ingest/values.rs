@@ -1,0 +1,322 @@
+//! Cell values (SPEC §2 "Cell values"): money, ratios, dates, text and IDs.
+//!
+//! Each parser takes one calamine cell and gives `Ok(None)` for an empty cell, `Ok(Some(v))` for
+//! a value, or `Err(reason)` — never a silent zero. Excel floats are converted once, through
+//! [`crate::money::from_excel_float`].
+
+use std::str::FromStr;
+
+use calamine::Data;
+use rust_decimal::Decimal;
+
+use crate::calendar::Date;
+use crate::money::from_excel_float;
+
+/// The cell as the user typed it, for messages.
+pub fn raw(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Float(f) => {
+            if f.fract() == 0.0 && f.abs() < 1e15 {
+                format!("{f:.0}")
+            } else {
+                f.to_string()
+            }
+        }
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
+        Data::DateTime(d) => match Date::from_excel_serial(d.as_f64()) {
+            Some(x) if !d.is_duration() => x.to_string(),
+            _ => d.as_f64().to_string(),
+        },
+        Data::Error(e) => format!("{e}"),
+    }
+}
+
+/// Whether a cell holds nothing (empty, or only spaces).
+pub fn is_blank(cell: &Data) -> bool {
+    match cell {
+        Data::Empty => true,
+        Data::String(s) => s.chars().all(is_space),
+        _ => false,
+    }
+}
+
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}' || c == '\u{feff}'
+}
+
+/// Trim ASCII, full-width and non-breaking spaces.
+pub fn trim(s: &str) -> &str {
+    s.trim_matches(is_space)
+}
+
+/// Full-width digits and signs to ASCII; spaces removed.
+fn half_width(s: &str) -> String {
+    s.chars()
+        .filter(|c| !is_space(*c))
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '．' => '.',
+            '－' | '−' => '-',
+            '＋' => '+',
+            '％' => '%',
+            '，' => ',',
+            '（' => '(',
+            '）' => ')',
+            '／' => '/',
+            _ => c,
+        })
+        .collect()
+}
+
+/// A text cell: trimmed; a number written without `.0`. Empty gives `None`.
+pub fn text(cell: &Data) -> Result<Option<String>, String> {
+    match cell {
+        Data::Empty => Ok(None),
+        Data::String(s) => {
+            let t = trim(s);
+            Ok(if t.is_empty() { None } else { Some(t.to_string()) })
+        }
+        Data::Error(e) => Err(format!("error cell {e}")),
+        other => Ok(Some(raw(other))),
+    }
+}
+
+/// A money cell, exact; `Ok(None)` when empty.
+pub fn money(cell: &Data) -> Result<Option<Decimal>, String> {
+    match cell {
+        Data::Empty => Ok(None),
+        Data::Float(f) => from_excel_float(*f).map(Some).ok_or_else(|| "not a finite number".into()),
+        Data::Int(i) => Ok(Some(Decimal::from(*i))),
+        Data::String(s) => {
+            if trim(s).is_empty() {
+                return Ok(None);
+            }
+            parse_money_text(s).map(Some).ok_or_else(|| "not an amount".into())
+        }
+        Data::Error(e) => Err(format!("error cell {e}")),
+        Data::Bool(_) => Err("a TRUE/FALSE cell is not an amount".into()),
+        Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => {
+            Err("a date cell is not an amount".into())
+        }
+    }
+}
+
+/// Parse an amount written as text: `1,234.50`, `1，234.50`, `￥1234`, `1234元`, `(1,234.50)`.
+pub fn parse_money_text(s: &str) -> Option<Decimal> {
+    let mut t = half_width(s);
+    let mut negative = false;
+    if t.starts_with('(') && t.ends_with(')') && t.len() > 2 {
+        negative = true;
+        t = t[1..t.len() - 1].to_string();
+    }
+    let mut t = t.as_str();
+    if let Some(r) = t.strip_prefix('-') {
+        if negative {
+            return None;
+        }
+        negative = true;
+        t = r;
+    } else if let Some(r) = t.strip_prefix('+') {
+        t = r;
+    }
+    for p in ["¥", "￥", "RMB", "CNY"] {
+        if let Some(r) = t.strip_prefix(p) {
+            t = r;
+            break;
+        }
+    }
+    if let Some(r) = t.strip_suffix('元') {
+        t = r;
+    }
+    if let Some(r) = t.strip_prefix('-') {
+        if negative {
+            return None;
+        }
+        negative = true;
+        t = r;
+    }
+    if t.is_empty() || !t.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    // Thousands separators: only between digits, groups of three before the point.
+    let (int_part, frac) = match t.split_once('.') {
+        Some((a, b)) => (a, Some(b)),
+        None => (t, None),
+    };
+    if int_part.contains(',') {
+        let groups: Vec<&str> = int_part.split(',').collect();
+        if groups[0].is_empty() || groups[0].len() > 3 || groups[1..].iter().any(|g| g.len() != 3) {
+            return None;
+        }
+    }
+    let mut clean = int_part.replace(',', "");
+    if let Some(f) = frac {
+        clean.push('.');
+        clean.push_str(f);
+    }
+    if !clean.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'e' || b == b'E' || b == b'+' || b == b'-') {
+        return None;
+    }
+    let v = if clean.contains(['e', 'E']) {
+        Decimal::from_scientific(&clean).ok()?
+    } else {
+        Decimal::from_str(&clean).ok()?
+    };
+    Some(if negative { -v } else { v })
+}
+
+/// A ratio: `0.6`, `60%` or `60` (above 1 read as a percentage); must end in [0, 1].
+pub fn ratio(cell: &Data) -> Result<Option<Decimal>, String> {
+    let (v, percent) = match cell {
+        Data::Empty => return Ok(None),
+        Data::Float(f) => (from_excel_float(*f).ok_or("not a finite number")?, false),
+        Data::Int(i) => (Decimal::from(*i), false),
+        Data::String(s) => {
+            let t = half_width(s);
+            if t.is_empty() {
+                return Ok(None);
+            }
+            let (body, percent) = match t.strip_suffix('%') {
+                Some(b) => (b.to_string(), true),
+                None => (t.clone(), false),
+            };
+            let v = Decimal::from_str(&body).map_err(|_| "not a ratio".to_string())?;
+            (v, percent)
+        }
+        Data::Error(e) => return Err(format!("error cell {e}")),
+        _ => return Err("not a ratio".into()),
+    };
+    let v = if percent || v > Decimal::ONE { v / Decimal::ONE_HUNDRED } else { v };
+    if v < Decimal::ZERO || v > Decimal::ONE {
+        return Err("ratio outside [0, 1]".into());
+    }
+    Ok(Some(v.normalize()))
+}
+
+/// A date: an Excel date, or text `2026-10-08`, `2026/10/8`, `20261008`, `2026年10月8日`.
+pub fn date(cell: &Data) -> Result<Option<Date>, String> {
+    let bad = || "not a date".to_string();
+    match cell {
+        Data::Empty => Ok(None),
+        Data::DateTime(d) => Date::from_excel_serial(d.as_f64()).map(Some).ok_or_else(bad),
+        Data::Float(f) => {
+            if f.fract() == 0.0 && (19_000_101.0..=99_991_231.0).contains(f) {
+                parse_date_text(&format!("{f:.0}")).map(Some).ok_or_else(bad)
+            } else {
+                Date::from_excel_serial(*f).map(Some).ok_or_else(bad)
+            }
+        }
+        Data::Int(i) => date(&Data::Float(*i as f64)),
+        Data::String(s) | Data::DateTimeIso(s) => {
+            if trim(s).is_empty() {
+                return Ok(None);
+            }
+            parse_date_text(s).map(Some).ok_or_else(bad)
+        }
+        Data::Error(e) => Err(format!("error cell {e}")),
+        _ => Err(bad()),
+    }
+}
+
+/// Parse the text forms of a date; a time after the date is ignored.
+pub fn parse_date_text(s: &str) -> Option<Date> {
+    let t = half_width(trim(s));
+    let t = t.split(['T', ' ']).next().unwrap_or("");
+    let t = t.split("日").next().unwrap_or("");
+    let nums: Vec<&str> = t.split(['-', '/', '.', '年', '月']).filter(|p| !p.is_empty()).collect();
+    let parse = |p: &str| p.parse::<u32>().ok();
+    let (y, m, d) = match nums.as_slice() {
+        [one] if one.len() == 8 && one.bytes().all(|b| b.is_ascii_digit()) => {
+            (parse(&one[..4])?, parse(&one[4..6])?, parse(&one[6..])?)
+        }
+        [y, m, d] if y.len() == 4 && m.len() <= 2 && d.len() <= 2 => (parse(y)?, parse(m)?, parse(d)?),
+        _ => return None,
+    };
+    Date::new(i32::try_from(y).ok()?, m, d)
+}
+
+/// A yes/no cell: 是/否, Y/N, true/false, 1/0. Empty gives `None`.
+pub fn yes_no(cell: &Data) -> Result<Option<bool>, String> {
+    match cell {
+        Data::Bool(b) => Ok(Some(*b)),
+        Data::Empty => Ok(None),
+        other => {
+            let t = raw(other);
+            match trim(&t).to_ascii_lowercase().as_str() {
+                "" => Ok(None),
+                "是" | "y" | "yes" | "true" | "1" | "组长" | "√" => Ok(Some(true)),
+                "否" | "n" | "no" | "false" | "0" => Ok(Some(false)),
+                _ => Err("not yes/no (是/否, Y/N, true/false)".into()),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+    fn s(x: &str) -> Data {
+        Data::String(x.into())
+    }
+
+    #[test]
+    fn money_text_forms() {
+        assert_eq!(money(&s("1,234.50")).unwrap(), Some(d("1234.50")));
+        assert_eq!(money(&s("1，234.50")).unwrap(), Some(d("1234.50")));
+        assert_eq!(money(&s("１２３４．５")).unwrap(), Some(d("1234.5")));
+        assert_eq!(money(&s("¥1,000")).unwrap(), Some(d("1000")));
+        assert_eq!(money(&s("￥1000")).unwrap(), Some(d("1000")));
+        assert_eq!(money(&s("1000元")).unwrap(), Some(d("1000")));
+        assert_eq!(money(&s("(1,234.50)")).unwrap(), Some(d("-1234.50")));
+        assert_eq!(money(&s("（1,234.50）")).unwrap(), Some(d("-1234.50")));
+        assert_eq!(money(&s("-12.5")).unwrap(), Some(d("-12.5")));
+        assert_eq!(money(&s("  ")).unwrap(), None);
+        assert_eq!(money(&Data::Float(1234.56789)).unwrap(), Some(d("1234.5679")));
+        assert_eq!(money(&Data::Int(-7)).unwrap(), Some(d("-7")));
+    }
+
+    #[test]
+    fn money_refuses_what_it_cannot_read() {
+        for bad in ["abc", "1,23.4", "12,3456", "--5", "(-5)", "1.2.3", "-", "元"] {
+            assert!(money(&s(bad)).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn ratio_forms() {
+        assert_eq!(ratio(&Data::Float(0.6)).unwrap(), Some(d("0.6")));
+        assert_eq!(ratio(&s("60%")).unwrap(), Some(d("0.6")));
+        assert_eq!(ratio(&s("60")).unwrap(), Some(d("0.6")));
+        assert_eq!(ratio(&s("１００％")).unwrap(), Some(d("1")));
+        assert_eq!(ratio(&Data::Int(1)).unwrap(), Some(d("1")));
+        assert!(ratio(&s("120%")).is_err());
+        assert!(ratio(&s("-0.1")).is_err());
+        assert!(ratio(&s("150")).is_err());
+    }
+
+    #[test]
+    fn date_forms() {
+        let want = Some(Date::new(2026, 10, 8).unwrap());
+        for t in ["2026-10-08", "2026/10/8", "20261008", "2026年10月8日", "2026-10-08 00:00:00"] {
+            assert_eq!(date(&s(t)).unwrap(), want, "{t}");
+        }
+        assert_eq!(date(&Data::Float(46303.0)).unwrap(), want);
+        assert_eq!(date(&Data::Int(20261008)).unwrap(), want);
+        assert!(date(&s("2026-02-30")).is_err());
+        assert!(date(&s("yesterday")).is_err());
+    }
+
+    #[test]
+    fn ids_stored_as_numbers_lose_the_point_zero() {
+        assert_eq!(text(&Data::Float(1001.0)).unwrap().unwrap(), "1001");
+        assert_eq!(text(&Data::Float(6_222_000_123_456.0)).unwrap().unwrap(), "6222000123456");
+        assert_eq!(text(&s(" C001\u{3000}")).unwrap().unwrap(), "C001");
+    }
+}

@@ -1,0 +1,132 @@
+//! Money and rates: exact decimals from the cell to the report, and the one rounding policy.
+//!
+//! Takes numbers from Excel (binary floats), from text cells and from the configuration, and
+//! gives `rust_decimal::Decimal` values. A float from Excel is converted once here and rounded to
+//! four decimal places; text is parsed exactly. f64 appears again only when a cell is written.
+
+use rust_decimal::prelude::*;
+use rust_decimal::RoundingStrategy;
+
+/// The rounding rule of a salary standard (`[rounding] mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundingMode {
+    /// 四舍五入: a midpoint goes away from zero.
+    HalfUp,
+    /// Banker's rounding: a midpoint goes to the even neighbour.
+    HalfEven,
+}
+
+/// The standard's rounding: mode and scale (decimal places, 2 = to the fen).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rounding {
+    pub mode: RoundingMode,
+    pub scale: u32,
+}
+
+impl Rounding {
+    /// Round a value once, at the end of a rule. The result never reads as `-0.00`.
+    pub fn round(&self, v: Decimal) -> Decimal {
+        let strategy = match self.mode {
+            RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+        };
+        let mut r = v.round_dp_with_strategy(self.scale, strategy);
+        if r.is_zero() {
+            r = Decimal::ZERO;
+        }
+        r.rescale(self.scale);
+        r
+    }
+
+    /// Text with exactly `scale` decimals, no separators, zero as `0.00` (payroll CSV).
+    pub fn format(&self, v: Decimal) -> String {
+        let r = self.round(v);
+        format!("{r}")
+    }
+}
+
+/// Convert a float read from a spreadsheet to an exact decimal, rounded to 4 decimal places.
+/// Returns `None` for NaN or infinities or magnitudes beyond what a decimal holds.
+pub fn from_excel_float(f: f64) -> Option<Decimal> {
+    if !f.is_finite() || f.abs() > 7.9e27 {
+        return None;
+    }
+    Decimal::from_f64(f).map(|d| d.round_dp(4).normalize())
+}
+
+/// A decimal as f64, only for writing a number cell.
+pub fn to_cell(v: Decimal) -> f64 {
+    v.to_f64().unwrap_or(0.0)
+}
+
+/// A Decimal shown exactly, without trailing zeros (reconciliation figures).
+pub fn exact(v: Decimal) -> String {
+    let n = v.normalize();
+    if n.is_zero() {
+        "0".to_string()
+    } else {
+        n.to_string()
+    }
+}
+
+/// A decimal with thousands separators and two decimals, for terminal output.
+pub fn display(v: Decimal) -> String {
+    let r = v.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    let s = format!("{:.2}", r.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
+    let mut out = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    let sign = if r.is_sign_negative() && !r.is_zero() { "-" } else { "" };
+    format!("{sign}{out}.{frac}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn half_up_and_half_even_differ_on_a_five_at_the_third_decimal() {
+        let up = Rounding { mode: RoundingMode::HalfUp, scale: 2 };
+        let even = Rounding { mode: RoundingMode::HalfEven, scale: 2 };
+        assert_eq!(up.round(d("2.345")), d("2.35"));
+        assert_eq!(even.round(d("2.345")), d("2.34"));
+        assert_eq!(up.round(d("2.355")), d("2.36"));
+        assert_eq!(even.round(d("2.355")), d("2.36"));
+        assert_eq!(up.round(d("-2.345")), d("-2.35"));
+        assert_eq!(even.round(d("-2.345")), d("-2.34"));
+        assert_eq!(up.round(d("2.3449")), d("2.34"));
+    }
+
+    #[test]
+    fn zero_is_never_negative_and_always_has_the_scale() {
+        let up = Rounding { mode: RoundingMode::HalfUp, scale: 2 };
+        assert_eq!(up.format(d("-0.001")), "0.00");
+        assert_eq!(up.format(d("0")), "0.00");
+        assert_eq!(up.format(d("12")), "12.00");
+        assert_eq!(up.format(d("-12.5")), "-12.50");
+    }
+
+    #[test]
+    fn excel_floats_are_rounded_to_four_places() {
+        assert_eq!(from_excel_float(0.1 + 0.2), Some(d("0.3")));
+        assert_eq!(from_excel_float(1234.56789), Some(d("1234.5679")));
+        assert_eq!(from_excel_float(f64::NAN), None);
+    }
+
+    #[test]
+    fn display_groups_thousands() {
+        assert_eq!(display(d("1234567.891")), "1,234,567.89");
+        assert_eq!(display(d("-1000")), "-1,000.00");
+        assert_eq!(display(d("999.995")), "1,000.00");
+    }
+}
