@@ -1,6 +1,26 @@
 //! brokercomp: the month-end compensation close of a brokerage branch's sales force.
+//!
+//! Each month it reads the CRM export, the account-opening export and the staff roster (plus
+//! manual adjustments and duty scores), applies the salary standard in force that month, and
+//! writes the workbooks finance signs, a payroll CSV and a manifest. Data flows one way:
+//!
+//! ```text
+//!  <data>/<YYYY-MM>/*.xlsx|xls|ods|csv       config/brokercomp.toml, config/standards/*.toml
+//!            │                                          │
+//!        ingest ── typed rows + 数据异常 ──►  compute ◄─┘  (pure: rules of SPEC §4)
+//!                                               │
+//!                                            report ──► <reports>/<YYYY-MM>/ (atomic, locked)
+//! ```
+//!
+//! Only `ingest` and `report` touch files; `money` holds the one rounding policy.
+
+pub mod app;
 pub mod calendar;
+pub mod cli;
+pub mod compute;
 pub mod config;
 pub mod error;
 pub mod ingest;
 pub mod money;
+pub mod report;
+pub mod sample;

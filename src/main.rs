@@ -1,1 +1,21 @@
-fn main() {}
+//! `brokercomp`: parse the command line, run the library, map the outcome to an exit code.
+
+use clap::Parser;
+
+fn main() {
+    let cli = match brokercomp::cli::Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    match brokercomp::app::execute(cli) {
+        Ok(status) => std::process::exit(status.exit_code()),
+        Err(e) => {
+            eprintln!("brokercomp: {e}");
+            std::process::exit(2);
+        }
+    }
+}

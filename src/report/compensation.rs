@@ -1,0 +1,299 @@
+//! 薪酬月报表: the compensation monthly report (SPEC §5 item 1).
+//!
+//! Sheets: the report itself (one row per active manager in report order, team subtotals, grand
+//! total, the standard's name and hash, the sign-off block), 计算明细, 手工调整, 数据异常 and 对账.
+//! Every subtotal and total is the sum of the rounded figures above it, written as a number.
+
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+
+use super::style::{header_text, print_setup, properties, Styles, Widths};
+use super::{recon, ReportCtx};
+use crate::compute::ManagerPay;
+use crate::ingest::month::Employment;
+use crate::ingest::Severity;
+use crate::money::to_cell;
+
+/// The 22 figures of a main-sheet row: metrics rounded each on its own, then the components and
+/// the total. Index 0..6 are metrics (4 and 5 are counts).
+pub fn row_figures(ctx: &ReportCtx<'_>, m: &ManagerPay) -> [Decimal; 16] {
+    let r = ctx.standard.rounding;
+    let mut out = [Decimal::ZERO; 16];
+    out[0] = r.round(m.net_commission);
+    out[1] = r.round(m.other_revenue);
+    out[2] = r.round(m.net_revenue());
+    out[3] = r.round(m.net_inflow);
+    out[4] = Decimal::from(m.new_accounts);
+    out[5] = Decimal::from(m.valid_accounts);
+    out[6..15].copy_from_slice(&m.components);
+    out[15] = m.total;
+    out
+}
+
+pub fn employment_label(ctx: &ReportCtx<'_>, e: Employment) -> &'static str {
+    match e {
+        Employment::Employee => ctx.labels.employee,
+        Employment::PartTime => ctx.labels.part_time,
+    }
+}
+
+/// Write the workbook to `path`.
+///
+/// # Errors
+/// Any error of the writer.
+pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
+    let l = ctx.labels;
+    let st = Styles::new();
+    let mut wb = Workbook::new();
+    wb.set_properties(&properties(ctx.month(), l.compensation_title, &ctx.config.organization.name)?);
+    main_sheet(wb.add_worksheet(), ctx, &st)?;
+    trace_sheet(wb.add_worksheet(), ctx, &st)?;
+    adjustments_sheet(wb.add_worksheet(), ctx, &st)?;
+    issues_sheet(wb.add_worksheet(), ctx, &st)?;
+    recon_sheet(wb.add_worksheet(), ctx, &st)?;
+    wb.save(path)
+}
+
+fn main_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(), XlsxError> {
+    let l = ctx.labels;
+    let org = &ctx.config.organization.name;
+    let month = ctx.month().to_string();
+    ws.set_name(l.sheet_main)?;
+    let ncol = l.main_columns.len() as u16;
+    ws.merge_range(0, 0, 0, ncol - 1, &format!("{org} {}", l.compensation_title), &st.title)?;
+    ws.merge_range(
+        1,
+        0,
+        1,
+        ncol - 1,
+        &format!(
+            "{}：{month}    {}：{} ({})    {}：{}",
+            l.month,
+            l.standard,
+            ctx.standard.name,
+            ctx.standard.file_name(),
+            l.sha256,
+            ctx.standard.sha256
+        ),
+        &st.subtitle,
+    )?;
+    let mut widths = Widths::new(ncol as usize, 40);
+    for (c, h) in l.main_columns.iter().enumerate() {
+        ws.write_string_with_format(2, c as u16, *h, &st.header)?;
+        widths.see(c, h);
+    }
+    ws.set_row_height(2, 30)?;
+    let mut row = 3u32;
+    let mut grand = [Decimal::ZERO; 16];
+    let managers = &ctx.result.managers;
+    let mut i = 0;
+    while i < managers.len() {
+        let team = &managers[i].team;
+        let mut sub = [Decimal::ZERO; 16];
+        while i < managers.len() && &managers[i].team == team {
+            let m = &managers[i];
+            let ident = [
+                m.manager_id.as_str(),
+                m.name.as_str(),
+                m.team.as_str(),
+                m.group.as_deref().unwrap_or(""),
+                m.level_label.as_str(),
+                employment_label(ctx, m.employment),
+            ];
+            for (c, t) in ident.iter().enumerate() {
+                ws.write_string_with_format(row, c as u16, *t, &st.text)?;
+                widths.see(c, t);
+            }
+            let f = row_figures(ctx, m);
+            for (k, v) in f.iter().enumerate() {
+                let col = (k + 6) as u16;
+                let fmt = if k == 4 || k == 5 { &st.count } else { &st.money };
+                ws.write_number_with_format(row, col, to_cell(*v), fmt)?;
+                widths.see_money(col as usize, to_cell(*v));
+                sub[k] += v;
+            }
+            row += 1;
+            i += 1;
+        }
+        ws.write_string_with_format(row, 0, l.subtotal, &st.total_text)?;
+        for c in 1..6u16 {
+            ws.write_string_with_format(row, c, if c == 2 { team.as_str() } else { "" }, &st.total_text)?;
+        }
+        for (k, v) in sub.iter().enumerate() {
+            let fmt = if k == 4 || k == 5 { &st.total_count } else { &st.total_money };
+            ws.write_number_with_format(row, (k + 6) as u16, to_cell(*v), fmt)?;
+            grand[k] += v;
+        }
+        row += 1;
+    }
+    ws.write_string_with_format(row, 0, l.grand_total, &st.total_text)?;
+    for c in 1..6u16 {
+        ws.write_string_with_format(row, c, "", &st.total_text)?;
+    }
+    for (k, v) in grand.iter().enumerate() {
+        let fmt = if k == 4 || k == 5 { &st.total_count } else { &st.total_money };
+        ws.write_number_with_format(row, (k + 6) as u16, to_cell(*v), fmt)?;
+        widths.see_money(k + 6, to_cell(*v));
+    }
+    row += 2;
+    // Sign-off block (article 15): each role with a signature line and a date line.
+    if !ctx.config.report.prepared_by.is_empty() {
+        ws.write_string(row, 0, format!("{}：{}", l.prepared_by, ctx.config.report.prepared_by))?;
+        row += 2;
+    }
+    for role in &ctx.config.report.signoff {
+        ws.write_string_with_format(row, 0, format!("{role}（{}）：", l.signature), &st.bold)?;
+        ws.merge_range(row, 2, row, 5, "", &st.sign_line)?;
+        ws.write_string(row, 7, format!("{}：", l.date))?;
+        ws.merge_range(row, 8, row, 10, "", &st.sign_line)?;
+        row += 2;
+    }
+    widths.apply(ws)?;
+    ws.set_freeze_panes(3, 2)?;
+    print_setup(
+        ws,
+        &format!("&L{}&R{} {}", header_text(org), header_text(l.month), month),
+        l.page_footer,
+        Some((0, 2)),
+    )?;
+    Ok(())
+}
+
+fn trace_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(), XlsxError> {
+    let l = ctx.labels;
+    ws.set_name(l.sheet_trace)?;
+    let mut widths = Widths::new(6, 90);
+    for (c, h) in l.trace_columns.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &st.header)?;
+        widths.see(c, h);
+    }
+    let mut row = 1u32;
+    for m in &ctx.result.managers {
+        for t in &m.trace {
+            let cells = [m.manager_id.as_str(), m.name.as_str(), t.rule, t.item.as_str(), t.working.as_str()];
+            for (c, s) in cells.iter().enumerate() {
+                ws.write_string_with_format(row, c as u16, *s, &st.text)?;
+                widths.see(c, s);
+            }
+            match t.value {
+                Some(v) => {
+                    ws.write_number_with_format(row, 5, to_cell(v), &st.money)?;
+                    widths.see_money(5, to_cell(v));
+                }
+                None => {
+                    ws.write_string_with_format(row, 5, "", &st.text)?;
+                }
+            }
+            row += 1;
+        }
+    }
+    widths.apply(ws)?;
+    ws.set_freeze_panes(1, 2)?;
+    ws.autofilter(0, 0, row.saturating_sub(1).max(1), 5)?;
+    print_setup(ws, &format!("&L{}", header_text(&ctx.config.organization.name)), l.page_footer, Some((0, 0)))?;
+    Ok(())
+}
+
+fn adjustments_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(), XlsxError> {
+    let l = ctx.labels;
+    ws.set_name(l.sheet_adjustments)?;
+    let mut widths = Widths::new(7, 60);
+    for (c, h) in l.adjustment_columns.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &st.header)?;
+        widths.see(c, h);
+    }
+    let names: std::collections::HashMap<&str, &str> =
+        ctx.result.managers.iter().map(|m| (m.manager_id.as_str(), m.name.as_str())).collect();
+    let mut row = 1u32;
+    let mut total = Decimal::ZERO;
+    for a in ctx.input.adjustments.iter().filter(|a| a.accepted) {
+        let file = &ctx.input.files[a.file as usize].label;
+        let cells = [file.as_str(), "", a.manager_id.as_str(), names.get(a.manager_id.as_str()).copied().unwrap_or(""), a.category.as_str(), a.reason.as_str()];
+        for (c, s) in cells.iter().enumerate() {
+            if c == 1 {
+                ws.write_number_with_format(row, 1, f64::from(a.row), &st.count)?;
+            } else {
+                ws.write_string_with_format(row, c as u16, *s, &st.text)?;
+                widths.see(c, s);
+            }
+        }
+        ws.write_number_with_format(row, 6, to_cell(a.amount), &st.money)?;
+        widths.see_money(6, to_cell(a.amount));
+        total += a.amount;
+        row += 1;
+    }
+    ws.write_string_with_format(row, 0, l.grand_total, &st.total_text)?;
+    ws.write_number_with_format(row, 6, to_cell(total), &st.total_money)?;
+    widths.apply(ws)?;
+    ws.set_freeze_panes(1, 0)?;
+    print_setup(ws, &format!("&L{}", header_text(&ctx.config.organization.name)), l.page_footer, Some((0, 0)))?;
+    Ok(())
+}
+
+fn issues_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(), XlsxError> {
+    let l = ctx.labels;
+    ws.set_name(l.sheet_issues)?;
+    let mut widths = Widths::new(8, 80);
+    for (c, h) in l.issue_columns.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &st.header)?;
+        widths.see(c, h);
+    }
+    let mut row = 1u32;
+    for i in &ctx.input.issues {
+        let sev = match i.severity {
+            Severity::Exception => l.exception,
+            Severity::Information => l.information,
+        };
+        let cells = [sev, i.kind.name(), i.file.as_str(), i.sheet.as_str()];
+        for (c, s) in cells.iter().enumerate() {
+            ws.write_string_with_format(row, c as u16, *s, &st.text)?;
+            widths.see(c, s);
+        }
+        ws.write_number_with_format(row, 4, f64::from(i.row), &st.count)?;
+        for (c, s) in [(5u16, &i.column), (6, &i.raw), (7, &i.reason)] {
+            ws.write_string_with_format(row, c, s.as_str(), &st.text)?;
+            widths.see(c as usize, s);
+        }
+        row += 1;
+    }
+    if row == 1 {
+        ws.write_string(1, 0, l.no_issues)?;
+    }
+    widths.apply(ws)?;
+    ws.set_freeze_panes(1, 0)?;
+    if row > 1 {
+        ws.autofilter(0, 0, row - 1, 7)?;
+    }
+    print_setup(ws, &format!("&L{}", header_text(&ctx.config.organization.name)), l.page_footer, Some((0, 0)))?;
+    Ok(())
+}
+
+fn recon_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(), XlsxError> {
+    let l = ctx.labels;
+    ws.set_name(l.sheet_recon)?;
+    let mut widths = Widths::new(6, 100);
+    for (c, h) in l.recon_columns.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &st.header)?;
+        widths.see(c, h);
+    }
+    let mut row = 1u32;
+    for e in recon::equations(ctx) {
+        ws.write_string_with_format(row, 0, &e.item, &st.text)?;
+        ws.write_string_with_format(row, 1, &e.equation, &st.text)?;
+        widths.see(0, &e.item);
+        widths.see(1, &e.equation);
+        ws.write_number_with_format(row, 2, to_cell(e.left), &st.money4)?;
+        ws.write_number_with_format(row, 3, to_cell(e.right), &st.money4)?;
+        ws.write_number_with_format(row, 4, to_cell(e.left - e.right), &st.money4)?;
+        widths.see_money(2, to_cell(e.left));
+        widths.see_money(3, to_cell(e.right));
+        ws.write_string_with_format(row, 5, if e.holds() { l.holds } else { l.fails }, &st.text)?;
+        row += 1;
+    }
+    widths.apply(ws)?;
+    ws.set_freeze_panes(1, 0)?;
+    print_setup(ws, &format!("&L{}", header_text(&ctx.config.organization.name)), l.page_footer, Some((0, 0)))?;
+    Ok(())
+}

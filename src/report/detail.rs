@@ -1,0 +1,117 @@
+//! 业务明细: every credited CRM row with its manager, share and credited amounts (SPEC §5
+//! item 2). Written in constant memory, row by row, so a million rows are fine; per-manager
+//! subtotals follow each manager's rows.
+
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Workbook, XlsxError};
+
+use super::style::{header_text, print_setup, properties, Styles};
+use super::ReportCtx;
+use crate::ingest::month::Relation;
+use crate::money::to_cell;
+
+/// Rows a sheet takes before the detail continues on a new sheet (Excel's limit is 1,048,576).
+const ROWS_PER_SHEET: u32 = 1_000_000;
+
+/// Write the workbook to `path`.
+///
+/// # Errors
+/// Any error of the writer.
+pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
+    let l = ctx.labels;
+    let st = Styles::new();
+    let mut wb = Workbook::new();
+    wb.set_properties(&properties(ctx.month(), l.detail_title, &ctx.config.organization.name)?);
+
+    // Accepted rows grouped by manager, in file order within a manager.
+    let mut by_manager: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+    for (i, r) in ctx.input.crm.iter().enumerate().filter(|(_, r)| r.accepted) {
+        by_manager.entry(r.manager_id.as_deref().unwrap_or("")).or_default().push(i);
+    }
+    let widths: [f64; 16] = [10.0, 10.0, 14.0, 14.0, 16.0, 8.0, 8.0, 16.0, 16.0, 16.0, 16.0, 14.0, 14.0, 14.0, 14.0, 16.0];
+    let org = &ctx.config.organization.name;
+    let open_sheet = |wb: &mut Workbook, n: u32| -> Result<usize, XlsxError> {
+        let ws = wb.add_worksheet_with_constant_memory()?;
+        let name = if n == 0 { l.sheet_detail.to_string() } else { format!("{}{}", l.sheet_detail, n + 1) };
+        ws.set_name(name)?;
+        for (c, w) in widths.iter().enumerate() {
+            ws.set_column_width(c as u16, *w)?;
+        }
+        ws.write_string_with_format(0, 0, format!("{org} {} {}", l.detail_title, ctx.month()), &st.bold)?;
+        for (c, h) in l.detail_columns.iter().enumerate() {
+            ws.write_string_with_format(1, c as u16, *h, &st.header)?;
+        }
+        ws.set_freeze_panes(2, 0)?;
+        print_setup(ws, &format!("&L{}", header_text(org)), l.page_footer, Some((1, 1)))?;
+        Ok(n as usize)
+    };
+    let close_sheet = |wb: &mut Workbook, idx: usize, row: u32| -> Result<(), XlsxError> {
+        wb.worksheet_from_index(idx)?.autofilter(1, 0, row.saturating_sub(1).max(2), 15)?;
+        Ok(())
+    };
+    let mut sheet_no = 0u32;
+    let mut idx = open_sheet(&mut wb, sheet_no)?;
+    let mut row = 2u32;
+    for m in &ctx.result.managers {
+        let Some(rows) = by_manager.get(m.manager_id.as_str()) else { continue };
+        let mut sub = [Decimal::ZERO; 3];
+        // A manager's rows and subtotal: one line more than the rows.
+        for k in 0..=rows.len() {
+            if row >= ROWS_PER_SHEET {
+                close_sheet(&mut wb, idx, row)?;
+                sheet_no += 1;
+                idx = open_sheet(&mut wb, sheet_no)?;
+                row = 2;
+            }
+            let ws = wb.worksheet_from_index(idx)?;
+            if k == rows.len() {
+                ws.write_string_with_format(row, 0, &m.manager_id, &st.total_text)?;
+                ws.write_string_with_format(row, 1, &m.name, &st.total_text)?;
+                ws.write_string_with_format(row, 2, l.manager_subtotal, &st.total_text)?;
+                for c in 3..13u16 {
+                    ws.write_blank(row, c, &st.total_text)?;
+                }
+                for (k, v) in sub.iter().enumerate() {
+                    ws.write_number_with_format(row, 13 + k as u16, to_cell(*v), &st.total_money)?;
+                }
+                row += 1;
+                break;
+            }
+            let r = &ctx.input.crm[rows[k]];
+            let share = r.share.unwrap_or(Decimal::ONE);
+            let rel = match r.relation {
+                Some(Relation::Development) => l.development,
+                Some(Relation::Service) => l.service,
+                None => "",
+            };
+            ws.write_string_with_format(row, 0, &m.manager_id, &st.text)?;
+            ws.write_string_with_format(row, 1, &m.name, &st.text)?;
+            ws.write_string_with_format(row, 2, &m.team, &st.text)?;
+            ws.write_string_with_format(row, 3, r.client_id.as_deref().unwrap_or(""), &st.text)?;
+            ws.write_string_with_format(row, 4, &r.client_name, &st.text)?;
+            ws.write_string_with_format(row, 5, rel, &st.text)?;
+            ws.write_number_with_format(row, 6, to_cell(share), &st.ratio)?;
+            let client_vals = [r.month_end_assets, r.avg_daily_assets, r.net_inflow, r.trade_volume, r.net_commission, r.other_revenue];
+            for (c, v) in client_vals.iter().enumerate() {
+                match v {
+                    Some(v) => ws.write_number_with_format(row, 7 + c as u16, to_cell(*v), &st.money)?,
+                    None => ws.write_blank(row, 7 + c as u16, &st.money)?,
+                };
+            }
+            let credited = [
+                r.net_commission.unwrap_or_default() * share,
+                r.other_revenue.unwrap_or_default() * share,
+                r.net_inflow.unwrap_or_default() * share,
+            ];
+            for (c, v) in credited.iter().enumerate() {
+                ws.write_number_with_format(row, 13 + c as u16, to_cell(*v), &st.money)?;
+                sub[c] += v;
+            }
+            row += 1;
+        }
+    }
+    close_sheet(&mut wb, idx, row)?;
+    wb.save(path)
+}
