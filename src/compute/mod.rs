@@ -357,7 +357,7 @@ pub fn compute_month(config: &Config, standard: &Standard, input: &MonthInput) -
             line(
                 "net_commission_pay",
                 "tier",
-                format!("{} ({mode}) tier {bounds}: {} × {} = {}", schedule.name, exact(p.base), exact(p.rate), exact(p.amount)),
+                format!("{} ({mode}) tier {bounds}: {} × {} = {}", schedule.name, exact(p.base), p.rate, exact(p.amount)),
                 None,
             );
         }

@@ -181,7 +181,12 @@ pub fn read_table(
                     last_nonempty = rowno;
                     mapping = Some(m);
                 } else if cells.iter().any(|c| !is_blank(c)) && best.as_ref().is_none_or(|b| hits > b.0) {
-                    let found = cells.iter().filter(|c| !is_blank(c)).map(raw).collect();
+                    let found = cells
+                        .iter()
+                        .filter(|c| !is_blank(c))
+                        .take(40)
+                        .map(|c| raw(c).chars().map(|ch| if ch.is_control() { ' ' } else { ch }).take(40).collect::<String>())
+                        .collect();
                     best = Some((hits, rowno, found, m));
                 }
                 true
