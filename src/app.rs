@@ -115,10 +115,13 @@ pub fn execute(cli: Cli) -> Result<Status, RunError> {
             let (input, result) = prepare(&cfg, &standards, &data, month, &mut Timings::default())?;
             let standard = standards.for_month(month, &cfg.standards_dir)?;
             let Some(m) = result.managers.iter().find(|m| m.manager_id == manager) else {
-                return Err(RunError::Usage(format!("manager {manager:?} is not active in {month} (not on its roster, or not employed that month)")));
+                return Err(RunError::Usage(format!(
+                    "manager {manager:?} is not active in {month} (not on its roster, or not employed that month)"
+                )));
             };
             print!("{}", explain_text(m, standard, month));
-            let own: Vec<_> = input.issues.iter().filter(|i| i.raw == manager && i.severity == Severity::Exception).collect();
+            let own: Vec<_> =
+                input.issues.iter().filter(|i| i.raw == manager && i.severity == Severity::Exception).collect();
             if !own.is_empty() {
                 println!("\nrows of this manager excluded from pay:");
                 for i in own {

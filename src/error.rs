@@ -59,9 +59,15 @@ pub enum RunError {
     Config(ConfigError),
     Input(FileError),
     /// `--strict` and the month has row-level exceptions.
-    Strict { month: String, exceptions: usize },
+    Strict {
+        month: String,
+        exceptions: usize,
+    },
     /// Writing an output failed; the previous outputs of the month are whole.
-    Write { path: PathBuf, message: String },
+    Write {
+        path: PathBuf,
+        message: String,
+    },
 }
 
 impl fmt::Display for RunError {
@@ -70,10 +76,9 @@ impl fmt::Display for RunError {
             RunError::Usage(m) => write!(f, "{m}"),
             RunError::Config(e) => write!(f, "configuration error: {e}"),
             RunError::Input(e) => write!(f, "input error: {e}"),
-            RunError::Strict { month, exceptions } => write!(
-                f,
-                "{month}: {exceptions} data exception(s) and --strict: nothing written"
-            ),
+            RunError::Strict { month, exceptions } => {
+                write!(f, "{month}: {exceptions} data exception(s) and --strict: nothing written")
+            }
             RunError::Write { path, message } => {
                 write!(f, "cannot write {}: {message} (earlier outputs left as they were)", path.display())
             }

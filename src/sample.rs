@@ -28,8 +28,14 @@ pub const OUTLETS: [(&str, &str, usize); 6] = [
     ("NYXM", "农业银行香蜜湖支行", 1),
     ("ZGJB", "中国银行景田支行", 1),
 ];
-const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高"];
-const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英", "建华", "晓东", "海燕", "志强"];
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗",
+    "高",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞",
+    "平", "刚", "桂英", "建华", "晓东", "海燕", "志强",
+];
 
 #[derive(Clone)]
 struct Person {
@@ -90,7 +96,14 @@ fn round2(x: f64) -> f64 {
 ///
 /// # Errors
 /// A message when a file cannot be written.
-pub fn generate(out: &Path, from: YearMonth, to: YearMonth, managers: u32, clients: u32, seed: u64) -> Result<(), String> {
+pub fn generate(
+    out: &Path,
+    from: YearMonth,
+    to: YearMonth,
+    managers: u32,
+    clients: u32,
+    seed: u64,
+) -> Result<(), String> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let width = (managers.max(100) as f64 * 3.0).log10().ceil() as usize;
     let mut next_id = 1u32;
@@ -150,12 +163,24 @@ pub fn generate(out: &Path, from: YearMonth, to: YearMonth, managers: u32, clien
     let mut next_client = 1u64;
     let new_client = |rng: &mut ChaCha8Rng, next: &mut u64, pool: &[usize], opened: YearMonth| -> Client {
         let developer = pool[rng.random_range(0..pool.len())];
-        let service = if rng.random_bool(0.3) { Some(pool[rng.random_range(0..pool.len())]).filter(|s| *s != developer) } else { None };
+        let service = if rng.random_bool(0.3) {
+            Some(pool[rng.random_range(0..pool.len())]).filter(|s| *s != developer)
+        } else {
+            None
+        };
         let mut scale = scale_dist.sample(rng);
         if rng.random_bool(0.01) {
             scale *= 25.0; // the heavy tail: a few very large clients
         }
-        let c = Client { id: format!("3100{:08}", *next), name: name(rng), developer, service, opened, scale, active: rng.random_bool(0.8) };
+        let c = Client {
+            id: format!("3100{:08}", *next),
+            name: name(rng),
+            developer,
+            service,
+            opened,
+            scale,
+            active: rng.random_bool(0.8),
+        };
         *next += 1;
         c
     };
@@ -193,7 +218,9 @@ pub fn generate(out: &Path, from: YearMonth, to: YearMonth, managers: u32, clien
                 });
             }
             if rng.random_bool(0.7) {
-                let cands: Vec<usize> = (0..people.len()).filter(|&i| !people[i].leader && people[i].leave.is_none() && people[i].hire < month.first_day()).collect();
+                let cands: Vec<usize> = (0..people.len())
+                    .filter(|&i| !people[i].leader && people[i].leave.is_none() && people[i].hire < month.first_day())
+                    .collect();
                 if !cands.is_empty() {
                     let i = cands[rng.random_range(0..cands.len())];
                     people[i].leave = Some(day_in(&mut rng, month));
@@ -209,7 +236,8 @@ pub fn generate(out: &Path, from: YearMonth, to: YearMonth, managers: u32, clien
             }
             // Level changes at the start of a quarter, as the review proposed.
             if matches!(month.month, 1 | 4 | 7 | 10) {
-                for p in people.iter_mut().filter(|p| !p.part_time && p.regular.is_some_and(|r| r < month.first_day())) {
+                for p in people.iter_mut().filter(|p| !p.part_time && p.regular.is_some_and(|r| r < month.first_day()))
+                {
                     let roll: f64 = rng.random();
                     p.level = match (p.level, roll) {
                         ("L1", r) if r < 0.12 => "L2",
@@ -228,7 +256,10 @@ pub fn generate(out: &Path, from: YearMonth, to: YearMonth, managers: u32, clien
             }
             // Clients of people who left are taken over by a colleague.
             for c in client_list.iter_mut() {
-                if !people.get(c.developer).is_some_and(|p| p.active(month) && p.leave.is_none_or(|l| l >= month.last_day())) {
+                if !people
+                    .get(c.developer)
+                    .is_some_and(|p| p.active(month) && p.leave.is_none_or(|l| l >= month.last_day()))
+                {
                     c.developer = pool[rng.random_range(0..pool.len())];
                 }
                 if let Some(s) = c.service {
@@ -260,7 +291,13 @@ fn headers(ws: &mut Worksheet, row: u32, h: &[&str], bold: &Format) -> Result<()
     Ok(())
 }
 
-fn write_month(out: &Path, month: YearMonth, people: &[Person], clients: &[Client], rng: &mut ChaCha8Rng) -> Result<(), String> {
+fn write_month(
+    out: &Path,
+    month: YearMonth,
+    people: &[Person],
+    clients: &[Client],
+    rng: &mut ChaCha8Rng,
+) -> Result<(), String> {
     let dir = out.join(month.to_string());
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let xe = |e: XlsxError| e.to_string();
@@ -283,7 +320,25 @@ fn write_month(out: &Path, month: YearMonth, people: &[Person], clients: &[Clien
     let ws = wb.add_worksheet();
     ws.set_name("人员名册").map_err(xe)?;
     title(ws, &format!("营业部人员名册 {month}"), month).map_err(xe)?;
-    headers(ws, 2, &["工号", "姓名", "团队", "小组", "驻点网点", "职级", "用工性质", "入职日期", "转正日期", "离职日期", "是否组长"], &bold).map_err(xe)?;
+    headers(
+        ws,
+        2,
+        &[
+            "工号",
+            "姓名",
+            "团队",
+            "小组",
+            "驻点网点",
+            "职级",
+            "用工性质",
+            "入职日期",
+            "转正日期",
+            "离职日期",
+            "是否组长",
+        ],
+        &bold,
+    )
+    .map_err(xe)?;
     let mut row = 3;
     for p in people.iter().filter(|p| p.active(month)) {
         ws.write_string(row, 0, &p.id).map_err(xe)?;
@@ -315,7 +370,25 @@ fn write_month(out: &Path, month: YearMonth, people: &[Person], clients: &[Clien
     let ws = wb.add_worksheet_with_constant_memory().map_err(xe)?;
     ws.set_name("明细").map_err(xe)?;
     title(ws, &format!("客户业绩明细 {month}"), month).map_err(xe)?;
-    headers(ws, 2, &["客户号", "客户姓名", "客户经理编号", "关系类型", "分配比例", "月末资产（元）", "日均资产", "资金净流入", "交易量", "净佣金", "其他净收入"], &bold).map_err(xe)?;
+    headers(
+        ws,
+        2,
+        &[
+            "客户号",
+            "客户姓名",
+            "客户经理编号",
+            "关系类型",
+            "分配比例",
+            "月末资产（元）",
+            "日均资产",
+            "资金净流入",
+            "交易量",
+            "净佣金",
+            "其他净收入",
+        ],
+        &bold,
+    )
+    .map_err(xe)?;
     let mut row = 3u32;
     let mut sums = [0f64; 6];
     let mut new_clients: Vec<&Client> = Vec::new();
@@ -324,7 +397,11 @@ fn write_month(out: &Path, month: YearMonth, people: &[Person], clients: &[Clien
             new_clients.push(c);
         }
         // A new client funds its account or not; an old one trades or sleeps.
-        let assets = round2(if c.opened == month && rng.random_bool(0.25) { rng.random_range(0.0..9_000.0) } else { 150_000.0 * c.scale * rng.random_range(0.9..1.1) });
+        let assets = round2(if c.opened == month && rng.random_bool(0.25) {
+            rng.random_range(0.0..9_000.0)
+        } else {
+            150_000.0 * c.scale * rng.random_range(0.9..1.1)
+        });
         let avg = round2(assets * rng.random_range(0.85..1.05));
         let inflow = round2(assets * flow.sample(rng) + if c.opened == month { assets * 0.8 } else { 0.0 });
         let nc = if c.active { round2(70.0 * c.scale * nc_noise.sample(rng)) } else { 0.0 };
@@ -359,11 +436,15 @@ fn write_month(out: &Path, month: YearMonth, people: &[Person], clients: &[Clien
     let ws = wb.add_worksheet_with_constant_memory().map_err(xe)?;
     ws.set_name("开户明细").map_err(xe)?;
     title(ws, &format!("开户明细 {month}"), month).map_err(xe)?;
-    headers(ws, 2, &["资金账号", "客户姓名", "开户日期", "账户类型", "开发人员编号", "营业网点", "首次入金"], &bold).map_err(xe)?;
+    headers(ws, 2, &["资金账号", "客户姓名", "开户日期", "账户类型", "开发人员编号", "营业网点", "首次入金"], &bold)
+        .map_err(xe)?;
     let mut row = 3u32;
     let mut deposits = 0f64;
     let old: Vec<&Client> = clients.iter().filter(|c| c.opened < month && c.opened >= month.prev().prev()).collect();
-    let returning: Vec<&Client> = (0..(new_clients.len() / 40)).filter(|_| !old.is_empty()).map(|_| old[rng.random_range(0..old.len())]).collect();
+    let returning: Vec<&Client> = (0..(new_clients.len() / 40))
+        .filter(|_| !old.is_empty())
+        .map(|_| old[rng.random_range(0..old.len())])
+        .collect();
     for c in new_clients.iter().chain(returning.iter()) {
         let mut types = vec!["A股"];
         for (t, p) in [("创业板", 0.3), ("基金", 0.08), ("B股", 0.02), ("机构", 0.01)] {
@@ -376,7 +457,11 @@ fn write_month(out: &Path, month: YearMonth, people: &[Person], clients: &[Clien
         }
         let dev = &people[c.developer];
         for t in types {
-            let deposit = round2(if rng.random_bool(0.2) { rng.random_range(500.0..9_999.0) } else { rng.random_range(10_000.0..300_000.0) });
+            let deposit = round2(if rng.random_bool(0.2) {
+                rng.random_range(500.0..9_999.0)
+            } else {
+                rng.random_range(10_000.0..300_000.0)
+            });
             ws.write_string(row, 0, &c.id).map_err(xe)?;
             ws.write_string(row, 1, &c.name).map_err(xe)?;
             ws.write_datetime_with_format(row, 2, &xl_date(day_in(rng, month)).map_err(xe)?, &date_fmt).map_err(xe)?;
@@ -428,12 +513,10 @@ fn write_month(out: &Path, month: YearMonth, people: &[Person], clients: &[Clien
     ws.set_name("职责考核").map_err(xe)?;
     title(ws, &format!("职责考核 {month}"), month).map_err(xe)?;
     headers(ws, 2, &["工号", "姓名", "职责得分"], &bold).map_err(xe)?;
-    let mut row = 3u32;
-    for p in active.iter().filter(|p| !p.part_time) {
+    for (row, p) in (3u32..).zip(active.iter().filter(|p| !p.part_time)) {
         ws.write_string(row, 0, &p.id).map_err(xe)?;
         ws.write_string(row, 1, &p.name).map_err(xe)?;
         ws.write_number(row, 2, f64::from(rng.random_range(50..=100u32))).map_err(xe)?;
-        row += 1;
     }
     wb.save(dir.join(format!("scores_{month}.xlsx"))).map_err(xe)?;
     Ok(())

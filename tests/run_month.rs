@@ -53,7 +53,8 @@ fn the_workbook_agrees_with_the_payroll_csv_and_foots() {
     assert_eq!(text(&main[2][0]), "工号");
     assert_eq!(text(&main[2][21]), "应发合计");
     // Rows: 甲队 ×3, 小计, 乙队 ×2, 小计, 合计.
-    let body: Vec<&Vec<calamine::Data>> = main[3..].iter().take_while(|r| !r.is_empty() && text(&r[0]) != "合计").collect();
+    let body: Vec<&Vec<calamine::Data>> =
+        main[3..].iter().take_while(|r| !r.is_empty() && text(&r[0]) != "合计").collect();
     let people: Vec<_> = body.iter().filter(|r| text(&r[0]) != "小计").collect();
     assert_eq!(people.len(), 5);
     for (r, csv) in people.iter().zip(&rows[1..]) {
@@ -80,7 +81,8 @@ fn the_workbook_agrees_with_the_payroll_csv_and_foots() {
     // The standard's name and hash are on the report; the sign-off chain at the end.
     let subtitle = text(&main[1][0]);
     assert!(subtitle.contains("2026年客户经理薪酬标准"), "{subtitle}");
-    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
     assert!(subtitle.contains(manifest["standard"]["sha256"].as_str().unwrap()));
     let all_text: Vec<String> = main.iter().flatten().map(text).collect();
     for role in ["制表", "主办会计", "副经理（经理助理）", "经理"] {

@@ -160,8 +160,19 @@ impl MonthResult {
 
 /// The report order of §5 item 1: team (configured order, then by name), group (by name, none
 /// last), manager_id — compared by code point.
-pub fn report_order_key(config: &Config, team: &str, group: Option<&str>, id: &str) -> (usize, String, u8, String, String) {
-    (config.team_rank(team), team.to_string(), u8::from(group.is_none()), group.unwrap_or("").to_string(), id.to_string())
+pub fn report_order_key(
+    config: &Config,
+    team: &str,
+    group: Option<&str>,
+    id: &str,
+) -> (usize, String, u8, String, String) {
+    (
+        config.team_rank(team),
+        team.to_string(),
+        u8::from(group.is_none()),
+        group.unwrap_or("").to_string(),
+        id.to_string(),
+    )
 }
 
 /// Compute every active manager's pay for the month.
@@ -251,13 +262,20 @@ pub fn compute_month(config: &Config, standard: &Standard, input: &MonthInput) -
             ConfigError::new(
                 &standard.file,
                 "levels",
-                format!("{file} row {}: level {:?} of manager {} is not a level of this standard; levels: {}", r.row, r.level, r.manager_id, known.join(", ")),
+                format!(
+                    "{file} row {}: level {:?} of manager {} is not a level of this standard; levels: {}",
+                    r.row,
+                    r.level,
+                    r.manager_id,
+                    known.join(", ")
+                ),
             )
         })?;
         let schedule = &standard.schedules[&level.schedule];
         let c = credit.get(r.manager_id.as_str()).cloned().unwrap_or_default();
         let nr = c.nc + c.or;
-        let (new_accounts, valid_accounts, bonus_exact) = acc_count.get(r.manager_id.as_str()).copied().unwrap_or_default();
+        let (new_accounts, valid_accounts, bonus_exact) =
+            acc_count.get(r.manager_id.as_str()).copied().unwrap_or_default();
         let mut trace = Vec::new();
         let mut line = |rule: &'static str, item: &str, working: String, value: Option<Decimal>| {
             trace.push(TraceLine { rule, item: item.to_string(), working, value });
@@ -322,14 +340,29 @@ pub fn compute_month(config: &Config, standard: &Standard, input: &MonthInput) -
                     exact(m.net_revenue)
                 );
                 let p = if hired_in_month {
-                    line("minimum_penalty", "minimum_penalty", format!("{why}; exempt: hired in {month}"), Some(Decimal::ZERO));
+                    line(
+                        "minimum_penalty",
+                        "minimum_penalty",
+                        format!("{why}; exempt: hired in {month}"),
+                        Some(Decimal::ZERO),
+                    );
                     Decimal::ZERO
                 } else if base.is_zero() {
-                    line("minimum_penalty", "minimum_penalty", format!("{why}; exempt: base salary 0"), Some(Decimal::ZERO));
+                    line(
+                        "minimum_penalty",
+                        "minimum_penalty",
+                        format!("{why}; exempt: base salary 0"),
+                        Some(Decimal::ZERO),
+                    );
                     Decimal::ZERO
                 } else if missed {
                     let p = rnd.round(-(base * m.penalty_ratio));
-                    line("minimum_penalty", "minimum_penalty", format!("{why}: both missed: −{} × {}", exact(base), exact(m.penalty_ratio)), Some(p));
+                    line(
+                        "minimum_penalty",
+                        "minimum_penalty",
+                        format!("{why}: both missed: −{} × {}", exact(base), exact(m.penalty_ratio)),
+                        Some(p),
+                    );
                     p
                 } else {
                     line("minimum_penalty", "minimum_penalty", format!("{why}: not both missed"), Some(Decimal::ZERO));
@@ -357,7 +390,13 @@ pub fn compute_month(config: &Config, standard: &Standard, input: &MonthInput) -
             line(
                 "net_commission_pay",
                 "tier",
-                format!("{} ({mode}) tier {bounds}: {} × {} = {}", schedule.name, exact(p.base), p.rate, exact(p.amount)),
+                format!(
+                    "{} ({mode}) tier {bounds}: {} × {} = {}",
+                    schedule.name,
+                    exact(p.base),
+                    p.rate,
+                    exact(p.amount)
+                ),
                 None,
             );
         }
@@ -366,7 +405,12 @@ pub fn compute_month(config: &Config, standard: &Standard, input: &MonthInput) -
         // §4.6
         let or_exact = c.or.max(Decimal::ZERO) * standard.other_revenue_rate;
         let or_pay = rnd.round(or_exact);
-        line("other_revenue_pay", "other_revenue_pay", format!("max({}, 0) × {} = {}", exact(c.or), exact(standard.other_revenue_rate), exact(or_exact)), Some(or_pay));
+        line(
+            "other_revenue_pay",
+            "other_revenue_pay",
+            format!("max({}, 0) × {} = {}", exact(c.or), exact(standard.other_revenue_rate), exact(or_exact)),
+            Some(or_pay),
+        );
 
         let account_bonus = rnd.round(bonus_exact);
         line("account_bonus", "accounts", format!("{new_accounts} new, {valid_accounts} valid"), None);
@@ -411,7 +455,17 @@ pub fn compute_month(config: &Config, standard: &Standard, input: &MonthInput) -
             avg_daily_assets: c.ada,
             new_accounts,
             valid_accounts,
-            components: [base, penalty, nc_pay, or_pay, account_bonus, asset_bonus, Decimal::ZERO, Decimal::ZERO, adjustments],
+            components: [
+                base,
+                penalty,
+                nc_pay,
+                or_pay,
+                account_bonus,
+                asset_bonus,
+                Decimal::ZERO,
+                Decimal::ZERO,
+                adjustments,
+            ],
             total: Decimal::ZERO,
             trace,
         });
@@ -421,7 +475,10 @@ pub fn compute_month(config: &Config, standard: &Standard, input: &MonthInput) -
     let mut group_pay: BTreeMap<(String, String), Vec<(String, Decimal)>> = BTreeMap::new();
     for m in &out {
         if let Some(g) = &m.group {
-            group_pay.entry((m.team.clone(), g.clone())).or_default().push((m.manager_id.clone(), m.component(Component::NetCommissionPay)));
+            group_pay
+                .entry((m.team.clone(), g.clone()))
+                .or_default()
+                .push((m.manager_id.clone(), m.component(Component::NetCommissionPay)));
         }
     }
     for m in &mut out {
@@ -435,19 +492,36 @@ pub fn compute_month(config: &Config, standard: &Standard, input: &MonthInput) -
             m.trace.push(TraceLine {
                 rule: "leader_override",
                 item: "leader_override".into(),
-                working: format!("{} × Σ net_commission_pay of {n} other member(s) of {}/{g} {} = {}", exact(standard.leader_override_rate), m.team, exact(others), exact(others * standard.leader_override_rate)),
+                working: format!(
+                    "{} × Σ net_commission_pay of {n} other member(s) of {}/{g} {} = {}",
+                    exact(standard.leader_override_rate),
+                    m.team,
+                    exact(others),
+                    exact(others * standard.leader_override_rate)
+                ),
                 value: Some(v),
             });
             Some(v)
         } else {
-            m.trace.push(TraceLine { rule: "leader_override", item: "leader_override".into(), working: "group leader without a group".into(), value: Some(Decimal::ZERO) });
+            m.trace.push(TraceLine {
+                rule: "leader_override",
+                item: "leader_override".into(),
+                working: "group leader without a group".into(),
+                value: Some(Decimal::ZERO),
+            });
             Some(Decimal::ZERO)
         };
         m.components[Component::LeaderOverride as usize] = lo.unwrap_or(Decimal::ZERO);
-        let variable: Decimal = [Component::NetCommissionPay, Component::OtherRevenuePay, Component::AccountBonus, Component::AssetBonus, Component::LeaderOverride]
-            .iter()
-            .map(|&c| m.component(c))
-            .sum();
+        let variable: Decimal = [
+            Component::NetCommissionPay,
+            Component::OtherRevenuePay,
+            Component::AccountBonus,
+            Component::AssetBonus,
+            Component::LeaderOverride,
+        ]
+        .iter()
+        .map(|&c| m.component(c))
+        .sum();
         let cap = rnd.round(rules::cap_deduction(variable, standard.cap_variable_pay));
         m.components[Component::CapDeduction as usize] = cap;
         m.trace.push(TraceLine {
@@ -462,7 +536,12 @@ pub fn compute_month(config: &Config, standard: &Standard, input: &MonthInput) -
         });
         m.total = m.components.iter().copied().sum();
         let parts: Vec<String> = m.components.iter().map(|v| exact(*v)).collect();
-        m.trace.push(TraceLine { rule: "total", item: "total".into(), working: parts.join(" + "), value: Some(m.total) });
+        m.trace.push(TraceLine {
+            rule: "total",
+            item: "total".into(),
+            working: parts.join(" + "),
+            value: Some(m.total),
+        });
     }
 
     Ok(MonthResult { month, managers: out, accounts: outcomes, accounts_recon: recon })

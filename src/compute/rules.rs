@@ -28,7 +28,11 @@ pub fn employed_days(month: YearMonth, hire: Date, regular: Option<Date>, leave:
         None => employed,
         Some(r) => {
             let p_end = (r.to_days() - 1).min(end);
-            if p_end >= start { (p_end - start + 1) as u32 } else { 0 }
+            if p_end >= start {
+                (p_end - start + 1) as u32
+            } else {
+                0
+            }
         }
     };
     EmployedDays { days_in_month: month.days(), employed, probation }

@@ -33,8 +33,7 @@ impl NumRaw {
         use std::str::FromStr;
         match self {
             NumRaw::Int(i) => Ok(Decimal::from(*i)),
-            NumRaw::Float(f) => Decimal::from_str(&f.to_string())
-                .map_err(|_| format!("{f} is not a decimal number")),
+            NumRaw::Float(f) => Decimal::from_str(&f.to_string()).map_err(|_| format!("{f} is not a decimal number")),
             NumRaw::Str(s) => Decimal::from_str(s.trim())
                 .or_else(|_| Decimal::from_scientific(s.trim()))
                 .map_err(|_| format!("{s:?} is not a decimal number")),
@@ -240,8 +239,8 @@ impl Config {
     /// # Errors
     /// A [`ConfigError`] naming the file, the key and the bad value.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::new(path, "", format!("cannot read: {e}")))?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| ConfigError::new(path, "", format!("cannot read: {e}")))?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Self::parse(&text, path, &dir)
     }
@@ -256,7 +255,10 @@ impl Config {
 
         let code = raw.organization.code.trim().to_string();
         if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-            return Err(err("organization.code", format!("{:?} must be letters, digits, - or _", raw.organization.code)));
+            return Err(err(
+                "organization.code",
+                format!("{:?} must be letters, digits, - or _", raw.organization.code),
+            ));
         }
         let locale = match raw.report.locale.as_str() {
             "zh-CN" | "zh" => Locale::ZhCn,
@@ -265,7 +267,11 @@ impl Config {
         };
         let resolve = |p: &str| {
             let p = Path::new(p);
-            if p.is_absolute() { p.to_path_buf() } else { dir.join(p) }
+            if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                dir.join(p)
+            }
         };
 
         let mut teams = Vec::new();
@@ -284,7 +290,10 @@ impl Config {
                     Some(n) => Some(n.to_decimal().map_err(|e| err(&format!("{key}.net_inflow"), e))?),
                     None => None,
                 };
-                plan.insert(ym, Plan { new_hires: p.new_hires, regularized: p.regularized, net_inflow, outlets: p.outlets });
+                plan.insert(
+                    ym,
+                    Plan { new_hires: p.new_hires, regularized: p.regularized, net_inflow, outlets: p.outlets },
+                );
             }
             teams.push(Team { name: t.name.trim().to_string(), plan });
         }
@@ -292,25 +301,37 @@ impl Config {
         let mut outlets = Vec::new();
         for (i, o) in raw.outlets.iter().enumerate() {
             let since = match &o.since {
-                Some(s) => Some(YearMonth::parse(s).ok_or_else(|| {
-                    err(&format!("outlets[{i}].since"), format!("{s:?} is not a month YYYY-MM"))
-                })?),
+                Some(s) => Some(
+                    YearMonth::parse(s)
+                        .ok_or_else(|| err(&format!("outlets[{i}].since"), format!("{s:?} is not a month YYYY-MM")))?,
+                ),
                 None => None,
             };
-            outlets.push(Outlet { code: o.code.trim().into(), name: o.name.trim().into(), team: o.team.trim().into(), since });
+            outlets.push(Outlet {
+                code: o.code.trim().into(),
+                name: o.name.trim().into(),
+                team: o.team.trim().into(),
+                since,
+            });
         }
 
         let mut inputs = BTreeMap::new();
         for kind in Kind::ALL {
-            inputs.insert(kind, InputSpec {
-                patterns: kind.default_patterns().iter().map(|s| s.to_string()).collect(),
-                sheet: None,
-                columns: BTreeMap::new(),
-            });
+            inputs.insert(
+                kind,
+                InputSpec {
+                    patterns: kind.default_patterns().iter().map(|s| s.to_string()).collect(),
+                    sheet: None,
+                    columns: BTreeMap::new(),
+                },
+            );
         }
         for (name, inp) in raw.inputs {
             let kind = Kind::from_name(&name).ok_or_else(|| {
-                err(&format!("inputs.{name}"), "is not an input kind (crm, accounts, roster, adjustments, scores)".into())
+                err(
+                    &format!("inputs.{name}"),
+                    "is not an input kind (crm, accounts, roster, adjustments, scores)".into(),
+                )
             })?;
             let spec = inputs.get_mut(&kind).expect("every kind has a default");
             if let Some(p) = inp.patterns {
@@ -342,13 +363,19 @@ impl Config {
             let key = format!("review.annual_grades[{i}].top_percent");
             let p = g.top_percent.to_decimal().map_err(|e| err(&key, e))?;
             if p <= last || p > Decimal::from(100) {
-                return Err(err(&key, format!("{} must be above the previous grade's {} and at most 100", g.top_percent.raw(), last)));
+                return Err(err(
+                    &key,
+                    format!("{} must be above the previous grade's {} and at most 100", g.top_percent.raw(), last),
+                ));
             }
             last = p;
             annual_grades.push(Grade { grade: g.grade.clone(), top_percent: p });
         }
         if !annual_grades.is_empty() && last != Decimal::from(100) {
-            return Err(err("review.annual_grades", format!("the last grade must cover top_percent = 100, not {last}")));
+            return Err(err(
+                "review.annual_grades",
+                format!("the last grade must cover top_percent = 100, not {last}"),
+            ));
         }
 
         Ok(Config {

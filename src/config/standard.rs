@@ -197,8 +197,7 @@ impl Standard {
     /// A [`ConfigError`] naming the file, the key and the bad value.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let bytes = std::fs::read(path).map_err(|e| ConfigError::new(path, "", format!("cannot read: {e}")))?;
-        let text = String::from_utf8(bytes.clone())
-            .map_err(|_| ConfigError::new(path, "", "is not UTF-8 text"))?;
+        let text = String::from_utf8(bytes.clone()).map_err(|_| ConfigError::new(path, "", "is not UTF-8 text"))?;
         let mut s = Self::parse(&text, path)?;
         s.sha256 = hex::encode(Sha256::digest(&bytes));
         Ok(s)
@@ -267,7 +266,10 @@ impl Standard {
                         let v = money(&format!("{tkey}.up_to"), u)?;
                         if let Some(p) = prev {
                             if v <= p {
-                                return Err(err(&tkey, format!("up_to {} is not above the previous tier's {p}", u.raw().trim_matches('"'))));
+                                return Err(err(
+                                    &tkey,
+                                    format!("up_to {} is not above the previous tier's {p}", u.raw().trim_matches('"')),
+                                ));
                             }
                         } else if v <= Decimal::ZERO {
                             return Err(err(&tkey, format!("up_to {} must be above 0", u.raw())));
@@ -306,23 +308,32 @@ impl Standard {
             let key = format!("levels.{code}");
             let schedule = l.schedule.clone().unwrap_or_else(|| "employee".into());
             if !schedules.contains_key(&schedule) {
-                return Err(err(&format!("{key}.schedule"), format!("schedule {schedule:?} is not defined under [schedules]")));
+                return Err(err(
+                    &format!("{key}.schedule"),
+                    format!("schedule {schedule:?} is not defined under [schedules]"),
+                ));
             }
             if l.reviewed {
                 if let Some(other) = orders.insert(l.order, code.clone()) {
-                    return Err(err(&format!("{key}.order"), format!("order {} is also the order of reviewed level {other}", l.order)));
+                    return Err(err(
+                        &format!("{key}.order"),
+                        format!("order {} is also the order of reviewed level {other}", l.order),
+                    ));
                 }
             }
-            levels.insert(code.clone(), Level {
-                code: code.clone(),
-                label: l.label.clone(),
-                base_salary: money(&format!("{key}.base_salary"), &l.base_salary)?,
-                order: l.order,
-                reviewed: l.reviewed,
-                schedule,
-                promote_if: bars(&format!("{key}.promote_if"), &l.promote_if)?,
-                demote_if_below: bars(&format!("{key}.demote_if_below"), &l.demote_if_below)?,
-            });
+            levels.insert(
+                code.clone(),
+                Level {
+                    code: code.clone(),
+                    label: l.label.clone(),
+                    base_salary: money(&format!("{key}.base_salary"), &l.base_salary)?,
+                    order: l.order,
+                    reviewed: l.reviewed,
+                    schedule,
+                    promote_if: bars(&format!("{key}.promote_if"), &l.promote_if)?,
+                    demote_if_below: bars(&format!("{key}.demote_if_below"), &l.demote_if_below)?,
+                },
+            );
         }
         if levels.is_empty() {
             return Err(err("levels", "no level is defined".into()));
@@ -394,9 +405,7 @@ impl Standard {
     /// A roster's level cell (code or label) to the level code.
     pub fn find_level(&self, raw: &str) -> Option<&Level> {
         let t = raw.trim();
-        self.levels
-            .get(t)
-            .or_else(|| self.levels.values().find(|l| l.label == t || l.code.eq_ignore_ascii_case(t)))
+        self.levels.get(t).or_else(|| self.levels.values().find(|l| l.label == t || l.code.eq_ignore_ascii_case(t)))
     }
 
     /// The file name of the standard, for reports.

@@ -239,7 +239,10 @@ pub fn discover(config: &Config, data_dir: &Path, month: YearMonth) -> Result<BT
             return Err(FileError {
                 file: format!("{label}/{name}"),
                 sheet: None,
-                message: format!("the name matches the patterns of several kinds ({}); rename it or change [inputs] patterns", ks.join(", ")),
+                message: format!(
+                    "the name matches the patterns of several kinds ({}); rename it or change [inputs] patterns",
+                    ks.join(", ")
+                ),
             });
         }
         if let Some(k) = kinds.first() {
@@ -366,6 +369,9 @@ fn relabel(data_dir: &Path, path: &Path) -> String {
     path.strip_prefix(data_dir).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }
 
+/// Called for each data row: (file index, file label, sheet, row number, cells, issues).
+type RowParser<'a> = dyn FnMut(u16, &str, &str, u32, &RowCells<'_>, &mut Vec<Issue>) + 'a;
+
 /// Reads the files of one kind, handing each row to `parse`.
 fn read_kind(
     config: &Config,
@@ -374,13 +380,17 @@ fn read_kind(
     paths: &[PathBuf],
     files: &mut Vec<InputFile>,
     issues: &mut Vec<Issue>,
-    parse: &mut dyn FnMut(u16, &str, &str, u32, &RowCells<'_>, &mut Vec<Issue>),
+    parse: &mut RowParser<'_>,
 ) -> Result<(), FileError> {
     let spec = &config.inputs[&kind];
     for path in paths {
         let label = relabel(data_dir, path);
         let idx = files.len() as u16;
-        let (size, sha256) = sha256_file(path).map_err(|e| FileError { file: label.clone(), sheet: None, message: format!("cannot read: {e}") })?;
+        let (size, sha256) = sha256_file(path).map_err(|e| FileError {
+            file: label.clone(),
+            sheet: None,
+            message: format!("cannot read: {e}"),
+        })?;
         let mut pending_summary: Vec<(u32, String)> = Vec::new();
         // The sheet name is only known once the reader has opened the file; rows keep the
         // label and get the sheet afterwards.
@@ -409,14 +419,41 @@ fn read_kind(
                 reason: "summary row skipped".into(),
             });
         }
-        files.push(InputFile { kind, path: path.clone(), label, sheet, size, sha256, counts, accepted: 0, rejected: 0 });
+        files.push(InputFile {
+            kind,
+            path: path.clone(),
+            label,
+            sheet,
+            size,
+            sha256,
+            counts,
+            accepted: 0,
+            rejected: 0,
+        });
     }
     Ok(())
 }
 
-fn reject_issue(kind: Kind, files: &[InputFile], file: u16, row: u32, column: &str, raw: String, reason: String) -> Issue {
+fn reject_issue(
+    kind: Kind,
+    files: &[InputFile],
+    file: u16,
+    row: u32,
+    column: &str,
+    raw: String,
+    reason: String,
+) -> Issue {
     let f = &files[file as usize];
-    Issue { severity: Severity::Exception, kind, file: f.label.clone(), sheet: f.sheet.clone(), row, column: column.into(), raw, reason }
+    Issue {
+        severity: Severity::Exception,
+        kind,
+        file: f.label.clone(),
+        sheet: f.sheet.clone(),
+        row,
+        column: column.into(),
+        raw,
+        reason,
+    }
 }
 
 /// Read and check every input of `month`.
@@ -432,65 +469,114 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
 
     // --- roster first: activity decides the other kinds' rows.
     let mut roster: Vec<RosterRow> = Vec::new();
-    read_kind(config, data_dir, Kind::Roster, paths(Kind::Roster), &mut files, &mut issues, &mut |file, label, sheet, row, cells, iss| {
-        let mut p = RowParse { cells, kind: Kind::Roster, file: label, sheet, row, issues: iss, ok: true };
-        let manager_id = p.req_text(R::MANAGER_ID);
-        let name = p.req_text(R::NAME);
-        let team = p.req_text(R::TEAM);
-        let group = p.text(R::GROUP);
-        let outlet = p.text(R::OUTLET);
-        let level = p.req_text(R::LEVEL);
-        let employment = match p.req_text(R::EMPLOYMENT) {
-            None => None,
-            Some(e) => match e.to_lowercase().as_str() {
-                "员工" | "employee" | "正式" | "正式员工" | "全职" => Some(Employment::Employee),
-                "兼职" | "part_time" | "part-time" | "兼职经纪人" | "经纪人" => Some(Employment::PartTime),
-                _ => {
-                    p.fail(R::EMPLOYMENT, "not 员工/employee or 兼职/part_time".into());
-                    None
+    read_kind(
+        config,
+        data_dir,
+        Kind::Roster,
+        paths(Kind::Roster),
+        &mut files,
+        &mut issues,
+        &mut |file, label, sheet, row, cells, iss| {
+            let mut p = RowParse { cells, kind: Kind::Roster, file: label, sheet, row, issues: iss, ok: true };
+            let manager_id = p.req_text(R::MANAGER_ID);
+            let name = p.req_text(R::NAME);
+            let team = p.req_text(R::TEAM);
+            let group = p.text(R::GROUP);
+            let outlet = p.text(R::OUTLET);
+            let level = p.req_text(R::LEVEL);
+            let employment = match p.req_text(R::EMPLOYMENT) {
+                None => None,
+                Some(e) => match e.to_lowercase().as_str() {
+                    "员工" | "employee" | "正式" | "正式员工" | "全职" => Some(Employment::Employee),
+                    "兼职" | "part_time" | "part-time" | "兼职经纪人" | "经纪人" => {
+                        Some(Employment::PartTime)
+                    }
+                    _ => {
+                        p.fail(R::EMPLOYMENT, "not 员工/employee or 兼职/part_time".into());
+                        None
+                    }
+                },
+            };
+            let hire_date = p.req_date(R::HIRE_DATE);
+            let regular_date = p.date(R::REGULAR_DATE);
+            let leave_date = p.date(R::LEAVE_DATE);
+            let leader = match values::yes_no(cells.get(R::LEADER)) {
+                Ok(v) => v.unwrap_or(false),
+                Err(e) => {
+                    p.fail(R::LEADER, e);
+                    false
                 }
-            },
-        };
-        let hire_date = p.req_date(R::HIRE_DATE);
-        let regular_date = p.date(R::REGULAR_DATE);
-        let leave_date = p.date(R::LEAVE_DATE);
-        let leader = match values::yes_no(cells.get(R::LEADER)) {
-            Ok(v) => v.unwrap_or(false),
-            Err(e) => {
-                p.fail(R::LEADER, e);
-                false
+            };
+            let ok = p.ok;
+            if let (Some(manager_id), Some(name), Some(team), Some(level), Some(employment), Some(hire_date)) =
+                (manager_id, name, team, level, employment, hire_date)
+            {
+                roster.push(RosterRow {
+                    file,
+                    row,
+                    accepted: ok,
+                    active: false,
+                    manager_id,
+                    name,
+                    team,
+                    group,
+                    outlet,
+                    level,
+                    employment,
+                    hire_date,
+                    regular_date,
+                    leave_date,
+                    leader,
+                });
+            } else {
+                roster.push(RosterRow {
+                    file,
+                    row,
+                    accepted: false,
+                    active: false,
+                    manager_id: String::new(),
+                    name: String::new(),
+                    team: String::new(),
+                    group: None,
+                    outlet: None,
+                    level: String::new(),
+                    employment: Employment::Employee,
+                    hire_date: month.first_day(),
+                    regular_date: None,
+                    leave_date: None,
+                    leader: false,
+                });
             }
-        };
-        let ok = p.ok;
-        if let (Some(manager_id), Some(name), Some(team), Some(level), Some(employment), Some(hire_date)) =
-            (manager_id, name, team, level, employment, hire_date)
-        {
-            roster.push(RosterRow {
-                file, row, accepted: ok, active: false, manager_id, name, team, group, outlet, level, employment,
-                hire_date, regular_date, leave_date, leader,
-            });
-        } else {
-            roster.push(RosterRow {
-                file, row, accepted: false, active: false, manager_id: String::new(), name: String::new(), team: String::new(),
-                group: None, outlet: None, level: String::new(), employment: Employment::Employee,
-                hire_date: month.first_day(), regular_date: None, leave_date: None, leader: false,
-            });
-        }
-    })?;
+        },
+    )?;
     let mut seen: HashMap<String, u32> = HashMap::new();
     for r in roster.iter_mut().filter(|r| r.accepted) {
         if let Some(first) = seen.get(&r.manager_id) {
             r.accepted = false;
-            issues.push(reject_issue(Kind::Roster, &files, r.file, r.row, "工号", r.manager_id.clone(),
-                format!("duplicate: manager {} is already on row {first}", r.manager_id)));
+            issues.push(reject_issue(
+                Kind::Roster,
+                &files,
+                r.file,
+                r.row,
+                "工号",
+                r.manager_id.clone(),
+                format!("duplicate: manager {} is already on row {first}", r.manager_id),
+            ));
             continue;
         }
         seen.insert(r.manager_id.clone(), r.row);
         if let Some(l) = r.leave_date {
             if l < r.hire_date {
                 r.accepted = false;
-                issues.push(reject_issue(Kind::Roster, &files, r.file, r.row, "离职日期", l.to_string(),
-                    format!("leave date {l} is before the hire date {}", r.hire_date)));
+                issues.push(reject_issue(
+                    Kind::Roster,
+                    &files,
+                    r.file,
+                    r.row,
+                    "离职日期",
+                    l.to_string(),
+                    format!("leave date {l} is before the hire date {}", r.hire_date),
+                ));
                 continue;
             }
         }
@@ -501,7 +587,10 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
             } else {
                 format!("not active in {month}: left {}", r.leave_date.map(|d| d.to_string()).unwrap_or_default())
             };
-            issues.push(Issue { severity: Severity::Information, ..reject_issue(Kind::Roster, &files, r.file, r.row, "", r.manager_id.clone(), why) });
+            issues.push(Issue {
+                severity: Severity::Information,
+                ..reject_issue(Kind::Roster, &files, r.file, r.row, "", r.manager_id.clone(), why)
+            });
         }
     }
     let active: HashSet<String> = roster.iter().filter(|r| r.active).map(|r| r.manager_id.clone()).collect();
@@ -516,145 +605,263 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
 
     // --- crm
     let mut crm: Vec<CrmRow> = Vec::new();
-    read_kind(config, data_dir, Kind::Crm, paths(Kind::Crm), &mut files, &mut issues, &mut |file, label, sheet, row, cells, iss| {
-        let mut p = RowParse { cells, kind: Kind::Crm, file: label, sheet, row, issues: iss, ok: true };
-        let client_id = p.req_text(C::CLIENT_ID);
-        let client_name = p.text(C::CLIENT_NAME).unwrap_or_default();
-        let manager_id = p.req_text(C::MANAGER_ID);
-        let relation = match p.text(C::RELATION) {
-            None => None,
-            Some(t) => match t.to_lowercase().as_str() {
-                "开发" | "development" | "develop" => Some(Relation::Development),
-                "服务" | "service" => Some(Relation::Service),
-                _ => {
-                    p.fail(C::RELATION, "not 开发 or 服务".into());
-                    None
-                }
-            },
-        };
-        let share = if p.ok_cell(C::SHARE) { Some(Decimal::ONE) } else { p.ratio(C::SHARE) };
-        let month_end_assets = p.req_money(C::MONTH_END_ASSETS);
-        let avg_daily_assets = p.money(C::AVG_DAILY_ASSETS);
-        let net_inflow = p.req_money(C::NET_INFLOW);
-        let trade_volume = p.money(C::TRADE_VOLUME);
-        let net_commission = p.req_money(C::NET_COMMISSION);
-        let other_revenue = if p.ok_cell(C::OTHER_REVENUE) { Some(Decimal::ZERO) } else { p.money(C::OTHER_REVENUE) };
-        let accepted = p.ok;
-        crm.push(CrmRow {
-            file, row, accepted, client_id, client_name, manager_id, relation, share, month_end_assets,
-            avg_daily_assets, net_inflow, trade_volume, net_commission, other_revenue,
-        });
-    })?;
+    read_kind(
+        config,
+        data_dir,
+        Kind::Crm,
+        paths(Kind::Crm),
+        &mut files,
+        &mut issues,
+        &mut |file, label, sheet, row, cells, iss| {
+            let mut p = RowParse { cells, kind: Kind::Crm, file: label, sheet, row, issues: iss, ok: true };
+            let client_id = p.req_text(C::CLIENT_ID);
+            let client_name = p.text(C::CLIENT_NAME).unwrap_or_default();
+            let manager_id = p.req_text(C::MANAGER_ID);
+            let relation = match p.text(C::RELATION) {
+                None => None,
+                Some(t) => match t.to_lowercase().as_str() {
+                    "开发" | "development" | "develop" => Some(Relation::Development),
+                    "服务" | "service" => Some(Relation::Service),
+                    _ => {
+                        p.fail(C::RELATION, "not 开发 or 服务".into());
+                        None
+                    }
+                },
+            };
+            let share = if p.ok_cell(C::SHARE) { Some(Decimal::ONE) } else { p.ratio(C::SHARE) };
+            let month_end_assets = p.req_money(C::MONTH_END_ASSETS);
+            let avg_daily_assets = p.money(C::AVG_DAILY_ASSETS);
+            let net_inflow = p.req_money(C::NET_INFLOW);
+            let trade_volume = p.money(C::TRADE_VOLUME);
+            let net_commission = p.req_money(C::NET_COMMISSION);
+            let other_revenue =
+                if p.ok_cell(C::OTHER_REVENUE) { Some(Decimal::ZERO) } else { p.money(C::OTHER_REVENUE) };
+            let accepted = p.ok;
+            crm.push(CrmRow {
+                file,
+                row,
+                accepted,
+                client_id,
+                client_name,
+                manager_id,
+                relation,
+                share,
+                month_end_assets,
+                avg_daily_assets,
+                net_inflow,
+                trade_volume,
+                net_commission,
+                other_revenue,
+            });
+        },
+    )?;
     let (client_assets, crm_recon) = check_crm(&mut crm, &files, &mut issues, &active, &not_active_reason);
 
     // --- accounts
     let mut accounts: Vec<AccountRow> = Vec::new();
-    read_kind(config, data_dir, Kind::Accounts, paths(Kind::Accounts), &mut files, &mut issues, &mut |file, label, sheet, row, cells, iss| {
-        let mut p = RowParse { cells, kind: Kind::Accounts, file: label, sheet, row, issues: iss, ok: true };
-        let client_id = p.req_text(A::CLIENT_ID);
-        let client_name = p.text(A::CLIENT_NAME).unwrap_or_default();
-        let open_date = p.req_date(A::OPEN_DATE);
-        let account_type = p.req_text(A::ACCOUNT_TYPE);
-        let manager_id = p.req_text(A::MANAGER_ID);
-        let outlet = p.text(A::OUTLET).unwrap_or_default();
-        let first_deposit = p.req_money(A::FIRST_DEPOSIT);
-        let status = if p.ok { AccountStatus::New } else { AccountStatus::Rejected };
-        accounts.push(AccountRow {
-            file, row, status,
-            client_id: client_id.unwrap_or_default(),
-            client_name,
-            open_date,
-            account_type: account_type.unwrap_or_default(),
-            manager_id: manager_id.unwrap_or_default(),
-            outlet,
-            first_deposit: first_deposit.unwrap_or_default(),
-        });
-    })?;
+    read_kind(
+        config,
+        data_dir,
+        Kind::Accounts,
+        paths(Kind::Accounts),
+        &mut files,
+        &mut issues,
+        &mut |file, label, sheet, row, cells, iss| {
+            let mut p = RowParse { cells, kind: Kind::Accounts, file: label, sheet, row, issues: iss, ok: true };
+            let client_id = p.req_text(A::CLIENT_ID);
+            let client_name = p.text(A::CLIENT_NAME).unwrap_or_default();
+            let open_date = p.req_date(A::OPEN_DATE);
+            let account_type = p.req_text(A::ACCOUNT_TYPE);
+            let manager_id = p.req_text(A::MANAGER_ID);
+            let outlet = p.text(A::OUTLET).unwrap_or_default();
+            let first_deposit = p.req_money(A::FIRST_DEPOSIT);
+            let status = if p.ok { AccountStatus::New } else { AccountStatus::Rejected };
+            accounts.push(AccountRow {
+                file,
+                row,
+                status,
+                client_id: client_id.unwrap_or_default(),
+                client_name,
+                open_date,
+                account_type: account_type.unwrap_or_default(),
+                manager_id: manager_id.unwrap_or_default(),
+                outlet,
+                first_deposit: first_deposit.unwrap_or_default(),
+            });
+        },
+    )?;
     let earlier = earlier_account_clients(config, data_dir, month)?;
     let mut seen: HashMap<(String, String), u32> = HashMap::new();
     for a in accounts.iter_mut().filter(|a| a.status == AccountStatus::New) {
         let key = (a.client_id.clone(), a.account_type.clone());
         if let Some(first) = seen.get(&key) {
             a.status = AccountStatus::Rejected;
-            issues.push(reject_issue(Kind::Accounts, &files, a.file, a.row, "客户号", a.client_id.clone(),
-                format!("duplicate: client {} already opened {} on row {first}", a.client_id, a.account_type)));
+            issues.push(reject_issue(
+                Kind::Accounts,
+                &files,
+                a.file,
+                a.row,
+                "客户号",
+                a.client_id.clone(),
+                format!("duplicate: client {} already opened {} on row {first}", a.client_id, a.account_type),
+            ));
             continue;
         }
         seen.insert(key, a.row);
         if !active.contains(&a.manager_id) {
             a.status = AccountStatus::Rejected;
-            issues.push(reject_issue(Kind::Accounts, &files, a.file, a.row, "客户经理编号", a.manager_id.clone(), not_active_reason(&a.manager_id)));
+            issues.push(reject_issue(
+                Kind::Accounts,
+                &files,
+                a.file,
+                a.row,
+                "客户经理编号",
+                a.manager_id.clone(),
+                not_active_reason(&a.manager_id),
+            ));
             continue;
         }
         if let Some(m) = earlier.get(&a.client_id) {
             a.status = AccountStatus::Returning(*m);
             issues.push(Issue {
                 severity: Severity::Information,
-                ..reject_issue(Kind::Accounts, &files, a.file, a.row, "客户号", a.client_id.clone(),
-                    format!("returning client: opened an account in {m}; not a new account"))
+                ..reject_issue(
+                    Kind::Accounts,
+                    &files,
+                    a.file,
+                    a.row,
+                    "客户号",
+                    a.client_id.clone(),
+                    format!("returning client: opened an account in {m}; not a new account"),
+                )
             });
         }
     }
 
     // --- adjustments
     let mut adjustments: Vec<AdjustmentRow> = Vec::new();
-    read_kind(config, data_dir, Kind::Adjustments, paths(Kind::Adjustments), &mut files, &mut issues, &mut |file, label, sheet, row, cells, iss| {
-        let mut p = RowParse { cells, kind: Kind::Adjustments, file: label, sheet, row, issues: iss, ok: true };
-        let manager_id = p.req_text(J::MANAGER_ID);
-        let amount = p.req_money(J::AMOUNT);
-        let category = p.text(J::CATEGORY).unwrap_or_default();
-        let reason = p.text(J::REASON).unwrap_or_default();
-        let accepted = p.ok;
-        adjustments.push(AdjustmentRow {
-            file, row, accepted, manager_id: manager_id.unwrap_or_default(), amount: amount.unwrap_or_default(), category, reason,
-        });
-    })?;
+    read_kind(
+        config,
+        data_dir,
+        Kind::Adjustments,
+        paths(Kind::Adjustments),
+        &mut files,
+        &mut issues,
+        &mut |file, label, sheet, row, cells, iss| {
+            let mut p = RowParse { cells, kind: Kind::Adjustments, file: label, sheet, row, issues: iss, ok: true };
+            let manager_id = p.req_text(J::MANAGER_ID);
+            let amount = p.req_money(J::AMOUNT);
+            let category = p.text(J::CATEGORY).unwrap_or_default();
+            let reason = p.text(J::REASON).unwrap_or_default();
+            let accepted = p.ok;
+            adjustments.push(AdjustmentRow {
+                file,
+                row,
+                accepted,
+                manager_id: manager_id.unwrap_or_default(),
+                amount: amount.unwrap_or_default(),
+                category,
+                reason,
+            });
+        },
+    )?;
     for a in adjustments.iter_mut().filter(|a| a.accepted) {
         if !active.contains(&a.manager_id) {
             a.accepted = false;
-            issues.push(reject_issue(Kind::Adjustments, &files, a.file, a.row, "工号", a.manager_id.clone(), not_active_reason(&a.manager_id)));
+            issues.push(reject_issue(
+                Kind::Adjustments,
+                &files,
+                a.file,
+                a.row,
+                "工号",
+                a.manager_id.clone(),
+                not_active_reason(&a.manager_id),
+            ));
         }
     }
 
     // --- scores
     let mut scores: Vec<ScoreRow> = Vec::new();
-    read_kind(config, data_dir, Kind::Scores, paths(Kind::Scores), &mut files, &mut issues, &mut |file, label, sheet, row, cells, iss| {
-        let mut p = RowParse { cells, kind: Kind::Scores, file: label, sheet, row, issues: iss, ok: true };
-        let manager_id = p.req_text(S::MANAGER_ID);
-        let score = p.req_money(S::DUTY_SCORE);
-        if let Some(s) = score {
-            if s < Decimal::ZERO || s > Decimal::ONE_HUNDRED {
-                p.fail(S::DUTY_SCORE, "duty score outside 0–100".into());
+    read_kind(
+        config,
+        data_dir,
+        Kind::Scores,
+        paths(Kind::Scores),
+        &mut files,
+        &mut issues,
+        &mut |file, label, sheet, row, cells, iss| {
+            let mut p = RowParse { cells, kind: Kind::Scores, file: label, sheet, row, issues: iss, ok: true };
+            let manager_id = p.req_text(S::MANAGER_ID);
+            let score = p.req_money(S::DUTY_SCORE);
+            if let Some(s) = score {
+                if s < Decimal::ZERO || s > Decimal::ONE_HUNDRED {
+                    p.fail(S::DUTY_SCORE, "duty score outside 0–100".into());
+                }
             }
-        }
-        let accepted = p.ok;
-        scores.push(ScoreRow { file, row, accepted, manager_id: manager_id.unwrap_or_default(), score: score.unwrap_or_default() });
-    })?;
+            let accepted = p.ok;
+            scores.push(ScoreRow {
+                file,
+                row,
+                accepted,
+                manager_id: manager_id.unwrap_or_default(),
+                score: score.unwrap_or_default(),
+            });
+        },
+    )?;
     let mut seen: HashMap<String, u32> = HashMap::new();
     for s in scores.iter_mut().filter(|s| s.accepted) {
         if let Some(first) = seen.get(&s.manager_id) {
             s.accepted = false;
-            issues.push(reject_issue(Kind::Scores, &files, s.file, s.row, "工号", s.manager_id.clone(),
-                format!("duplicate: manager {} already has a score on row {first}", s.manager_id)));
+            issues.push(reject_issue(
+                Kind::Scores,
+                &files,
+                s.file,
+                s.row,
+                "工号",
+                s.manager_id.clone(),
+                format!("duplicate: manager {} already has a score on row {first}", s.manager_id),
+            ));
             continue;
         }
         seen.insert(s.manager_id.clone(), s.row);
         if !active.contains(&s.manager_id) {
             s.accepted = false;
-            issues.push(reject_issue(Kind::Scores, &files, s.file, s.row, "工号", s.manager_id.clone(), not_active_reason(&s.manager_id)));
+            issues.push(reject_issue(
+                Kind::Scores,
+                &files,
+                s.file,
+                s.row,
+                "工号",
+                s.manager_id.clone(),
+                not_active_reason(&s.manager_id),
+            ));
         }
     }
 
     // --- per-file accepted / rejected
     let mut tally = |file: u16, ok: bool| {
         let f = &mut files[file as usize];
-        if ok { f.accepted += 1 } else { f.rejected += 1 }
+        if ok {
+            f.accepted += 1
+        } else {
+            f.rejected += 1
+        }
     };
-    for r in &roster { tally(r.file, r.accepted); }
-    for r in &crm { tally(r.file, r.accepted); }
-    for r in &accounts { tally(r.file, r.status != AccountStatus::Rejected); }
-    for r in &adjustments { tally(r.file, r.accepted); }
-    for r in &scores { tally(r.file, r.accepted); }
+    for r in &roster {
+        tally(r.file, r.accepted);
+    }
+    for r in &crm {
+        tally(r.file, r.accepted);
+    }
+    for r in &accounts {
+        tally(r.file, r.status != AccountStatus::Rejected);
+    }
+    for r in &adjustments {
+        tally(r.file, r.accepted);
+    }
+    for r in &scores {
+        tally(r.file, r.accepted);
+    }
 
     issues.sort_by(|a, b| (a.kind, &a.file, a.row, a.severity).cmp(&(b.kind, &b.file, b.row, b.severity)));
     Ok(MonthInput { month, files, crm, accounts, roster, adjustments, scores, issues, client_assets, crm_recon })
@@ -708,7 +915,13 @@ fn check_crm(
             }
             let m = r.manager_id.as_deref().unwrap_or("");
             if let Some((_, first)) = managers.iter().find(|(x, _)| *x == m) {
-                dup.push((i, format!("duplicate: client {} and manager {m} already on row {first}", r.client_id.as_deref().unwrap_or(""))));
+                dup.push((
+                    i,
+                    format!(
+                        "duplicate: client {} and manager {m} already on row {first}",
+                        r.client_id.as_deref().unwrap_or("")
+                    ),
+                ));
             } else {
                 managers.push((m, r.row));
             }
@@ -716,7 +929,15 @@ fn check_crm(
         for (i, why) in dup {
             let r = &mut crm[i];
             r.accepted = false;
-            issues.push(reject_issue(Kind::Crm, files, r.file, r.row, "客户号", r.client_id.clone().unwrap_or_default(), why));
+            issues.push(reject_issue(
+                Kind::Crm,
+                files,
+                r.file,
+                r.row,
+                "客户号",
+                r.client_id.clone().unwrap_or_default(),
+                why,
+            ));
         }
         // Client-level fields must agree on every row where they parse.
         let mut disagreement: Option<String> = None;
@@ -739,7 +960,10 @@ fn check_crm(
         let shares: Decimal = rows.iter().filter(|&&i| crm[i].accepted).filter_map(|&i| crm[i].share).sum();
         let reject_all = match disagreement {
             Some(d) => Some(d),
-            None if shares > Decimal::ONE => Some(format!("shares of the client total {}%, above 100%: all its rows rejected", (shares * Decimal::ONE_HUNDRED).normalize())),
+            None if shares > Decimal::ONE => Some(format!(
+                "shares of the client total {}%, above 100%: all its rows rejected",
+                (shares * Decimal::ONE_HUNDRED).normalize()
+            )),
             None => None,
         };
         if let Some(why) = reject_all {
@@ -747,7 +971,15 @@ fn check_crm(
                 let r = &mut crm[i];
                 if r.accepted {
                     r.accepted = false;
-                    issues.push(reject_issue(Kind::Crm, files, r.file, r.row, "客户号", r.client_id.clone().unwrap_or_default(), why.clone()));
+                    issues.push(reject_issue(
+                        Kind::Crm,
+                        files,
+                        r.file,
+                        r.row,
+                        "客户号",
+                        r.client_id.clone().unwrap_or_default(),
+                        why.clone(),
+                    ));
                 }
             }
         }
@@ -758,7 +990,15 @@ fn check_crm(
                 let m = r.manager_id.as_deref().unwrap_or("");
                 if !active.contains(m) {
                     r.accepted = false;
-                    issues.push(reject_issue(Kind::Crm, files, r.file, r.row, "客户经理编号", m.to_string(), not_active_reason(m)));
+                    issues.push(reject_issue(
+                        Kind::Crm,
+                        files,
+                        r.file,
+                        r.row,
+                        "客户经理编号",
+                        m.to_string(),
+                        not_active_reason(m),
+                    ));
                 }
             }
         }
@@ -778,7 +1018,9 @@ fn check_crm(
             }
         }
         if any_accepted {
-            if let (Some(c), Some(a)) = (crm[rows[0]].client_id.clone(), rows.iter().find_map(|&i| crm[i].month_end_assets)) {
+            if let (Some(c), Some(a)) =
+                (crm[rows[0]].client_id.clone(), rows.iter().find_map(|&i| crm[i].month_end_assets))
+            {
                 client_assets.insert(c, a);
             }
         }
@@ -790,7 +1032,11 @@ fn check_crm(
 ///
 /// # Errors
 /// A file-level error of an earlier month's accounts or roster.
-pub fn earlier_account_clients(config: &Config, data_dir: &Path, month: YearMonth) -> Result<HashMap<String, YearMonth>, FileError> {
+pub fn earlier_account_clients(
+    config: &Config,
+    data_dir: &Path,
+    month: YearMonth,
+) -> Result<HashMap<String, YearMonth>, FileError> {
     let mut out: HashMap<String, YearMonth> = HashMap::new();
     let Ok(entries) = std::fs::read_dir(data_dir) else { return Ok(out) };
     let mut months: BTreeSet<YearMonth> = BTreeSet::new();
@@ -816,31 +1062,48 @@ fn accepted_account_clients(config: &Config, data_dir: &Path, month: YearMonth) 
     let mut files = Vec::new();
     let mut issues = Vec::new();
     let mut active: HashSet<String> = HashSet::new();
-    read_kind(config, data_dir, Kind::Roster, found.get(&Kind::Roster).unwrap_or(&none), &mut files, &mut issues, &mut |_, _, _, _, cells, iss| {
-        let mut p = RowParse { cells, kind: Kind::Roster, file: "", sheet: "", row: 0, issues: iss, ok: true };
-        let (id, hire, leave) = (p.req_text(R::MANAGER_ID), p.req_date(R::HIRE_DATE), p.date(R::LEAVE_DATE));
-        let others_ok = [R::NAME, R::TEAM, R::LEVEL, R::EMPLOYMENT].iter().all(|&f| !values::is_blank(cells.get(f)));
-        if let (Some(id), Some(hire), true, true) = (id, hire, p.ok, others_ok) {
-            if hire <= month.last_day() && leave.is_none_or(|l| l >= month.first_day() && l >= hire) {
-                active.insert(id);
+    read_kind(
+        config,
+        data_dir,
+        Kind::Roster,
+        found.get(&Kind::Roster).unwrap_or(&none),
+        &mut files,
+        &mut issues,
+        &mut |_, _, _, _, cells, iss| {
+            let mut p = RowParse { cells, kind: Kind::Roster, file: "", sheet: "", row: 0, issues: iss, ok: true };
+            let (id, hire, leave) = (p.req_text(R::MANAGER_ID), p.req_date(R::HIRE_DATE), p.date(R::LEAVE_DATE));
+            let others_ok =
+                [R::NAME, R::TEAM, R::LEVEL, R::EMPLOYMENT].iter().all(|&f| !values::is_blank(cells.get(f)));
+            if let (Some(id), Some(hire), true, true) = (id, hire, p.ok, others_ok) {
+                if hire <= month.last_day() && leave.is_none_or(|l| l >= month.first_day() && l >= hire) {
+                    active.insert(id);
+                }
             }
-        }
-    })?;
+        },
+    )?;
     let mut seen: HashSet<(String, String)> = HashSet::new();
     let mut out = Vec::new();
-    read_kind(config, data_dir, Kind::Accounts, found.get(&Kind::Accounts).unwrap_or(&none), &mut files, &mut issues, &mut |_, _, _, _, cells, iss| {
-        let mut p = RowParse { cells, kind: Kind::Accounts, file: "", sheet: "", row: 0, issues: iss, ok: true };
-        let client = p.req_text(A::CLIENT_ID);
-        let _ = p.req_date(A::OPEN_DATE);
-        let t = p.req_text(A::ACCOUNT_TYPE);
-        let m = p.req_text(A::MANAGER_ID);
-        let _ = p.req_money(A::FIRST_DEPOSIT);
-        if let (Some(c), Some(t), Some(m), true) = (client, t, m, p.ok) {
-            if seen.insert((c.clone(), t)) && active.contains(&m) {
-                out.push(c);
+    read_kind(
+        config,
+        data_dir,
+        Kind::Accounts,
+        found.get(&Kind::Accounts).unwrap_or(&none),
+        &mut files,
+        &mut issues,
+        &mut |_, _, _, _, cells, iss| {
+            let mut p = RowParse { cells, kind: Kind::Accounts, file: "", sheet: "", row: 0, issues: iss, ok: true };
+            let client = p.req_text(A::CLIENT_ID);
+            let _ = p.req_date(A::OPEN_DATE);
+            let t = p.req_text(A::ACCOUNT_TYPE);
+            let m = p.req_text(A::MANAGER_ID);
+            let _ = p.req_money(A::FIRST_DEPOSIT);
+            if let (Some(c), Some(t), Some(m), true) = (client, t, m, p.ok) {
+                if seen.insert((c.clone(), t)) && active.contains(&m) {
+                    out.push(c);
+                }
             }
-        }
-    })?;
+        },
+    )?;
     Ok(out)
 }
 

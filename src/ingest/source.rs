@@ -72,9 +72,11 @@ pub fn read_rows(path: &Path, label: &str, sheet: Option<&str>, visit: &mut Visi
 
 fn pick_sheet(names: &[String], want: Option<&str>, label: &str) -> Result<String, FileError> {
     match want {
-        Some(w) => names.iter().find(|n| n.as_str() == w).cloned().ok_or_else(|| {
-            file_err(label, Some(w), format!("sheet not found; the file has: {}", names.join(", ")))
-        }),
+        Some(w) => names
+            .iter()
+            .find(|n| n.as_str() == w)
+            .cloned()
+            .ok_or_else(|| file_err(label, Some(w), format!("sheet not found; the file has: {}", names.join(", ")))),
         None => names.first().cloned().ok_or_else(|| file_err(label, None, "the workbook has no sheet")),
     }
 }
@@ -90,24 +92,31 @@ fn read_zip(path: &Path, label: &str, sheet: Option<&str>, visit: &mut Visit<'_>
         Err(xlsx_err) => {
             if let Ok(mut wb) = open_workbook_from_rs::<Ods<_>, _>(open()?) {
                 let name = pick_sheet(&wb.sheet_names(), sheet, label)?;
-                let range = wb.worksheet_range(&name).map_err(|e| file_err(label, Some(&name), format!("cannot read: {e}")))?;
+                let range =
+                    wb.worksheet_range(&name).map_err(|e| file_err(label, Some(&name), format!("cannot read: {e}")))?;
                 visit_range(&range, visit);
                 return Ok(name);
             }
             if let Ok(mut wb) = open_workbook_from_rs::<Xlsb<_>, _>(open()?) {
                 let name = pick_sheet(&wb.sheet_names(), sheet, label)?;
-                let range = wb.worksheet_range(&name).map_err(|e| file_err(label, Some(&name), format!("cannot read: {e}")))?;
+                let range =
+                    wb.worksheet_range(&name).map_err(|e| file_err(label, Some(&name), format!("cannot read: {e}")))?;
                 visit_range(&range, visit);
                 return Ok(name);
             }
-            Err(file_err(label, None, format!("not a readable workbook (zip, but neither xlsx, ods nor xlsb): {xlsx_err}")))
+            Err(file_err(
+                label,
+                None,
+                format!("not a readable workbook (zip, but neither xlsx, ods nor xlsb): {xlsx_err}"),
+            ))
         }
     }
 }
 
 fn read_ole(path: &Path, label: &str, sheet: Option<&str>, visit: &mut Visit<'_>) -> Result<String, FileError> {
     let f = File::open(path).map(BufReader::new).map_err(|e| file_err(label, None, format!("cannot open: {e}")))?;
-    let mut wb: Xls<_> = open_workbook_from_rs(f).map_err(|e| file_err(label, None, format!("not a readable .xls workbook: {e}")))?;
+    let mut wb: Xls<_> =
+        open_workbook_from_rs(f).map_err(|e| file_err(label, None, format!("not a readable .xls workbook: {e}")))?;
     let name = pick_sheet(&wb.sheet_names(), sheet, label)?;
     let range = wb.worksheet_range(&name).map_err(|e| file_err(label, Some(&name), format!("cannot read: {e}")))?;
     visit_range(&range, visit);
@@ -141,15 +150,12 @@ fn stream_xlsx<R: std::io::Read + std::io::Seek>(
     label: &str,
     visit: &mut Visit<'_>,
 ) -> Result<(), FileError> {
-    let mut reader = wb
-        .worksheet_cells_reader(name)
-        .map_err(|e| file_err(label, Some(name), format!("cannot read: {e}")))?;
+    let mut reader =
+        wb.worksheet_cells_reader(name).map_err(|e| file_err(label, Some(name), format!("cannot read: {e}")))?;
     let mut buf: Vec<Data> = Vec::with_capacity(32);
     let mut current: Option<u32> = None;
     loop {
-        let cell = reader
-            .next_cell()
-            .map_err(|e| file_err(label, Some(name), format!("cannot read: {e}")))?;
+        let cell = reader.next_cell().map_err(|e| file_err(label, Some(name), format!("cannot read: {e}")))?;
         let Some(cell) = cell else { break };
         let (r, c) = cell.get_position();
         if current != Some(r) {
@@ -193,7 +199,9 @@ fn stream_xlsx<R: std::io::Read + std::io::Seek>(
 /// When the bytes are none of these.
 pub fn decode(bytes: &[u8]) -> Result<String, String> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return std::str::from_utf8(rest).map(str::to_string).map_err(|e| format!("undecodable text: has a UTF-8 BOM but is not UTF-8 ({e})"));
+        return std::str::from_utf8(rest)
+            .map(str::to_string)
+            .map_err(|e| format!("undecodable text: has a UTF-8 BOM but is not UTF-8 ({e})"));
     }
     for (bom, enc) in [(&[0xFF, 0xFE][..], encoding_rs::UTF_16LE), (&[0xFE, 0xFF][..], encoding_rs::UTF_16BE)] {
         if let Some(rest) = bytes.strip_prefix(bom) {
@@ -222,7 +230,10 @@ pub fn read_text(bytes: &[u8], label: &str, visit: &mut Visit<'_>) -> Result<(),
         return Err(file_err(label, None, "not a spreadsheet or text file (binary content)"));
     }
     let head: String = text.chars().take(4096).collect::<String>().to_ascii_lowercase();
-    if head.contains("<table") || head.trim_start().starts_with("<html") || head.trim_start().starts_with("<!doctype html") {
+    if head.contains("<table")
+        || head.trim_start().starts_with("<html")
+        || head.trim_start().starts_with("<!doctype html")
+    {
         for (i, row) in html_rows(&text).iter().enumerate() {
             if !visit(i as u32 + 1, row) {
                 break;
@@ -231,11 +242,8 @@ pub fn read_text(bytes: &[u8], label: &str, visit: &mut Visit<'_>) -> Result<(),
         return Ok(());
     }
     let delim = sniff_delimiter(&text);
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delim)
-        .from_reader(text.as_bytes());
+    let mut rdr =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delim).from_reader(text.as_bytes());
     let mut rec = csv::StringRecord::new();
     let mut buf: Vec<Data> = Vec::new();
     loop {
@@ -244,7 +252,13 @@ pub fn read_text(bytes: &[u8], label: &str, visit: &mut Visit<'_>) -> Result<(),
             Ok(true) => {
                 let line = rec.position().map(|p| p.line()).unwrap_or(0) as u32;
                 buf.clear();
-                buf.extend(rec.iter().take(MAX_COLS).map(|s| if s.is_empty() { Data::Empty } else { Data::String(s.to_string()) }));
+                buf.extend(rec.iter().take(MAX_COLS).map(|s| {
+                    if s.is_empty() {
+                        Data::Empty
+                    } else {
+                        Data::String(s.to_string())
+                    }
+                }));
                 if !visit(line, &buf) {
                     break;
                 }
@@ -332,7 +346,11 @@ pub fn html_rows(html: &str) -> Vec<Vec<Data>> {
                     let span = tag
                         .split("colspan")
                         .nth(1)
-                        .and_then(|s| s.trim_start_matches(|c: char| c == '=' || c == '"' || c == '\'' || c.is_whitespace()).split(|c: char| !c.is_ascii_digit()).next())
+                        .and_then(|s| {
+                            s.trim_start_matches(|c: char| c == '=' || c == '"' || c == '\'' || c.is_whitespace())
+                                .split(|c: char| !c.is_ascii_digit())
+                                .next()
+                        })
                         .and_then(|s| s.parse::<usize>().ok())
                         .unwrap_or(1)
                         .max(1);
@@ -371,7 +389,7 @@ fn decode_entities(s: &str) -> String {
     while let Some(p) = rest.find('&') {
         out.push_str(&rest[..p]);
         rest = &rest[p..];
-        let semi = rest[..rest.len().min(12)].find(';');
+        let semi = rest.char_indices().take(12).find(|(_, c)| *c == ';').map(|(i, _)| i);
         let decoded = semi.and_then(|q| {
             let ent = &rest[1..q];
             let ch = match ent {
@@ -381,7 +399,9 @@ fn decode_entities(s: &str) -> String {
                 "quot" => Some('"'),
                 "apos" => Some('\''),
                 "nbsp" => Some(' '),
-                _ if ent.starts_with("#x") || ent.starts_with("#X") => u32::from_str_radix(&ent[2..], 16).ok().and_then(char::from_u32),
+                _ if ent.starts_with("#x") || ent.starts_with("#X") => {
+                    u32::from_str_radix(&ent[2..], 16).ok().and_then(char::from_u32)
+                }
                 _ if ent.starts_with('#') => ent[1..].parse::<u32>().ok().and_then(char::from_u32),
                 _ => None,
             };

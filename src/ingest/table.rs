@@ -83,7 +83,13 @@ pub fn normalize_header(h: &str) -> (String, bool) {
         .to_ascii_lowercase();
     let mut wan = false;
     loop {
-        let closing = if s.ends_with(')') { Some('(') } else if s.ends_with('）') { Some('（') } else { None };
+        let closing = if s.ends_with(')') {
+            Some('(')
+        } else if s.ends_with('）') {
+            Some('（')
+        } else {
+            None
+        };
         let Some(open) = closing else { break };
         let Some(pos) = s.rfind(['(', '（']) else { break };
         let _ = open;
@@ -168,60 +174,66 @@ pub fn read_table(
     let mut last_nonempty = 0u32;
     let mut too_far = false;
 
-    let sheet = source::read_rows(path, label, spec.sheet.as_deref(), &mut |rowno, cells| {
-        match &mapping {
-            None => {
-                if rowno > HEADER_SEARCH_ROWS {
-                    too_far = true;
-                    return false;
-                }
-                let (m, hits) = try_header(cells, &aliases, fields.len());
-                if required.iter().all(|&r| m.columns[r].is_some()) {
-                    counts.header_row = rowno;
-                    last_nonempty = rowno;
-                    mapping = Some(m);
-                } else if cells.iter().any(|c| !is_blank(c)) && best.as_ref().is_none_or(|b| hits > b.0) {
-                    let found = cells
-                        .iter()
-                        .filter(|c| !is_blank(c))
-                        .take(40)
-                        .map(|c| raw(c).chars().map(|ch| if ch.is_control() { ' ' } else { ch }).take(40).collect::<String>())
-                        .collect();
-                    best = Some((hits, rowno, found, m));
-                }
-                true
+    let sheet = source::read_rows(path, label, spec.sheet.as_deref(), &mut |rowno, cells| match &mapping {
+        None => {
+            if rowno > HEADER_SEARCH_ROWS {
+                too_far = true;
+                return false;
             }
-            Some(m) => {
-                if cells.iter().all(is_blank) {
-                    return true;
-                }
+            let (m, hits) = try_header(cells, &aliases, fields.len());
+            if required.iter().all(|&r| m.columns[r].is_some()) {
+                counts.header_row = rowno;
                 last_nonempty = rowno;
-                let key = m.columns[kind.key_field()].as_ref().map(|c| c.index);
-                if is_summary(cells, key) {
-                    counts.summary += 1;
-                    let text = cells.iter().find(|c| !is_blank(c)).map(raw).unwrap_or_default();
-                    on_summary(rowno, text);
-                } else {
-                    counts.data += 1;
-                    on_row(rowno, &RowCells { cells, mapping: m });
-                }
-                true
+                mapping = Some(m);
+            } else if cells.iter().any(|c| !is_blank(c)) && best.as_ref().is_none_or(|b| hits > b.0) {
+                let found = cells
+                    .iter()
+                    .filter(|c| !is_blank(c))
+                    .take(40)
+                    .map(|c| {
+                        raw(c).chars().map(|ch| if ch.is_control() { ' ' } else { ch }).take(40).collect::<String>()
+                    })
+                    .collect();
+                best = Some((hits, rowno, found, m));
             }
+            true
+        }
+        Some(m) => {
+            if cells.iter().all(is_blank) {
+                return true;
+            }
+            last_nonempty = rowno;
+            let key = m.columns[kind.key_field()].as_ref().map(|c| c.index);
+            if is_summary(cells, key) {
+                counts.summary += 1;
+                let text = cells.iter().find(|c| !is_blank(c)).map(raw).unwrap_or_default();
+                on_summary(rowno, text);
+            } else {
+                counts.data += 1;
+                on_row(rowno, &RowCells { cells, mapping: m });
+            }
+            true
         }
     })?;
     let _ = too_far;
     let sheet_opt = (!sheet.is_empty()).then(|| sheet.clone());
     let Some(mapping) = mapping else {
         let (missing, found) = match &best {
-            Some((_, _, found, m)) => (required.iter().filter(|&&r| m.columns[r].is_none()).copied().collect::<Vec<_>>(), found.clone()),
+            Some((_, _, found, m)) => {
+                (required.iter().filter(|&&r| m.columns[r].is_none()).copied().collect::<Vec<_>>(), found.clone())
+            }
             None => (required.clone(), Vec::new()),
         };
-        let missing: Vec<String> = missing.iter().map(|&i| format!("{} ({})", fields[i].name, fields[i].aliases[0])).collect();
+        let missing: Vec<String> =
+            missing.iter().map(|&i| format!("{} ({})", fields[i].name, fields[i].aliases[0])).collect();
         let found = if found.is_empty() { "nothing in the first 20 rows".to_string() } else { found.join(", ") };
         return Err(FileError {
             file: label.to_string(),
             sheet: sheet_opt,
-            message: format!("no column for {} within the first {HEADER_SEARCH_ROWS} rows; found: {found}", missing.join(", ")),
+            message: format!(
+                "no column for {} within the first {HEADER_SEARCH_ROWS} rows; found: {found}",
+                missing.join(", ")
+            ),
         });
     };
     counts.rows_read = u64::from(last_nonempty - counts.header_row);

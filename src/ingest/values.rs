@@ -98,9 +98,7 @@ pub fn money(cell: &Data) -> Result<Option<Decimal>, String> {
         }
         Data::Error(e) => Err(format!("error cell {e}")),
         Data::Bool(_) => Err("a TRUE/FALSE cell is not an amount".into()),
-        Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => {
-            Err("a date cell is not an amount".into())
-        }
+        Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => Err("a date cell is not an amount".into()),
     }
 }
 
@@ -223,8 +221,8 @@ pub fn date(cell: &Data) -> Result<Option<Date>, String> {
 
 /// Parse the text forms of a date; a time after the date is ignored.
 pub fn parse_date_text(s: &str) -> Option<Date> {
-    let t = half_width(trim(s));
-    let t = t.split(['T', ' ']).next().unwrap_or("");
+    let first = trim(s).split(|c: char| c == 'T' || c.is_whitespace() || c == '\u{3000}').next().unwrap_or("");
+    let t = half_width(first);
     let t = t.split("日").next().unwrap_or("");
     let nums: Vec<&str> = t.split(['-', '/', '.', '年', '月']).filter(|p| !p.is_empty()).collect();
     let parse = |p: &str| p.parse::<u32>().ok();

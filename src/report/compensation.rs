@@ -210,7 +210,14 @@ fn adjustments_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Re
     let mut total = Decimal::ZERO;
     for a in ctx.input.adjustments.iter().filter(|a| a.accepted) {
         let file = &ctx.input.files[a.file as usize].label;
-        let cells = [file.as_str(), "", a.manager_id.as_str(), names.get(a.manager_id.as_str()).copied().unwrap_or(""), a.category.as_str(), a.reason.as_str()];
+        let cells = [
+            file.as_str(),
+            "",
+            a.manager_id.as_str(),
+            names.get(a.manager_id.as_str()).copied().unwrap_or(""),
+            a.category.as_str(),
+            a.reason.as_str(),
+        ];
         for (c, s) in cells.iter().enumerate() {
             if c == 1 {
                 ws.write_number_with_format(row, 1, f64::from(a.row), &st.count)?;
@@ -278,8 +285,7 @@ fn recon_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(
         ws.write_string_with_format(0, c as u16, *h, &st.header)?;
         widths.see(c, h);
     }
-    let mut row = 1u32;
-    for e in recon::equations(ctx) {
+    for (row, e) in (1u32..).zip(recon::equations(ctx)) {
         ws.write_string_with_format(row, 0, &e.item, &st.text)?;
         ws.write_string_with_format(row, 1, &e.equation, &st.text)?;
         widths.see(0, &e.item);
@@ -290,7 +296,6 @@ fn recon_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(
         widths.see_money(2, to_cell(e.left));
         widths.see_money(3, to_cell(e.right));
         ws.write_string_with_format(row, 5, if e.holds() { l.holds } else { l.fails }, &st.text)?;
-        row += 1;
     }
     widths.apply(ws)?;
     ws.set_freeze_panes(1, 0)?;

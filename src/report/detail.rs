@@ -30,7 +30,8 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
     for (i, r) in ctx.input.crm.iter().enumerate().filter(|(_, r)| r.accepted) {
         by_manager.entry(r.manager_id.as_deref().unwrap_or("")).or_default().push(i);
     }
-    let widths: [f64; 16] = [10.0, 10.0, 14.0, 14.0, 16.0, 8.0, 8.0, 16.0, 16.0, 16.0, 16.0, 14.0, 14.0, 14.0, 14.0, 16.0];
+    let widths: [f64; 16] =
+        [10.0, 10.0, 14.0, 14.0, 16.0, 8.0, 8.0, 16.0, 16.0, 16.0, 16.0, 14.0, 14.0, 14.0, 14.0, 16.0];
     let org = &ctx.config.organization.name;
     let open_sheet = |wb: &mut Workbook, n: u32| -> Result<usize, XlsxError> {
         let ws = wb.add_worksheet_with_constant_memory()?;
@@ -93,7 +94,14 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
             ws.write_string_with_format(row, 4, &r.client_name, &st.text)?;
             ws.write_string_with_format(row, 5, rel, &st.text)?;
             ws.write_number_with_format(row, 6, to_cell(share), &st.ratio)?;
-            let client_vals = [r.month_end_assets, r.avg_daily_assets, r.net_inflow, r.trade_volume, r.net_commission, r.other_revenue];
+            let client_vals = [
+                r.month_end_assets,
+                r.avg_daily_assets,
+                r.net_inflow,
+                r.trade_volume,
+                r.net_commission,
+                r.other_revenue,
+            ];
             for (c, v) in client_vals.iter().enumerate() {
                 match v {
                     Some(v) => ws.write_number_with_format(row, 7 + c as u16, to_cell(*v), &st.money)?,

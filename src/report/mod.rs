@@ -111,14 +111,15 @@ pub fn write_month(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, RunE
     let werr = |name: &str, e: String| RunError::Write { path: dir.join(name), message: e };
     let mut staged: Vec<(String, NamedTempFile)> = Vec::new();
 
-    let stage = |name: &str, render: &dyn Fn(&Path) -> Result<(), String>| -> Result<(String, NamedTempFile), RunError> {
-        let tmp = temp_in(dir).map_err(|e| werr(name, e.to_string()))?;
-        render(tmp.path()).map_err(|e| werr(name, e))?;
-        if std::env::var_os("BROKERCOMP_FAIL_WRITE").is_some_and(|v| v == name) {
-            return Err(werr(name, "simulated write failure (BROKERCOMP_FAIL_WRITE)".into()));
-        }
-        Ok((name.to_string(), tmp))
-    };
+    let stage =
+        |name: &str, render: &dyn Fn(&Path) -> Result<(), String>| -> Result<(String, NamedTempFile), RunError> {
+            let tmp = temp_in(dir).map_err(|e| werr(name, e.to_string()))?;
+            render(tmp.path()).map_err(|e| werr(name, e))?;
+            if std::env::var_os("BROKERCOMP_FAIL_WRITE").is_some_and(|v| v == name) {
+                return Err(werr(name, "simulated write failure (BROKERCOMP_FAIL_WRITE)".into()));
+            }
+            Ok((name.to_string(), tmp))
+        };
     staged.push(stage(&names[0], &|p| compensation::write(p, ctx).map_err(|e| e.to_string()))?);
     staged.push(stage(&names[1], &|p| detail::write(p, ctx).map_err(|e| e.to_string()))?);
     staged.push(stage(&names[2], &|p| slips::write(p, ctx).map_err(|e| e.to_string()))?);
@@ -166,7 +167,8 @@ fn manifest(ctx: &ReportCtx<'_>, written: &[Written]) -> serde_json::Value {
             })
         })
         .collect();
-    let outputs: Vec<_> = written.iter().map(|w| json!({ "file": w.name, "size": w.size, "sha256": w.sha256 })).collect();
+    let outputs: Vec<_> =
+        written.iter().map(|w| json!({ "file": w.name, "size": w.size, "sha256": w.sha256 })).collect();
     let (components, total) = MonthResult::totals(&ctx.result.managers);
     let mut totals = serde_json::Map::new();
     totals.insert("managers".into(), json!(ctx.result.managers.len()));

@@ -7,10 +7,29 @@ use super::ReportCtx;
 
 /// The header, always English.
 pub const HEADER: [&str; 23] = [
-    "manager_id", "name", "team", "group", "level", "employment", "net_commission", "other_revenue", "net_revenue",
-    "net_inflow", "month_end_assets", "new_accounts", "valid_accounts", "base_salary", "minimum_penalty",
-    "net_commission_pay", "other_revenue_pay", "account_bonus", "asset_bonus", "leader_override", "cap_deduction",
-    "adjustments", "total",
+    "manager_id",
+    "name",
+    "team",
+    "group",
+    "level",
+    "employment",
+    "net_commission",
+    "other_revenue",
+    "net_revenue",
+    "net_inflow",
+    "month_end_assets",
+    "new_accounts",
+    "valid_accounts",
+    "base_salary",
+    "minimum_penalty",
+    "net_commission_pay",
+    "other_revenue_pay",
+    "account_bonus",
+    "asset_bonus",
+    "leader_override",
+    "cap_deduction",
+    "adjustments",
+    "total",
 ];
 
 /// Write the CSV.

@@ -110,7 +110,13 @@ pub fn equations(ctx: &ReportCtx<'_>) -> Vec<Equation> {
     let components_total: Decimal = MonthResult::totals(&ctx.result.managers).0.iter().copied().sum();
     out.push(Equation {
         item: t("应发合计", "total pay"),
-        equation: format!("{} {} = {} {}", t("各行应发合计之和", "Σ row totals"), exact(rows_total), t("各项目合计之和", "Σ component totals"), exact(components_total)),
+        equation: format!(
+            "{} {} = {} {}",
+            t("各行应发合计之和", "Σ row totals"),
+            exact(rows_total),
+            t("各项目合计之和", "Σ component totals"),
+            exact(components_total)
+        ),
         left: rows_total,
         right: components_total,
     });
@@ -126,7 +132,13 @@ pub fn equations(ctx: &ReportCtx<'_>) -> Vec<Equation> {
     let teams_total: Decimal = teams.iter().copied().sum();
     out.push(Equation {
         item: t("团队小计", "team subtotals"),
-        equation: format!("{} {} = {} {}", t("团队小计之和", "Σ team subtotals"), exact(teams_total), t("合计", "grand total"), exact(rows_total)),
+        equation: format!(
+            "{} {} = {} {}",
+            t("团队小计之和", "Σ team subtotals"),
+            exact(teams_total),
+            t("合计", "grand total"),
+            exact(rows_total)
+        ),
         left: teams_total,
         right: rows_total,
     });

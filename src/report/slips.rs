@@ -25,7 +25,8 @@ pub struct Slip<'a> {
 
 /// The slips of the month, in manager_id order (code point), numbered from 001.
 pub fn slips<'a>(ctx: &'a ReportCtx<'a>) -> Vec<Slip<'a>> {
-    let managers: BTreeMap<&str, &ManagerPay> = ctx.result.managers.iter().map(|m| (m.manager_id.as_str(), m)).collect();
+    let managers: BTreeMap<&str, &ManagerPay> =
+        ctx.result.managers.iter().map(|m| (m.manager_id.as_str(), m)).collect();
     let mut by_manager: BTreeMap<&str, Vec<&AccountOutcome>> = BTreeMap::new();
     for o in &ctx.result.accounts {
         by_manager.entry(ctx.input.accounts[o.row].manager_id.as_str()).or_default().push(o);
@@ -44,9 +45,13 @@ pub fn slips<'a>(ctx: &'a ReportCtx<'a>) -> Vec<Slip<'a>> {
 pub fn invalid_text(ctx: &ReportCtx<'_>, why: &Invalid) -> String {
     let l = ctx.labels;
     match why {
-        Invalid::LowDeposit { deposit, min } => format!("{}：{} {} < {}", l.not_valid, l.low_deposit, exact(*deposit), exact(*min)),
+        Invalid::LowDeposit { deposit, min } => {
+            format!("{}：{} {} < {}", l.not_valid, l.low_deposit, exact(*deposit), exact(*min))
+        }
         Invalid::NotInCrm => format!("{}：{}", l.not_valid, l.not_in_crm),
-        Invalid::LowAssets { assets, min } => format!("{}：{} {} < {}", l.not_valid, l.low_assets, exact(*assets), exact(*min)),
+        Invalid::LowAssets { assets, min } => {
+            format!("{}：{} {} < {}", l.not_valid, l.low_assets, exact(*assets), exact(*min))
+        }
     }
 }
 
@@ -97,7 +102,13 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
                 let a = &ctx.input.accounts[o.row];
                 ws.write_number_with_format(row, 0, (k + 1) as f64, &st.count)?;
                 let date = a.open_date.map(|d| d.to_string()).unwrap_or_default();
-                let cells = [a.client_id.as_str(), a.client_name.as_str(), date.as_str(), a.account_type.as_str(), a.outlet.as_str()];
+                let cells = [
+                    a.client_id.as_str(),
+                    a.client_name.as_str(),
+                    date.as_str(),
+                    a.account_type.as_str(),
+                    a.outlet.as_str(),
+                ];
                 for (c, s) in cells.iter().enumerate() {
                     ws.write_string_with_format(row, c as u16 + 1, *s, &st.text)?;
                     widths.see(c + 1, s);
@@ -118,7 +129,12 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
             }
             ws.write_string_with_format(row, 0, l.grand_total, &st.total_text)?;
             for c in 1..6u16 {
-                ws.write_string_with_format(row, c, if c == 1 { format!("{}", slip.accounts.len()) } else { String::new() }, &st.total_text)?;
+                ws.write_string_with_format(
+                    row,
+                    c,
+                    if c == 1 { format!("{}", slip.accounts.len()) } else { String::new() },
+                    &st.total_text,
+                )?;
             }
             ws.write_number_with_format(row, 6, to_cell(deposits), &st.total_money)?;
             ws.write_string_with_format(row, 7, format!("{} {valid}", l.valid), &st.total_text)?;

@@ -35,7 +35,14 @@ impl Styles {
         Styles {
             title: Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center),
             subtitle: Format::new().set_font_size(10),
-            header: border(Format::new().set_bold().set_text_wrap().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter).set_background_color(Color::RGB(0xDDEBF7))),
+            header: border(
+                Format::new()
+                    .set_bold()
+                    .set_text_wrap()
+                    .set_align(FormatAlign::Center)
+                    .set_align(FormatAlign::VerticalCenter)
+                    .set_background_color(Color::RGB(0xDDEBF7)),
+            ),
             text: border(Format::new().set_num_format("@")),
             money: border(Format::new().set_num_format(MONEY)),
             money4: border(Format::new().set_num_format("#,##0.0000;-#,##0.0000;0")),
@@ -97,7 +104,12 @@ pub fn properties(month: YearMonth, title: &str, company: &str) -> Result<DocPro
 }
 
 /// A4 landscape, one page wide, header rows repeated, page X of Y in the footer.
-pub fn print_setup(ws: &mut Worksheet, header: &str, footer: &str, repeat: Option<(u32, u32)>) -> Result<(), XlsxError> {
+pub fn print_setup(
+    ws: &mut Worksheet,
+    header: &str,
+    footer: &str,
+    repeat: Option<(u32, u32)>,
+) -> Result<(), XlsxError> {
     ws.set_paper_size(9);
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
