@@ -246,11 +246,20 @@ pub fn read_text(bytes: &[u8], label: &str, visit: &mut Visit<'_>) -> Result<(),
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delim).from_reader(text.as_bytes());
     let mut rec = csv::StringRecord::new();
     let mut buf: Vec<Data> = Vec::new();
+    // Line numbers from byte offsets: the csv reader skips blank lines without counting them.
+    let bytes = text.as_bytes();
+    let (mut seen, mut line) = (0usize, 1u32);
     loop {
         match rdr.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {
-                let line = rec.position().map(|p| p.line()).unwrap_or(0) as u32;
+                let mut at = rec.position().map(|p| p.byte() as usize).unwrap_or(seen).min(bytes.len());
+                // The reported start includes the blank lines skipped before the record.
+                while at < bytes.len() && (bytes[at] == b'\n' || bytes[at] == b'\r') {
+                    at += 1;
+                }
+                line += bytes[seen..at].iter().filter(|&&b| b == b'\n').count() as u32;
+                seen = at;
                 buf.clear();
                 buf.extend(rec.iter().take(MAX_COLS).map(|s| {
                     if s.is_empty() {
@@ -465,5 +474,22 @@ mod tests {
     fn undecodable_bytes_are_a_file_error() {
         let bytes = [0x81u8, 0x20, 0xFF, 0xFE, 0x30];
         assert!(decode(&bytes[..]).is_err());
+    }
+}
+
+#[cfg(test)]
+mod line_tests {
+    use super::*;
+
+    #[test]
+    fn line_numbers_count_blank_lines_and_quoted_newlines() {
+        let mut seen = Vec::new();
+        read_text(b"h1,h2\na,1\n\nb,\"x\ny\"\nc,3\n", "t", &mut |r, cells| {
+            seen.push((r, crate::ingest::values::raw(&cells[0])));
+            true
+        })
+        .unwrap();
+        let want: Vec<(u32, String)> = vec![(1, "h1".into()), (2, "a".into()), (4, "b".into()), (6, "c".into())];
+        assert_eq!(seen, want);
     }
 }
