@@ -30,9 +30,23 @@ impl Workspace {
     }
 
     pub fn with_config_extra(extra: &str) -> Self {
+        Self::custom(extra, &[])
+    }
+
+    /// A workspace with its own standards folder (files given as name, text) when any are given.
+    pub fn custom(extra: &str, standards_files: &[(&str, &str)]) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::create_dir_all(dir.path().join("data")).unwrap();
-        let standards = repo().join("config/standards");
+        let standards = if standards_files.is_empty() {
+            repo().join("config/standards")
+        } else {
+            let s = dir.path().join("standards");
+            std::fs::create_dir_all(&s).unwrap();
+            for (name, text) in standards_files {
+                std::fs::write(s.join(name), text).unwrap();
+            }
+            s
+        };
         let cfg = format!(
             r#"[organization]
 name = "测试营业部"
