@@ -1,0 +1,189 @@
+//! The month's workbooks as finance gets them: locale, text safety, serials, the lock.
+
+mod common;
+use common::*;
+
+use calamine::{open_workbook_auto, Reader};
+
+#[test]
+fn english_locale_gives_the_same_numbers_under_english_names() {
+    let zh = Workspace::new();
+    standard_month(&zh, "2026-10");
+    assert_eq!(zh.run(&["run", "--month", "2026-10"]).status.code(), Some(0));
+    let en = Workspace::with_config_extra("[report]\nlocale = \"en\"\nprepared_by = \"Payroll clerk\"\nsignoff = [\"Prepared\", \"Chief accountant\", \"Manager\"]\n");
+    standard_month(&en, "2026-10");
+    let out = en.run(&["run", "--month", "2026-10"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let zd = zh.reports("2026-10");
+    let ed = en.reports("2026-10");
+    for f in [
+        "compensation_2026-10.xlsx",
+        "business_detail_2026-10.xlsx",
+        "client_confirmation_2026-10.xlsx",
+        "payroll_2026-10.csv",
+        "manifest.json",
+    ] {
+        assert!(ed.join(f).exists(), "{f}");
+    }
+    assert_eq!(
+        std::fs::read(zd.join("payroll_2026-10.csv")).unwrap(),
+        std::fs::read(ed.join("payroll_2026-10.csv")).unwrap()
+    );
+    let zbook = zd.join("薪酬月报表_2026-10.xlsx");
+    let ebook = ed.join("compensation_2026-10.xlsx");
+    assert_eq!(sheet_names(&ebook), ["Compensation", "Calculation", "Adjustments", "Exceptions", "Reconciliation"]);
+    let (zs, es) = (sheet(&zbook, 0), sheet(&ebook, 0));
+    assert_eq!(text(&es[2][0]), "ID");
+    assert_eq!(text(&es[2][21]), "Total");
+    for r in 3..10 {
+        for c in 6..22 {
+            if let (Some(a), Some(b)) = (zs.get(r).and_then(|x| x.get(c)), es.get(r).and_then(|x| x.get(c))) {
+                assert_eq!(a, b, "row {r} column {c}");
+            }
+        }
+    }
+    let all: Vec<String> = es.iter().flatten().map(text).collect();
+    assert!(all.iter().any(|t| t.starts_with("Chief accountant")), "{all:?}");
+    assert!(all.iter().any(|t| t == "Grand total"));
+}
+
+#[test]
+fn text_that_looks_like_a_formula_stays_text() {
+    let ws = Workspace::new();
+    standard_month(&ws, "2026-10");
+    ws.csv(
+        "2026-10",
+        "crm.csv",
+        CRM_HEADER,
+        &[
+            "C001,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",A01,开发,1,500000,480000,100000,40000000,20000,1000",
+            "C002,+1-2,A02,开发,1,200000,190000,-5000,10000000,45000,0",
+            "C003,@SUM(A1),B01,开发,1,50000,50000,20000,4000000,3000,200",
+        ],
+    );
+    assert_eq!(ws.run(&["run", "--month", "2026-10"]).status.code(), Some(0));
+    let book = ws.reports("2026-10").join("业务明细_2026-10.xlsx");
+    let rows = sheet(&book, 0);
+    let names: Vec<String> = rows.iter().skip(2).map(|r| text(&r[4])).collect();
+    for want in ["=HYPERLINK(\"http://x\",\"y\")", "+1-2", "@SUM(A1)"] {
+        assert!(names.iter().any(|n| n == want), "{want} in {names:?}");
+    }
+    let mut wb = open_workbook_auto(&book).unwrap();
+    let name = wb.sheet_names()[0].clone();
+    let formulas = wb.worksheet_formula(&name).unwrap();
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "no formula cell in the detail");
+}
+
+#[test]
+fn detail_lists_every_credited_row_with_subtotals_that_match_the_report() {
+    let ws = Workspace::new();
+    standard_month(&ws, "2026-10");
+    assert_eq!(ws.run(&["run", "--month", "2026-10"]).status.code(), Some(0));
+    let rows = sheet(&ws.reports("2026-10").join("业务明细_2026-10.xlsx"), 0);
+    let body: Vec<&Vec<calamine::Data>> = rows.iter().skip(2).filter(|r| !r.is_empty()).collect();
+    let data: Vec<_> = body.iter().filter(|r| text(&r[2]) != "小计").collect();
+    let subs: Vec<_> = body.iter().filter(|r| text(&r[2]) == "小计").collect();
+    assert_eq!(data.len(), 6, "every accepted crm row");
+    assert_eq!(subs.len(), 5, "one subtotal per manager with rows");
+    let payroll = payroll(&ws.reports("2026-10").join("payroll_2026-10.csv"));
+    for s in subs {
+        let id = text(&s[0]);
+        let credited: f64 = data.iter().filter(|r| text(&r[0]) == id).map(|r| num(&r[13])).sum();
+        assert_eq!((num(&s[13]) * 100.0).round(), (credited * 100.0).round(), "{id}");
+        let p = payroll.iter().find(|r| r[0] == id).unwrap();
+        assert_eq!(format!("{:.2}", num(&s[13])), p[6], "{id}: detail subtotal = payroll net_commission");
+    }
+}
+
+#[test]
+fn slip_serials_are_sequential_by_manager_id_and_stable() {
+    let serials = |accounts: &[&str]| {
+        let ws = Workspace::new();
+        standard_month(&ws, "2026-10");
+        ws.csv("2026-10", "accounts.csv", ACCOUNTS_HEADER, accounts);
+        assert_eq!(ws.run(&["run", "--month", "2026-10"]).status.code(), Some(0));
+        let rows = sheet(&ws.reports("2026-10").join("营销客户确认单_2026-10.xlsx"), 0);
+        let cells: Vec<String> = rows.iter().flatten().map(text).collect();
+        let s: Vec<String> = cells.iter().filter(|t| t.starts_with("编号：")).cloned().collect();
+        let m: Vec<String> = cells.iter().filter(|t| t.starts_with("客户经理：")).cloned().collect();
+        s.into_iter().zip(m).collect::<Vec<_>>()
+    };
+    let a = [
+        "C005,客户五,2026-10-08,A股,A03,JT,20000",
+        "C004,客户四,2026-10-09,A股,B02,ZS,5000",
+        "C009,客户九,2026-10-10,A股,B01,ZS,50000",
+        "C001,客户一,2026-10-10,基金,A01,JT,50000",
+    ];
+    let mut b = a;
+    b.reverse();
+    let first = serials(&a);
+    assert_eq!(first, serials(&b), "the same inputs in another order give the same serials");
+    let want = [
+        ("编号：TEST-202610-001", "A01"),
+        ("编号：TEST-202610-002", "A03"),
+        ("编号：TEST-202610-003", "B01"),
+        ("编号：TEST-202610-004", "B02"),
+    ];
+    assert_eq!(first.len(), 4);
+    for ((s, m), (ws, wm)) in first.iter().zip(want) {
+        assert_eq!(s, ws);
+        assert!(m.contains(wm), "{m} is {wm}");
+    }
+}
+
+#[test]
+fn a_second_run_of_the_month_waits_for_the_first() {
+    let ws = Workspace::new();
+    standard_month(&ws, "2026-10");
+    let dir = ws.reports("2026-10");
+    std::fs::create_dir_all(&dir).unwrap();
+    let lock = std::fs::File::create(dir.join(".brokercomp.lock")).unwrap();
+    lock.lock().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_brokercomp"))
+        .args(["run", "--month", "2026-10", "--config", ws.config().to_str().unwrap()])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(child.try_wait().unwrap().is_none(), "the run waits while the month is locked");
+    assert!(!dir.join("payroll_2026-10.csv").exists(), "nothing written while locked");
+    lock.unlock().unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("another run of this month is writing"));
+    assert!(dir.join("payroll_2026-10.csv").exists());
+}
+
+#[test]
+fn print_setup_of_the_compensation_report() {
+    let ws = Workspace::new();
+    standard_month(&ws, "2026-10");
+    assert_eq!(ws.run(&["run", "--month", "2026-10"]).status.code(), Some(0));
+    // The worksheet XML carries A4 landscape, fit to one page wide, repeated header rows and
+    // the page X of Y footer.
+    let f = std::fs::File::open(ws.reports("2026-10").join("薪酬月报表_2026-10.xlsx")).unwrap();
+    let mut zip = zip_entries(f);
+    let sheet1 = zip.remove("xl/worksheets/sheet1.xml").expect("sheet1");
+    assert!(sheet1.contains("paperSize=\"9\""), "A4");
+    assert!(sheet1.contains("orientation=\"landscape\""));
+    assert!(sheet1.contains("fitToWidth=\"1\"") || sheet1.contains("fitToPage=\"1\""), "one page wide");
+    assert!(sheet1.contains("fitToHeight=\"0\""));
+    assert!(sheet1.contains("第 &amp;P 页 / 共 &amp;N 页"), "footer");
+    assert!(sheet1.contains("<pane"), "frozen panes");
+    let workbook = zip.remove("xl/workbook.xml").unwrap();
+    assert!(workbook.contains("_xlnm.Print_Titles"), "repeated header rows");
+}
+
+fn zip_entries(f: std::fs::File) -> std::collections::HashMap<String, String> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(f).unwrap();
+    let mut out = std::collections::HashMap::new();
+    for i in 0..z.len() {
+        let mut e = z.by_index(i).unwrap();
+        let mut s = String::new();
+        if e.read_to_string(&mut s).is_ok() {
+            out.insert(e.name().unwrap().to_string(), s);
+        }
+    }
+    out
+}
