@@ -2,7 +2,8 @@
 //!
 //! A branch of two teams with three groups each under group leaders, managers stationed at
 //! partner-bank outlets (probationers, part-time brokers, group leaders), clients with
-//! log-normal net commission and a heavy tail, 70/30 development/service splits, account
+//! log-normal net commission and a heavy tail, 70/30 development/service splits (3% of
+//! clients have a service manager, so a month of N clients has about 1.03 N crm rows), account
 //! openings of every type (some below the valid thresholds, some by returning clients),
 //! adjustments and duty scores, and hires, leavers, regularisations and level changes over the
 //! months. Files are written the way CRM systems export them: Chinese headers, a title row
@@ -104,6 +105,9 @@ pub fn generate(
     clients: u32,
     seed: u64,
 ) -> Result<(), String> {
+    if clients > 1_000_000 {
+        return Err(format!("--clients {clients}: at most 1,000,000 clients fit one CRM sheet"));
+    }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let width = (managers.max(100) as f64 * 3.0).log10().ceil() as usize;
     let mut next_id = 1u32;
@@ -163,7 +167,7 @@ pub fn generate(
     let mut next_client = 1u64;
     let new_client = |rng: &mut ChaCha8Rng, next: &mut u64, pool: &[usize], opened: YearMonth| -> Client {
         let developer = pool[rng.random_range(0..pool.len())];
-        let service = if rng.random_bool(0.3) {
+        let service = if rng.random_bool(0.03) {
             Some(pool[rng.random_range(0..pool.len())]).filter(|s| *s != developer)
         } else {
             None
@@ -186,7 +190,8 @@ pub fn generate(
     };
     {
         let pool = eligible(&people, start);
-        for _ in 0..clients {
+        // The book before the first month; its openings bring the month to about `clients`.
+        for _ in 0..(f64::from(clients) / 1.04) as u32 {
             let opened = YearMonth::new(rng.random_range(2012..2025), rng.random_range(1..=12)).expect("valid");
             client_list.push(new_client(&mut rng, &mut next_client, &pool, opened));
         }
@@ -248,12 +253,7 @@ pub fn generate(
                     };
                 }
             }
-            // New clients of the month (about 4% of the book).
             let pool = eligible(&people, month);
-            let openings = (clients as f64 * 0.04 * rng.random_range(0.8..1.2)) as usize;
-            for _ in 0..openings {
-                client_list.push(new_client(&mut rng, &mut next_client, &pool, month));
-            }
             // Clients of people who left are taken over by a colleague.
             for c in client_list.iter_mut() {
                 if !people
@@ -268,6 +268,12 @@ pub fn generate(
                     }
                 }
             }
+        }
+        // New clients of the month (about 4% of the book), the first month too.
+        let pool = eligible(&people, month);
+        let openings = (clients as f64 * 0.04 * rng.random_range(0.8..1.2)) as usize;
+        for _ in 0..openings {
+            client_list.push(new_client(&mut rng, &mut next_client, &pool, month));
         }
         write_month(out, month, &people, &client_list, &mut rng).map_err(|e| format!("{month}: {e}"))?;
         if month >= to {

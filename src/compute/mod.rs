@@ -7,7 +7,9 @@
 
 pub mod rules;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use rust_decimal::Decimal;
 
@@ -195,7 +197,7 @@ pub fn compute_month(config: &Config, standard: &Standard, input: &MonthInput) -
         ada: Decimal,
         rows: u32,
     }
-    let mut credit: HashMap<&str, Credit> = HashMap::new();
+    let mut credit: HashMap<&str, Credit> = HashMap::default();
     for r in input.crm.iter().filter(|r| r.accepted) {
         let s = r.share.unwrap_or(Decimal::ONE);
         let c = credit.entry(r.manager_id.as_deref().unwrap_or("")).or_default();
@@ -209,7 +211,7 @@ pub fn compute_month(config: &Config, standard: &Standard, input: &MonthInput) -
 
     // §4.5 accounts.
     let mut outcomes = Vec::new();
-    let mut acc_count: HashMap<&str, (u32, u32, Decimal)> = HashMap::new();
+    let mut acc_count: HashMap<&str, (u32, u32, Decimal)> = HashMap::default();
     let mut recon = AccountsRecon::default();
     for (i, a) in input.accounts.iter().enumerate() {
         recon.rows += 1;
@@ -247,7 +249,7 @@ pub fn compute_month(config: &Config, standard: &Standard, input: &MonthInput) -
         }
     }
 
-    let mut adjust: HashMap<&str, (Decimal, u32)> = HashMap::new();
+    let mut adjust: HashMap<&str, (Decimal, u32)> = HashMap::default();
     for a in input.adjustments.iter().filter(|a| a.accepted) {
         let e = adjust.entry(a.manager_id.as_str()).or_default();
         e.0 += a.amount;

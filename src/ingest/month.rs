@@ -6,7 +6,9 @@
 //! shares above 100% or client-level fields that disagree, or for a manager not active in the
 //! month; nothing is dropped without an [`Issue`].
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
@@ -165,6 +167,8 @@ pub struct MonthInput {
     pub client_assets: HashMap<String, Decimal>,
     /// net_commission, other_revenue, net_inflow.
     pub crm_recon: [MoneyRecon; 3],
+    /// Time spent reading and parsing the files (the rest of ingestion is checking).
+    pub read_time: std::time::Duration,
 }
 
 impl MonthInput {
@@ -381,7 +385,8 @@ fn read_kind(
     files: &mut Vec<InputFile>,
     issues: &mut Vec<Issue>,
     parse: &mut RowParser<'_>,
-) -> Result<(), FileError> {
+) -> Result<std::time::Duration, FileError> {
+    let started = std::time::Instant::now();
     let spec = &config.inputs[&kind];
     for path in paths {
         let label = relabel(data_dir, path);
@@ -431,7 +436,7 @@ fn read_kind(
             rejected: 0,
         });
     }
-    Ok(())
+    Ok(started.elapsed())
 }
 
 fn reject_issue(
@@ -462,6 +467,7 @@ fn reject_issue(
 /// A [`FileError`] for anything that stops the month before writing (SPEC §7, file-level).
 pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Result<MonthInput, FileError> {
     let found = discover(config, data_dir, month)?;
+    let mut read_time = std::time::Duration::ZERO;
     let mut files: Vec<InputFile> = Vec::new();
     let mut issues: Vec<Issue> = Vec::new();
     let none: Vec<PathBuf> = Vec::new();
@@ -469,7 +475,7 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
 
     // --- roster first: activity decides the other kinds' rows.
     let mut roster: Vec<RosterRow> = Vec::new();
-    read_kind(
+    read_time += read_kind(
         config,
         data_dir,
         Kind::Roster,
@@ -549,7 +555,7 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
             }
         },
     )?;
-    let mut seen: HashMap<String, u32> = HashMap::new();
+    let mut seen: HashMap<String, u32> = HashMap::default();
     for r in roster.iter_mut().filter(|r| r.accepted) {
         if let Some(first) = seen.get(&r.manager_id) {
             r.accepted = false;
@@ -605,7 +611,7 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
 
     // --- crm
     let mut crm: Vec<CrmRow> = Vec::new();
-    read_kind(
+    read_time += read_kind(
         config,
         data_dir,
         Kind::Crm,
@@ -659,7 +665,7 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
 
     // --- accounts
     let mut accounts: Vec<AccountRow> = Vec::new();
-    read_kind(
+    read_time += read_kind(
         config,
         data_dir,
         Kind::Accounts,
@@ -691,7 +697,7 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
         },
     )?;
     let earlier = earlier_account_clients(config, data_dir, month)?;
-    let mut seen: HashMap<(String, String), u32> = HashMap::new();
+    let mut seen: HashMap<(String, String), u32> = HashMap::default();
     for a in accounts.iter_mut().filter(|a| a.status == AccountStatus::New) {
         let key = (a.client_id.clone(), a.account_type.clone());
         if let Some(first) = seen.get(&key) {
@@ -740,7 +746,7 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
 
     // --- adjustments
     let mut adjustments: Vec<AdjustmentRow> = Vec::new();
-    read_kind(
+    read_time += read_kind(
         config,
         data_dir,
         Kind::Adjustments,
@@ -782,7 +788,7 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
 
     // --- scores
     let mut scores: Vec<ScoreRow> = Vec::new();
-    read_kind(
+    read_time += read_kind(
         config,
         data_dir,
         Kind::Scores,
@@ -808,7 +814,7 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
             });
         },
     )?;
-    let mut seen: HashMap<String, u32> = HashMap::new();
+    let mut seen: HashMap<String, u32> = HashMap::default();
     for s in scores.iter_mut().filter(|s| s.accepted) {
         if let Some(first) = seen.get(&s.manager_id) {
             s.accepted = false;
@@ -864,7 +870,19 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
     }
 
     issues.sort_by(|a, b| (a.kind, &a.file, a.row, a.severity).cmp(&(b.kind, &b.file, b.row, b.severity)));
-    Ok(MonthInput { month, files, crm, accounts, roster, adjustments, scores, issues, client_assets, crm_recon })
+    Ok(MonthInput {
+        month,
+        files,
+        crm,
+        accounts,
+        roster,
+        adjustments,
+        scores,
+        issues,
+        client_assets,
+        crm_recon,
+        read_time,
+    })
 }
 
 /// Duplicates, client-level agreement, shares and activity for the crm rows; then the
@@ -877,7 +895,7 @@ fn check_crm(
     not_active_reason: &dyn Fn(&str) -> String,
 ) -> (HashMap<String, Decimal>, [MoneyRecon; 3]) {
     // Rows of each client, in file order.
-    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut index: HashMap<&str, usize> = HashMap::default();
     let mut clients: Vec<Vec<usize>> = Vec::new();
     for (i, r) in crm.iter().enumerate() {
         if let Some(c) = r.client_id.as_deref() {
@@ -903,7 +921,7 @@ fn check_crm(
     const RECON: [Getter; 3] = [|r| r.net_commission, |r| r.other_revenue, |r| r.net_inflow];
 
     let mut recon: [MoneyRecon; 3] = Default::default();
-    let mut client_assets = HashMap::new();
+    let mut client_assets = HashMap::default();
     for rows in &clients {
         // Duplicates: same client and manager, among rows that parsed.
         let mut managers: Vec<(&str, u32)> = Vec::new();
@@ -1037,7 +1055,7 @@ pub fn earlier_account_clients(
     data_dir: &Path,
     month: YearMonth,
 ) -> Result<HashMap<String, YearMonth>, FileError> {
-    let mut out: HashMap<String, YearMonth> = HashMap::new();
+    let mut out: HashMap<String, YearMonth> = HashMap::default();
     let Ok(entries) = std::fs::read_dir(data_dir) else { return Ok(out) };
     let mut months: BTreeSet<YearMonth> = BTreeSet::new();
     for e in entries.filter_map(Result::ok) {
@@ -1061,7 +1079,7 @@ fn accepted_account_clients(config: &Config, data_dir: &Path, month: YearMonth) 
     let none = Vec::new();
     let mut files = Vec::new();
     let mut issues = Vec::new();
-    let mut active: HashSet<String> = HashSet::new();
+    let mut active: HashSet<String> = HashSet::default();
     read_kind(
         config,
         data_dir,
@@ -1081,7 +1099,7 @@ fn accepted_account_clients(config: &Config, data_dir: &Path, month: YearMonth) 
             }
         },
     )?;
-    let mut seen: HashSet<(String, String)> = HashSet::new();
+    let mut seen: HashSet<(String, String)> = HashSet::default();
     let mut out = Vec::new();
     read_kind(
         config,

@@ -83,34 +83,24 @@ fn pick_sheet(names: &[String], want: Option<&str>, label: &str) -> Result<Strin
 
 fn read_zip(path: &Path, label: &str, sheet: Option<&str>, visit: &mut Visit<'_>) -> Result<String, FileError> {
     let open = || File::open(path).map(BufReader::new).map_err(|e| file_err(label, None, format!("cannot open: {e}")));
-    match open_workbook_from_rs::<Xlsx<_>, _>(open()?) {
-        Ok(mut wb) => {
-            let name = pick_sheet(&wb.sheet_names(), sheet, label)?;
-            stream_xlsx(&mut wb, &name, label, visit)?;
-            Ok(name)
-        }
-        Err(xlsx_err) => {
-            if let Ok(mut wb) = open_workbook_from_rs::<Ods<_>, _>(open()?) {
-                let name = pick_sheet(&wb.sheet_names(), sheet, label)?;
-                let range =
-                    wb.worksheet_range(&name).map_err(|e| file_err(label, Some(&name), format!("cannot read: {e}")))?;
-                visit_range(&range, visit);
-                return Ok(name);
-            }
-            if let Ok(mut wb) = open_workbook_from_rs::<Xlsb<_>, _>(open()?) {
-                let name = pick_sheet(&wb.sheet_names(), sheet, label)?;
-                let range =
-                    wb.worksheet_range(&name).map_err(|e| file_err(label, Some(&name), format!("cannot read: {e}")))?;
-                visit_range(&range, visit);
-                return Ok(name);
-            }
-            Err(file_err(
-                label,
-                None,
-                format!("not a readable workbook (zip, but neither xlsx, ods nor xlsb): {xlsx_err}"),
-            ))
-        }
+    let xlsx_err = match stream_xlsx(path, label, sheet, visit) {
+        Ok(name) => return Ok(name),
+        Err(Streamed::File(e)) => return Err(e),
+        Err(Streamed::NotXlsx(e)) => e,
+    };
+    if let Ok(mut wb) = open_workbook_from_rs::<Ods<_>, _>(open()?) {
+        let name = pick_sheet(&wb.sheet_names(), sheet, label)?;
+        let range = wb.worksheet_range(&name).map_err(|e| file_err(label, Some(&name), format!("cannot read: {e}")))?;
+        visit_range(&range, visit);
+        return Ok(name);
     }
+    if let Ok(mut wb) = open_workbook_from_rs::<Xlsb<_>, _>(open()?) {
+        let name = pick_sheet(&wb.sheet_names(), sheet, label)?;
+        let range = wb.worksheet_range(&name).map_err(|e| file_err(label, Some(&name), format!("cannot read: {e}")))?;
+        visit_range(&range, visit);
+        return Ok(name);
+    }
+    Err(file_err(label, None, format!("not a readable workbook (zip, but neither xlsx, ods nor xlsb): {xlsx_err}")))
 }
 
 fn read_ole(path: &Path, label: &str, sheet: Option<&str>, visit: &mut Visit<'_>) -> Result<String, FileError> {
@@ -144,53 +134,102 @@ fn visit_range(range: &calamine::Range<Data>, visit: &mut Visit<'_>) {
     }
 }
 
-fn stream_xlsx<R: std::io::Read + std::io::Seek>(
-    wb: &mut Xlsx<R>,
-    name: &str,
-    label: &str,
-    visit: &mut Visit<'_>,
-) -> Result<(), FileError> {
-    let mut reader =
-        wb.worksheet_cells_reader(name).map_err(|e| file_err(label, Some(name), format!("cannot read: {e}")))?;
-    let mut buf: Vec<Data> = Vec::with_capacity(32);
-    let mut current: Option<u32> = None;
-    loop {
-        let cell = reader.next_cell().map_err(|e| file_err(label, Some(name), format!("cannot read: {e}")))?;
-        let Some(cell) = cell else { break };
-        let (r, c) = cell.get_position();
-        if current != Some(r) {
-            if let Some(prev) = current {
-                if !visit(prev + 1, &buf) {
-                    return Ok(());
+enum Streamed {
+    /// The zip is not an xlsx workbook (try the other zip formats).
+    NotXlsx(String),
+    File(FileError),
+}
+
+/// Rows of one sheet, handed from the reader thread to the parsing thread.
+struct Batch {
+    cells: Vec<Data>,
+    /// (row number, start in `cells`, length)
+    rows: Vec<(u32, usize, usize)>,
+}
+
+const BATCH_ROWS: usize = 4096;
+
+/// Stream an xlsx sheet cell by cell: the XML is inflated and parsed on a second thread while
+/// this one hands the rows to `visit`. Constant memory whatever the sheet's size.
+fn stream_xlsx(path: &Path, label: &str, sheet: Option<&str>, visit: &mut Visit<'_>) -> Result<String, Streamed> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+    std::thread::scope(|s| {
+        let producer = s.spawn(move || -> Result<String, Streamed> {
+            let f = File::open(path)
+                .map(BufReader::new)
+                .map_err(|e| Streamed::File(file_err(label, None, format!("cannot open: {e}"))))?;
+            let mut wb: Xlsx<_> =
+                open_workbook_from_rs(f).map_err(|e: calamine::XlsxError| Streamed::NotXlsx(e.to_string()))?;
+            let name = pick_sheet(&wb.sheet_names(), sheet, label).map_err(Streamed::File)?;
+            let cannot =
+                |e: calamine::XlsxError| Streamed::File(file_err(label, Some(&name), format!("cannot read: {e}")));
+            let mut reader = wb.worksheet_cells_reader(&name).map_err(cannot)?;
+            let mut batch = Batch { cells: Vec::with_capacity(BATCH_ROWS * 12), rows: Vec::with_capacity(BATCH_ROWS) };
+            let mut current: Option<(u32, usize)> = None;
+            while let Some(cell) = reader.next_cell().map_err(cannot)? {
+                let (r, c) = cell.get_position();
+                if current.map(|(row, _)| row) != Some(r) {
+                    if let Some((prev, start)) = current {
+                        batch.rows.push((prev + 1, start, batch.cells.len() - start));
+                        if batch.rows.len() >= BATCH_ROWS {
+                            let full = std::mem::replace(
+                                &mut batch,
+                                Batch {
+                                    cells: Vec::with_capacity(BATCH_ROWS * 12),
+                                    rows: Vec::with_capacity(BATCH_ROWS),
+                                },
+                            );
+                            if tx.send(full).is_err() {
+                                return Ok(name); // the reader stopped early
+                            }
+                        }
+                    }
+                    current = Some((r, batch.cells.len()));
+                }
+                let c = c as usize;
+                let start = current.map(|(_, s)| s).unwrap_or(0);
+                if c >= MAX_COLS {
+                    continue;
+                }
+                if batch.cells.len() - start <= c {
+                    batch.cells.resize(start + c + 1, Data::Empty);
+                }
+                batch.cells[start + c] = match cell.get_value() {
+                    DataRef::SharedString(s) => Data::String((*s).to_string()),
+                    DataRef::String(s) => Data::String(s.clone()),
+                    DataRef::Float(f) => Data::Float(*f),
+                    DataRef::Int(i) => Data::Int(*i),
+                    DataRef::Bool(b) => Data::Bool(*b),
+                    DataRef::DateTime(d) => Data::DateTime(*d),
+                    DataRef::DateTimeIso(s) => Data::DateTimeIso(s.clone()),
+                    DataRef::DurationIso(s) => Data::DurationIso(s.clone()),
+                    DataRef::Error(e) => Data::Error(e.clone()),
+                    DataRef::Empty => Data::Empty,
+                };
+            }
+            if let Some((prev, start)) = current {
+                batch.rows.push((prev + 1, start, batch.cells.len() - start));
+            }
+            let _ = tx.send(batch);
+            Ok(name)
+        });
+        for batch in rx.iter() {
+            let mut stop = false;
+            for &(row, start, len) in &batch.rows {
+                if !visit(row, &batch.cells[start..start + len]) {
+                    stop = true;
+                    break;
                 }
             }
-            buf.clear();
-            current = Some(r);
+            if stop {
+                break;
+            }
         }
-        let c = c as usize;
-        if c >= MAX_COLS {
-            continue;
-        }
-        if buf.len() <= c {
-            buf.resize(c + 1, Data::Empty);
-        }
-        buf[c] = match cell.get_value() {
-            DataRef::SharedString(s) => Data::String((*s).to_string()),
-            DataRef::String(s) => Data::String(s.clone()),
-            DataRef::Float(f) => Data::Float(*f),
-            DataRef::Int(i) => Data::Int(*i),
-            DataRef::Bool(b) => Data::Bool(*b),
-            DataRef::DateTime(d) => Data::DateTime(*d),
-            DataRef::DateTimeIso(s) => Data::DateTimeIso(s.clone()),
-            DataRef::DurationIso(s) => Data::DurationIso(s.clone()),
-            DataRef::Error(e) => Data::Error(e.clone()),
-            DataRef::Empty => Data::Empty,
-        };
-    }
-    if let Some(prev) = current {
-        visit(prev + 1, &buf);
-    }
-    Ok(())
+        drop(rx);
+        producer.join().unwrap_or_else(|_| {
+            Err(Streamed::File(file_err(label, sheet, "the file is corrupt (the spreadsheet reader failed on it)")))
+        })
+    })
 }
 
 /// Decode text strictly: UTF-8 (BOM or not), UTF-16 with a BOM, else GBK/GB18030.

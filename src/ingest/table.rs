@@ -6,7 +6,7 @@
 //! header, blank rows and summary rows (合计, 总计, 小计) are skipped and counted; every other
 //! row goes to the caller with a [`RowCells`] view.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 
 use calamine::Data;
@@ -125,7 +125,7 @@ fn is_summary(cells: &[Data], key: Option<usize>) -> bool {
 
 /// Build the alias table of a kind: normalised alias → field index.
 pub fn alias_table(kind: Kind, spec: &InputSpec) -> HashMap<String, usize> {
-    let mut t = HashMap::new();
+    let mut t = HashMap::default();
     for (i, f) in kind.fields().iter().enumerate() {
         let extra = spec.columns.get(f.name).map(Vec::as_slice).unwrap_or(&[]);
         for a in f.aliases.iter().copied().map(str::to_string).chain(extra.iter().cloned()) {

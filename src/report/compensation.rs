@@ -204,7 +204,7 @@ fn adjustments_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Re
         ws.write_string_with_format(0, c as u16, *h, &st.header)?;
         widths.see(c, h);
     }
-    let names: std::collections::HashMap<&str, &str> =
+    let names: rustc_hash::FxHashMap<&str, &str> =
         ctx.result.managers.iter().map(|m| (m.manager_id.as_str(), m.name.as_str())).collect();
     let mut row = 1u32;
     let mut total = Decimal::ZERO;

@@ -26,7 +26,7 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
     wb.set_properties(&properties(ctx.month(), l.detail_title, &ctx.config.organization.name)?);
 
     // Accepted rows grouped by manager, in file order within a manager.
-    let mut by_manager: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+    let mut by_manager: rustc_hash::FxHashMap<&str, Vec<usize>> = rustc_hash::FxHashMap::default();
     for (i, r) in ctx.input.crm.iter().enumerate().filter(|(_, r)| r.accepted) {
         by_manager.entry(r.manager_id.as_deref().unwrap_or("")).or_default().push(i);
     }
@@ -39,6 +39,11 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
         ws.set_name(name)?;
         for (c, w) in widths.iter().enumerate() {
             ws.set_column_width(c as u16, *w)?;
+        }
+        // Column formats instead of a format per cell: a million rows write much faster.
+        ws.set_column_format(6, &st.ratio_plain)?;
+        for c in 7..16u16 {
+            ws.set_column_format(c, &st.money_plain)?;
         }
         ws.write_string_with_format(0, 0, format!("{org} {} {}", l.detail_title, ctx.month()), &st.bold)?;
         for (c, h) in l.detail_columns.iter().enumerate() {
@@ -87,13 +92,13 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
                 Some(Relation::Service) => l.service,
                 None => "",
             };
-            ws.write_string_with_format(row, 0, &m.manager_id, &st.text)?;
-            ws.write_string_with_format(row, 1, &m.name, &st.text)?;
-            ws.write_string_with_format(row, 2, &m.team, &st.text)?;
-            ws.write_string_with_format(row, 3, r.client_id.as_deref().unwrap_or(""), &st.text)?;
-            ws.write_string_with_format(row, 4, &r.client_name, &st.text)?;
-            ws.write_string_with_format(row, 5, rel, &st.text)?;
-            ws.write_number_with_format(row, 6, to_cell(share), &st.ratio)?;
+            ws.write_string(row, 0, &m.manager_id)?;
+            ws.write_string(row, 1, &m.name)?;
+            ws.write_string(row, 2, &m.team)?;
+            ws.write_string(row, 3, r.client_id.as_deref().unwrap_or(""))?;
+            ws.write_string(row, 4, &r.client_name)?;
+            ws.write_string(row, 5, rel)?;
+            ws.write_number(row, 6, to_cell(share))?;
             let client_vals = [
                 r.month_end_assets,
                 r.avg_daily_assets,
@@ -103,10 +108,9 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
                 r.other_revenue,
             ];
             for (c, v) in client_vals.iter().enumerate() {
-                match v {
-                    Some(v) => ws.write_number_with_format(row, 7 + c as u16, to_cell(*v), &st.money)?,
-                    None => ws.write_blank(row, 7 + c as u16, &st.money)?,
-                };
+                if let Some(v) = v {
+                    ws.write_number(row, 7 + c as u16, to_cell(*v))?;
+                }
             }
             let credited = [
                 r.net_commission.unwrap_or_default() * share,
@@ -114,7 +118,7 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
                 r.net_inflow.unwrap_or_default() * share,
             ];
             for (c, v) in credited.iter().enumerate() {
-                ws.write_number_with_format(row, 13 + c as u16, to_cell(*v), &st.money)?;
+                ws.write_number(row, 13 + c as u16, to_cell(*v))?;
                 sub[c] += v;
             }
             row += 1;

@@ -111,24 +111,37 @@ pub fn write_month(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, RunE
     let werr = |name: &str, e: String| RunError::Write { path: dir.join(name), message: e };
     let mut staged: Vec<(String, NamedTempFile)> = Vec::new();
 
-    let stage =
-        |name: &str, render: &dyn Fn(&Path) -> Result<(), String>| -> Result<(String, NamedTempFile), RunError> {
-            let tmp = temp_in(dir).map_err(|e| werr(name, e.to_string()))?;
-            render(tmp.path()).map_err(|e| werr(name, e))?;
-            if std::env::var_os("BROKERCOMP_FAIL_WRITE").is_some_and(|v| v == name) {
-                return Err(werr(name, "simulated write failure (BROKERCOMP_FAIL_WRITE)".into()));
-            }
-            Ok((name.to_string(), tmp))
-        };
-    staged.push(stage(&names[0], &|p| compensation::write(p, ctx).map_err(|e| e.to_string()))?);
-    staged.push(stage(&names[1], &|p| detail::write(p, ctx).map_err(|e| e.to_string()))?);
-    staged.push(stage(&names[2], &|p| slips::write(p, ctx).map_err(|e| e.to_string()))?);
-    staged.push(stage(&names[3], &|p| {
-        let f = File::create(p).map_err(|e| e.to_string())?;
-        let mut w = BufWriter::new(f);
-        payroll::write(&mut w, ctx).map_err(|e| e.to_string())?;
-        w.flush().map_err(|e| e.to_string())
-    })?);
+    type Render<'r> = &'r (dyn Fn(&Path) -> Result<(), String> + Sync);
+    let stage = |name: &str, render: Render<'_>| -> Result<(String, NamedTempFile), RunError> {
+        let tmp = temp_in(dir).map_err(|e| werr(name, e.to_string()))?;
+        render(tmp.path()).map_err(|e| werr(name, e))?;
+        if std::env::var_os("BROKERCOMP_FAIL_WRITE").is_some_and(|v| v == name) {
+            return Err(werr(name, "simulated write failure (BROKERCOMP_FAIL_WRITE)".into()));
+        }
+        Ok((name.to_string(), tmp))
+    };
+    // The million-row detail is written on a second core while the other files are written.
+    let (detail, others) = std::thread::scope(|s| {
+        let detail = s.spawn(|| stage(&names[1], &|p| detail::write(p, ctx).map_err(|e| e.to_string())));
+        let others = (|| -> Result<Vec<(String, NamedTempFile)>, RunError> {
+            Ok(vec![
+                stage(&names[0], &|p| compensation::write(p, ctx).map_err(|e| e.to_string()))?,
+                stage(&names[2], &|p| slips::write(p, ctx).map_err(|e| e.to_string()))?,
+                stage(&names[3], &|p| {
+                    let f = File::create(p).map_err(|e| e.to_string())?;
+                    let mut w = BufWriter::new(f);
+                    payroll::write(&mut w, ctx).map_err(|e| e.to_string())?;
+                    w.flush().map_err(|e| e.to_string())
+                })?,
+            ])
+        })();
+        (detail.join(), others)
+    });
+    let detail = detail.map_err(|_| werr(&names[1], "the writer thread failed".into()))??;
+    let mut others = others?;
+    staged.push(others.remove(0));
+    staged.push(detail);
+    staged.append(&mut others);
 
     let mut written = Vec::new();
     for (name, tmp) in &staged {

@@ -20,6 +20,9 @@ pub struct Styles {
     pub money: Format,
     pub money4: Format,
     pub ratio: Format,
+    /// Without borders: column formats of the million-row detail.
+    pub money_plain: Format,
+    pub ratio_plain: Format,
     pub count: Format,
     pub total_text: Format,
     pub total_money: Format,
@@ -47,6 +50,8 @@ impl Styles {
             money: border(Format::new().set_num_format(MONEY)),
             money4: border(Format::new().set_num_format("#,##0.0000;-#,##0.0000;0")),
             ratio: border(Format::new().set_num_format(RATIO)),
+            money_plain: Format::new().set_num_format(MONEY),
+            ratio_plain: Format::new().set_num_format(RATIO),
             count: border(Format::new().set_num_format("0")),
             total_text: total(Format::new()),
             total_money: total(Format::new().set_num_format(MONEY)),
