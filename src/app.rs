@@ -7,6 +7,12 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use std::io::IsTerminal;
+
+use crate::analysis::history::History;
+use crate::analysis::review::{annual_review, quarter_of, quarterly_review};
+use crate::analysis::team::team_analysis;
+use crate::analysis::{summarize, MonthSummary};
 use crate::calendar::{Date, YearMonth};
 use crate::cli::{Cli, Command, ConfigArg};
 use crate::compute::{compute_month, Component, MonthResult};
@@ -81,10 +87,36 @@ pub fn execute(cli: Cli) -> Result<Status, RunError> {
             let standards = StandardSet::load(&cfg.standards_dir)?;
             let data = data.unwrap_or_else(|| cfg.data_dir.clone());
             let out = out.unwrap_or_else(|| cfg.reports_dir.clone());
+            let mut history = History::new(&cfg, &standards, &data, Some(out.join(".cache")));
             let mut worst = Status::Clean;
+            let bar = (months.len() > 1 && std::io::stderr().is_terminal()).then(|| {
+                let b = indicatif::ProgressBar::new(months.len() as u64);
+                b.set_style(
+                    indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} months {msg}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                b
+            });
             for m in months {
-                let s = run_month(&cfg, &standards, &data, &out, m, strict, timings)?;
+                if let Some(b) = &bar {
+                    b.set_message(m.to_string());
+                }
+                let s = match &bar {
+                    Some(b) => b.suspend(|| run_month(&cfg, &standards, &mut history, &out, m, strict, timings)),
+                    None => run_month(&cfg, &standards, &mut history, &out, m, strict, timings),
+                };
+                let s = s.inspect_err(|_| {
+                    if let Some(b) = &bar {
+                        b.abandon();
+                    }
+                })?;
+                if let Some(b) = &bar {
+                    b.inc(1);
+                }
                 worst = worst.max(s);
+            }
+            if let Some(b) = &bar {
+                b.finish_with_message("done");
             }
             Ok(worst)
         }
@@ -149,6 +181,7 @@ pub struct Timings {
     pub read: Duration,
     pub validate: Duration,
     pub compute: Duration,
+    pub analyse: Duration,
     pub write: Duration,
 }
 
@@ -196,21 +229,32 @@ fn print_issues(input: &MonthInput, with_information: bool) {
 pub fn run_month(
     cfg: &Config,
     standards: &StandardSet,
-    data: &Path,
+    history: &mut History<'_>,
     out: &Path,
     month: YearMonth,
     strict: bool,
     timings: bool,
 ) -> Result<Status, RunError> {
     let mut t = Timings::default();
-    let (input, result) = prepare(cfg, standards, data, month, &mut t)?;
+    let data = history.data().to_path_buf();
+    let (input, result) = prepare(cfg, standards, &data, month, &mut t)?;
     let standard = standards.for_month(month, &cfg.standards_dir)?;
     print_issues(&input, false);
     let exceptions = input.exception_count();
     if strict && exceptions > 0 {
         return Err(RunError::Strict { month: month.to_string(), exceptions });
     }
-    let ctx = ReportCtx { config: cfg, standard, input: &input, result: &result, labels: labels(cfg.report.locale) };
+    let t1 = Instant::now();
+    let analysis = analyse(cfg, standard, history, &input, &result)?;
+    t.analyse = t1.elapsed();
+    let ctx = ReportCtx {
+        config: cfg,
+        standard,
+        input: &input,
+        result: &result,
+        labels: labels(cfg.report.locale),
+        analysis: Some(&analysis),
+    };
     let dir = out.join(month.to_string());
     let t2 = Instant::now();
     report::write_month(&ctx, &dir)?;
@@ -224,14 +268,48 @@ pub fn run_month(
     );
     if timings {
         eprintln!(
-            "{month}: timings: read {:.3}s, validate {:.3}s, compute {:.3}s, analyse 0.000s (no analysis yet), write {:.3}s",
+            "{month}: timings: read {:.3}s, validate {:.3}s, compute {:.3}s, analyse {:.3}s, write {:.3}s",
             t.read.as_secs_f64(),
             t.validate.as_secs_f64(),
             t.compute.as_secs_f64(),
+            t.analyse.as_secs_f64(),
             t.write.as_secs_f64()
         );
     }
     Ok(if exceptions > 0 { Status::Exceptions } else { Status::Clean })
+}
+
+/// The team analysis of the month and, at quarter and year end, the reviews.
+///
+/// # Errors
+/// A file-level or configuration error of an earlier month the analysis needs.
+pub fn analyse(
+    cfg: &Config,
+    standard: &crate::config::Standard,
+    history: &mut History<'_>,
+    input: &MonthInput,
+    result: &MonthResult,
+) -> Result<report::Analysis, RunError> {
+    let month = result.month;
+    history.insert(summarize(standard, input, result));
+    let year: Vec<YearMonth> =
+        (1..=month.month).filter_map(|m| YearMonth::new(month.year, m)).collect();
+    let last_year = YearMonth { year: month.year - 1, month: month.month };
+    let quarter = quarter_of(month);
+    let mut needed = year.clone();
+    needed.push(month.prev());
+    needed.push(last_year);
+    if let Some((_, q)) = quarter {
+        needed.extend(q);
+    }
+    history.load_all(&needed)?;
+    let current = history.peek(month).expect("inserted above");
+    let by_month: Vec<(YearMonth, Option<&MonthSummary>)> = year.iter().map(|m| (*m, history.peek(*m))).collect();
+    let team = team_analysis(cfg, standard.rounding.scale, current, history.peek(month.prev()), history.peek(last_year), &by_month)
+        .map_err(|e| RunError::Usage(format!("team analysis of {month}: {e}")))?;
+    let quarter = quarter.map(|(_, q)| quarterly_review(cfg, standard, q, [history.peek(q[0]), history.peek(q[1]), history.peek(q[2])]));
+    let annual = (month.month == 12).then(|| annual_review(cfg, &by_month));
+    Ok(report::Analysis { team, quarter, annual })
 }
 
 /// The terminal text of `explain`.

@@ -18,6 +18,7 @@ pub mod app;
 pub mod calendar;
 pub mod cli;
 pub mod compute;
+pub mod analysis;
 pub mod config;
 pub mod error;
 pub mod ingest;

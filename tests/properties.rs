@@ -103,7 +103,7 @@ proptest! {
         let standard = standards.for_month(month, &cfg.standards_dir).unwrap();
         let input = ingest_month(&cfg, &ws.data(), month).unwrap();
         let result = compute_month(&cfg, standard, &input).unwrap();
-        let ctx = ReportCtx { config: &cfg, standard, input: &input, result: &result, labels: labels::labels(cfg.report.locale) };
+        let ctx = ReportCtx { config: &cfg, standard, input: &input, result: &result, labels: labels::labels(cfg.report.locale), analysis: None };
 
         // Each row: total = Σ components; each component already at the standard's scale.
         for m in &result.managers {

@@ -140,7 +140,7 @@ fn two_runs_give_byte_identical_outputs() {
     let first: Vec<(String, Vec<u8>)> = files(&dir);
     assert_eq!(ws.run(&["run", "--month", "2026-10"]).status.code(), Some(0));
     let second = files(&dir);
-    assert_eq!(first.len(), 5);
+    assert_eq!(first.len(), 6, "five outputs of SPEC §5 items 1-3, 6, 7 and the team analysis");
     for ((n1, b1), (n2, b2)) in first.iter().zip(&second) {
         assert_eq!(n1, n2);
         assert!(b1 == b2, "{n1} differs between two runs");

@@ -87,7 +87,7 @@ pub struct AccountRow {
 }
 
 /// 用工性质.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Employment {
     Employee,
     PartTime,

@@ -249,9 +249,149 @@ pub static EN: Labels = Labels {
     service: "service",
 };
 
+pub fn analysis_labels(locale: Locale) -> &'static AnalysisLabels {
+    match locale {
+        Locale::ZhCn => &ZH_ANALYSIS,
+        Locale::En => &EN_ANALYSIS,
+    }
+}
+
 pub fn labels(locale: Locale) -> &'static Labels {
     match locale {
         Locale::ZhCn => &ZH,
         Locale::En => &EN,
     }
 }
+
+/// The words of the team analysis and the reviews.
+#[derive(Debug)]
+pub struct AnalysisLabels {
+    pub team_file: &'static str,
+    pub quarterly_file: &'static str,
+    pub annual_file: &'static str,
+    pub team_title: &'static str,
+    pub quarterly_title: &'static str,
+    pub annual_title: &'static str,
+    /// 团队汇总, 小组, 网点, 开户类型, 计划完成, 人员变动, 客户经理排名, 趋势
+    pub sheets: [&'static str; 8],
+    /// 人数, 员工, 见习, 兼职, 新开户, 有效户, 资金净流入, 月末资产, 净佣金, 净收入, 应发薪酬, 薪酬/净收入, 人均净收入
+    pub metrics: [&'static str; 13],
+    /// 指标, 本月, 上月, 环比, 本年累计, 去年同期, 同比
+    pub comparison: [&'static str; 7],
+    pub not_available: &'static str,
+    pub branch: &'static str,
+    pub team: &'static str,
+    pub group: &'static str,
+    pub outlet: &'static str,
+    pub account_type: &'static str,
+    /// 团队, 项目, 计划, 实际, 完成率
+    pub plan_columns: [&'static str; 5],
+    /// new_hires, regularized, net_inflow, outlets
+    pub plan_items: [&'static str; 4],
+    pub no_plan: &'static str,
+    /// 类型, 工号, 姓名, 团队, 说明
+    pub change_columns: [&'static str; 5],
+    /// joined, left, regularized, level_changed
+    pub change_kinds: [&'static str; 4],
+    pub no_previous: &'static str,
+    /// 名次, 工号, 姓名, 团队, 小组, 级别, 净收入, 净佣金, 有效户, 资金净流入, 应发合计
+    pub ranking_columns: [&'static str; 11],
+    pub month: &'static str,
+    pub ytd_note: &'static str,
+    pub chart_teams: &'static str,
+    pub chart_trend: &'static str,
+    /// 工号, 姓名, 团队, 小组, 级别, 在岗月数, 季度净收入, 季度有效户, 晋级条件, 降级条件, 职责得分, 全季同级, 建议, 说明
+    pub quarter_columns: [&'static str; 14],
+    /// promote, demote, flagged, keep, incomplete
+    pub proposals: [&'static str; 5],
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub missing_months: &'static str,
+    /// 名次, 工号, 姓名, 团队, 小组, 级别, 月数, 净佣金, 其他净收入, 净收入, 资金净流入, 新开户, 有效户, (9 components), 应发合计, 等级
+    pub annual_columns: [&'static str; 24],
+}
+
+pub static ZH_ANALYSIS: AnalysisLabels = AnalysisLabels {
+    team_file: "团队分析",
+    quarterly_file: "季度考核",
+    annual_file: "年度考评",
+    team_title: "团队月度经营分析报告",
+    quarterly_title: "客户经理季度综合考核",
+    annual_title: "客户经理年度考评",
+    sheets: ["团队汇总", "小组", "网点", "开户类型", "计划完成", "人员变动", "客户经理排名", "趋势"],
+    metrics: ["人数", "员工", "见习", "兼职", "新开户", "有效户", "资金净流入", "月末资产", "净佣金", "净收入", "应发薪酬", "薪酬/净收入", "人均净收入"],
+    comparison: ["指标", "本月", "上月", "环比", "本年累计", "去年同期", "同比"],
+    not_available: "无数据",
+    branch: "全营业部",
+    team: "团队",
+    group: "小组",
+    outlet: "网点",
+    account_type: "账户类型",
+    plan_columns: ["团队", "项目", "计划", "实际", "完成率"],
+    plan_items: ["新增人员", "转正人数", "资金净流入", "开发网点"],
+    no_plan: "无计划",
+    change_columns: ["类型", "工号", "姓名", "团队", "说明"],
+    change_kinds: ["入职", "离职", "转正", "职级变动"],
+    no_previous: "上月无输入数据，无法比较人员变动",
+    ranking_columns: ["名次", "工号", "姓名", "团队", "小组", "级别", "净收入", "净佣金", "有效户", "资金净流入", "应发合计"],
+    month: "月份",
+    ytd_note: "本年累计所含月份",
+    chart_teams: "各团队本月业绩",
+    chart_trend: "本年各月净收入走势",
+    quarter_columns: ["工号", "姓名", "团队", "小组", "级别", "在岗月数", "季度净收入", "季度有效户", "晋级条件", "降级条件", "职责得分", "全季同级", "建议", "说明"],
+    proposals: ["晋级至", "降级至", "未达标", "维持", "数据不全"],
+    yes: "是",
+    no: "否",
+    missing_months: "缺少输入数据的月份",
+    annual_columns: [
+        "名次", "工号", "姓名", "团队", "小组", "级别", "月数", "净佣金", "其他净收入", "净收入", "资金净流入", "新开户", "有效户",
+        "基本工资", "考核扣减", "净佣金提成", "其他收入提成", "开户奖励", "资产奖励", "管理津贴", "封顶扣减", "手工调整", "应发合计",
+        "等级",
+    ],
+};
+
+pub static EN_ANALYSIS: AnalysisLabels = AnalysisLabels {
+    team_file: "team_analysis",
+    quarterly_file: "quarterly_review",
+    annual_file: "annual_review",
+    team_title: "Team monthly business report",
+    quarterly_title: "Quarterly review of client managers",
+    annual_title: "Annual review of client managers",
+    sheets: ["Teams", "Groups", "Outlets", "Account types", "Plan", "Personnel", "Ranking", "Trend"],
+    metrics: [
+        "Headcount", "Employees", "On probation", "Part-time", "New accounts", "Valid accounts", "Net inflow",
+        "Month-end assets", "Net commission", "Net revenue", "Total pay", "Pay / net revenue", "Net revenue per head",
+    ],
+    comparison: ["Figure", "This month", "Previous month", "MoM", "Year to date", "Same month last year", "YoY"],
+    not_available: "n/a",
+    branch: "Branch",
+    team: "Team",
+    group: "Group",
+    outlet: "Outlet",
+    account_type: "Account type",
+    plan_columns: ["Team", "Item", "Plan", "Actual", "Completion"],
+    plan_items: ["New hires", "Regularised", "Net inflow", "Outlets developed"],
+    no_plan: "no plan",
+    change_columns: ["Change", "ID", "Name", "Team", "Detail"],
+    change_kinds: ["joined", "left", "regularised", "level changed"],
+    no_previous: "the previous month has no inputs: no comparison of personnel",
+    ranking_columns: ["Rank", "ID", "Name", "Team", "Group", "Level", "Net revenue", "Net commission", "Valid accounts", "Net inflow", "Total pay"],
+    month: "Month",
+    ytd_note: "Months in the year to date",
+    chart_teams: "Teams this month",
+    chart_trend: "Net revenue by month this year",
+    quarter_columns: [
+        "ID", "Name", "Team", "Group", "Level", "Months active", "Quarter net revenue", "Quarter valid accounts",
+        "Promotion bars", "Demotion bars", "Duty score", "Held level all quarter", "Proposal", "Notes",
+    ],
+    proposals: ["promote to", "demote to", "below standard", "keep", "incomplete data"],
+    yes: "yes",
+    no: "no",
+    missing_months: "Months without inputs",
+    annual_columns: [
+        "Rank", "ID", "Name", "Team", "Group", "Level", "Months", "Net commission", "Other revenue", "Net revenue",
+        "Net inflow", "New accounts", "Valid accounts", "Base salary", "Minimum penalty", "Commission pay",
+        "Other revenue pay", "Account bonus", "Asset bonus", "Leader override", "Cap deduction", "Adjustments",
+        "Total", "Grade",
+    ],
+};

@@ -11,7 +11,9 @@ pub mod labels;
 pub mod payroll;
 pub mod recon;
 pub mod slips;
+pub mod review;
 pub mod style;
+pub mod team;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -36,6 +38,16 @@ pub struct ReportCtx<'a> {
     pub input: &'a MonthInput,
     pub result: &'a MonthResult,
     pub labels: &'static Labels,
+    /// The team analysis and, at quarter and year end, the reviews.
+    pub analysis: Option<&'a Analysis>,
+}
+
+/// The month's analysis workbooks' contents.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub team: crate::analysis::team::TeamAnalysis,
+    pub quarter: Option<crate::analysis::review::QuarterReview>,
+    pub annual: Option<crate::analysis::review::AnnualReview>,
 }
 
 impl ReportCtx<'_> {
@@ -124,7 +136,7 @@ pub fn write_month(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, RunE
     let (detail, others) = std::thread::scope(|s| {
         let detail = s.spawn(|| stage(&names[1], &|p| detail::write(p, ctx).map_err(|e| e.to_string())));
         let others = (|| -> Result<Vec<(String, NamedTempFile)>, RunError> {
-            Ok(vec![
+            let mut v = vec![
                 stage(&names[0], &|p| compensation::write(p, ctx).map_err(|e| e.to_string()))?,
                 stage(&names[2], &|p| slips::write(p, ctx).map_err(|e| e.to_string()))?,
                 stage(&names[3], &|p| {
@@ -133,7 +145,23 @@ pub fn write_month(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, RunE
                     payroll::write(&mut w, ctx).map_err(|e| e.to_string())?;
                     w.flush().map_err(|e| e.to_string())
                 })?,
-            ])
+            ];
+            if let Some(a) = ctx.analysis {
+                let al = labels::analysis_labels(ctx.config.report.locale);
+                let cfg = ctx.config;
+                let m = ctx.month();
+                let name = format!("{}_{m}.xlsx", al.team_file);
+                v.push(stage(&name, &|p| team::write(p, cfg, &a.team, al).map_err(|e| e.to_string()))?);
+                if let Some(q) = &a.quarter {
+                    let name = format!("{}_{}Q{}.xlsx", al.quarterly_file, q.year, q.quarter);
+                    v.push(stage(&name, &|p| review::write_quarter(p, cfg, q, al).map_err(|e| e.to_string()))?);
+                }
+                if let Some(y) = &a.annual {
+                    let name = format!("{}_{}.xlsx", al.annual_file, y.year);
+                    v.push(stage(&name, &|p| review::write_annual(p, cfg, y, al, m).map_err(|e| e.to_string()))?);
+                }
+            }
+            Ok(v)
         })();
         (detail.join(), others)
     });

@@ -1,0 +1,303 @@
+//! 团队分析 (SPEC §5 item 4; guideline article 22): the month's figures per team, group and
+//! outlet, against the previous month, the year to date and the same month last year; plan vs
+//! actual; personnel changes; rankings; the year's trend.
+//!
+//! The group-bys run in polars on integer fen (exact sums); ratios are computed afterwards in
+//! rust_decimal. Group-by output keeps the order of first appearance, and the managers come in
+//! report order, so every table comes out in report order.
+
+use polars::prelude::*;
+use rust_decimal::Decimal;
+
+use super::{ManagerFigures, MonthSummary};
+use crate::calendar::YearMonth;
+use crate::config::Config;
+use crate::ingest::month::Employment;
+
+/// The figures of one team, group, outlet or the branch.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Aggregate {
+    /// team; team and group; or outlet — empty for the branch total.
+    pub key: Vec<String>,
+    pub headcount: u32,
+    pub employees: u32,
+    pub probation: u32,
+    pub part_time: u32,
+    pub new_accounts: u32,
+    pub valid_accounts: u32,
+    pub net_inflow: Decimal,
+    pub month_end_assets: Decimal,
+    pub net_commission: Decimal,
+    pub net_revenue: Decimal,
+    pub total_pay: Decimal,
+}
+
+impl Aggregate {
+    /// Total pay ÷ net revenue; none when net revenue is not positive.
+    pub fn pay_ratio(&self) -> Option<Decimal> {
+        (self.net_revenue > Decimal::ZERO).then(|| self.total_pay / self.net_revenue)
+    }
+    /// Net revenue per head; none without people.
+    pub fn revenue_per_head(&self) -> Option<Decimal> {
+        (self.headcount > 0).then(|| self.net_revenue / Decimal::from(self.headcount))
+    }
+}
+
+const NO_GROUP: &str = "";
+
+fn fen(v: Decimal, scale: u32) -> i64 {
+    let mut r = v;
+    r.rescale(scale);
+    i64::try_from(r.mantissa()).unwrap_or(i64::MAX)
+}
+
+/// Group the managers' figures by `by` ("team", "group", "outlet"; several for a composite key).
+///
+/// # Errors
+/// A polars error (none is expected on these frames).
+pub fn aggregate(managers: &[ManagerFigures], by: &[&str], scale: u32) -> PolarsResult<Vec<Aggregate>> {
+    let s = |f: &dyn Fn(&ManagerFigures) -> String| managers.iter().map(f).collect::<Vec<String>>();
+    let i = |f: &dyn Fn(&ManagerFigures) -> i64| managers.iter().map(f).collect::<Vec<i64>>();
+    let df = df!(
+        "team" => s(&|m| m.team.clone()),
+        "group" => s(&|m| m.group.clone().unwrap_or_else(|| NO_GROUP.into())),
+        "outlet" => s(&|m| m.outlet.clone().unwrap_or_default()),
+        "employees" => i(&|m| i64::from(m.employment == Employment::Employee)),
+        "probation" => i(&|m| i64::from(m.probation)),
+        "part_time" => i(&|m| i64::from(m.employment == Employment::PartTime)),
+        "new_accounts" => i(&|m| i64::from(m.new_accounts)),
+        "valid_accounts" => i(&|m| i64::from(m.valid_accounts)),
+        "net_inflow" => i(&|m| fen(m.net_inflow, scale)),
+        "month_end_assets" => i(&|m| fen(m.month_end_assets, scale)),
+        "net_commission" => i(&|m| fen(m.net_commission, scale)),
+        "net_revenue" => i(&|m| fen(m.net_revenue, scale)),
+        "total_pay" => i(&|m| fen(m.total, scale)),
+    )?;
+    const SUMS: [&str; 10] = [
+        "employees", "probation", "part_time", "new_accounts", "valid_accounts", "net_inflow", "month_end_assets",
+        "net_commission", "net_revenue", "total_pay",
+    ];
+    let mut aggs: Vec<Expr> = SUMS.iter().map(|c| col(*c).sum()).collect();
+    aggs.push(len().alias("headcount"));
+    let keys: Vec<Expr> = by.iter().map(|k| col(*k)).collect();
+    let out = if by.is_empty() {
+        df.lazy().select(aggs).collect()?
+    } else {
+        df.lazy().group_by_stable(keys).agg(aggs).collect()?
+    };
+    let n = out.height();
+    let key_cols: Vec<&StringChunked> = by.iter().map(|k| out.column(k).and_then(|c| c.str())).collect::<PolarsResult<_>>()?;
+    let sums: Vec<Vec<i64>> = SUMS
+        .iter()
+        .map(|c| {
+            let col = out.column(c)?.cast(&DataType::Int64)?;
+            let ca = col.i64()?;
+            Ok((0..n).map(|r| ca.get(r).unwrap_or(0)).collect())
+        })
+        .collect::<PolarsResult<_>>()?;
+    let heads = out.column("headcount")?.cast(&DataType::Int64)?;
+    let heads_ca = heads.i64()?;
+    let heads: Vec<i64> = (0..n).map(|r| heads_ca.get(r).unwrap_or(0)).collect();
+    let money = |v: i64| Decimal::new(v, scale);
+    let count = |v: i64| u32::try_from(v).unwrap_or(0);
+    Ok((0..n)
+        .map(|r| Aggregate {
+            key: key_cols.iter().map(|k| k.get(r).unwrap_or("").to_string()).collect(),
+            headcount: count(heads[r]),
+            employees: count(sums[0][r]),
+            probation: count(sums[1][r]),
+            part_time: count(sums[2][r]),
+            new_accounts: count(sums[3][r]),
+            valid_accounts: count(sums[4][r]),
+            net_inflow: money(sums[5][r]),
+            month_end_assets: money(sums[6][r]),
+            net_commission: money(sums[7][r]),
+            net_revenue: money(sums[8][r]),
+            total_pay: money(sums[9][r]),
+        })
+        .filter(|a| a.headcount > 0 || by.is_empty())
+        .collect())
+}
+
+/// One line of the plan table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanLine {
+    pub team: String,
+    /// new_hires, regularized, net_inflow, outlets
+    pub item: &'static str,
+    pub plan: Option<Decimal>,
+    pub actual: Decimal,
+}
+
+impl PlanLine {
+    pub fn completion(&self) -> Option<Decimal> {
+        self.plan.filter(|p| !p.is_zero()).map(|p| self.actual / p)
+    }
+}
+
+/// A personnel change against the previous month's roster.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// joined, left, regularized, level_changed
+    pub kind: &'static str,
+    pub manager_id: String,
+    pub name: String,
+    pub team: String,
+    pub detail: String,
+}
+
+/// A month's figures next to the months it is compared with.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    pub current: Vec<Aggregate>,
+    /// Per team and the branch, or `None` when that month has no inputs.
+    pub previous: Option<Vec<Aggregate>>,
+    pub last_year: Option<Vec<Aggregate>>,
+    /// Year to date over the months whose inputs exist.
+    pub ytd: Vec<Aggregate>,
+}
+
+/// Everything the team analysis workbook shows.
+#[derive(Debug, Clone)]
+pub struct TeamAnalysis {
+    pub month: YearMonth,
+    pub teams: Comparison,
+    pub groups: Vec<Aggregate>,
+    pub outlets: Vec<Aggregate>,
+    /// (team, account type, new, valid)
+    pub accounts_by_type: Vec<(String, String, u32, u32)>,
+    pub plan: Vec<PlanLine>,
+    /// `None` when the previous month has no inputs.
+    pub changes: Option<Vec<Change>>,
+    pub ranking: Vec<ManagerFigures>,
+    /// Months of the year to date; the figures of each team per month (None: no inputs).
+    pub trend_months: Vec<YearMonth>,
+    pub trend: Vec<(String, Vec<Option<Decimal>>)>,
+    pub ytd_months: Vec<YearMonth>,
+    pub ytd_missing: Vec<YearMonth>,
+}
+
+/// Teams then the branch total.
+fn by_team_and_branch(m: &[ManagerFigures], scale: u32) -> PolarsResult<Vec<Aggregate>> {
+    let mut v = aggregate(m, &["team"], scale)?;
+    v.extend(aggregate(m, &[], scale)?);
+    Ok(v)
+}
+
+/// Add `b` into `a` (flows only; stocks such as assets and headcount are not summed over months).
+fn add_flows(a: &mut Aggregate, b: &Aggregate) {
+    a.new_accounts += b.new_accounts;
+    a.valid_accounts += b.valid_accounts;
+    a.net_inflow += b.net_inflow;
+    a.net_commission += b.net_commission;
+    a.net_revenue += b.net_revenue;
+    a.total_pay += b.total_pay;
+}
+
+/// Build the analysis of `current` with its neighbours. `year` holds the months January..M of
+/// M's year (None where a month has no inputs).
+///
+/// # Errors
+/// A polars error (none is expected).
+pub fn team_analysis(
+    cfg: &Config,
+    scale: u32,
+    current: &MonthSummary,
+    previous: Option<&MonthSummary>,
+    last_year: Option<&MonthSummary>,
+    year: &[(YearMonth, Option<&MonthSummary>)],
+) -> PolarsResult<TeamAnalysis> {
+    let month = current.month;
+    let cur = by_team_and_branch(&current.managers, scale)?;
+    let previous_agg = previous.map(|p| by_team_and_branch(&p.managers, scale)).transpose()?;
+    let last_year_agg = last_year.map(|p| by_team_and_branch(&p.managers, scale)).transpose()?;
+    let mut ytd: Vec<Aggregate> = cur.iter().map(|a| Aggregate { key: a.key.clone(), ..Default::default() }).collect();
+    let mut trend: Vec<(String, Vec<Option<Decimal>>)> =
+        cur.iter().filter(|a| !a.key.is_empty()).map(|a| (a.key[0].clone(), Vec::new())).collect();
+    for (_, s) in year {
+        let aggs = s.map(|s| by_team_and_branch(&s.managers, scale)).transpose()?;
+        for y in ytd.iter_mut() {
+            if let Some(a) = aggs.as_ref().and_then(|v| v.iter().find(|a| a.key == y.key)) {
+                add_flows(y, a);
+            }
+        }
+        for (team, values) in trend.iter_mut() {
+            values.push(aggs.as_ref().map(|v| {
+                v.iter().find(|a| a.key.first() == Some(team)).map(|a| a.net_revenue).unwrap_or(Decimal::ZERO)
+            }));
+        }
+    }
+    let groups = aggregate(&current.managers, &["team", "group"], scale)?;
+    let outlets = aggregate(&current.managers, &["outlet"], scale)?;
+
+    // New and valid accounts by team and type.
+    let mut by_type: Vec<(String, String, u32, u32)> = Vec::new();
+    for a in &current.accounts {
+        match by_type.iter_mut().find(|x| x.0 == a.team && x.1 == a.account_type) {
+            Some(x) => {
+                x.2 += 1;
+                x.3 += u32::from(a.valid);
+            }
+            None => by_type.push((a.team.clone(), a.account_type.clone(), 1, u32::from(a.valid))),
+        }
+    }
+    by_type.sort_by(|a, b| (cfg.team_rank(&a.0), &a.0, &a.1).cmp(&(cfg.team_rank(&b.0), &b.0, &b.1)));
+
+    // Plan vs actual.
+    let mut plan = Vec::new();
+    for a in cur.iter().filter(|a| !a.key.is_empty()) {
+        let team = &a.key[0];
+        let p = cfg.teams.iter().find(|t| &t.name == team).and_then(|t| t.plan.get(&month)).cloned().unwrap_or_default();
+        let joined = current.managers.iter().filter(|m| &m.team == team && month.contains(m.hire_date)).count();
+        let regularized =
+            current.managers.iter().filter(|m| &m.team == team && m.regular_date.is_some_and(|d| month.contains(d))).count();
+        let outlets = cfg.outlets.iter().filter(|o| &o.team == team && o.since == Some(month)).count();
+        let d = |n: usize| Decimal::from(n);
+        plan.push(PlanLine { team: team.clone(), item: "new_hires", plan: p.new_hires.map(Decimal::from), actual: d(joined) });
+        plan.push(PlanLine { team: team.clone(), item: "regularized", plan: p.regularized.map(Decimal::from), actual: d(regularized) });
+        plan.push(PlanLine { team: team.clone(), item: "net_inflow", plan: p.net_inflow, actual: a.net_inflow });
+        plan.push(PlanLine { team: team.clone(), item: "outlets", plan: p.outlets.map(Decimal::from), actual: d(outlets) });
+    }
+
+    // Personnel changes against the previous month's roster.
+    let changes = previous.map(|p| {
+        let mut v = Vec::new();
+        for m in &current.managers {
+            match p.manager(&m.manager_id) {
+                None => v.push(Change { kind: "joined", manager_id: m.manager_id.clone(), name: m.name.clone(), team: m.team.clone(), detail: format!("{} {}", m.hire_date, m.level_label) }),
+                Some(before) => {
+                    if m.regular_date.is_some_and(|d| month.contains(d)) {
+                        v.push(Change { kind: "regularized", manager_id: m.manager_id.clone(), name: m.name.clone(), team: m.team.clone(), detail: format!("{} {} → {}", m.regular_date.map(|d| d.to_string()).unwrap_or_default(), before.level_label, m.level_label) });
+                    } else if before.level != m.level {
+                        v.push(Change { kind: "level_changed", manager_id: m.manager_id.clone(), name: m.name.clone(), team: m.team.clone(), detail: format!("{} → {}", before.level_label, m.level_label) });
+                    }
+                }
+            }
+            if let Some(l) = m.leave_date.filter(|l| month.contains(*l)) {
+                v.push(Change { kind: "left", manager_id: m.manager_id.clone(), name: m.name.clone(), team: m.team.clone(), detail: l.to_string() });
+            }
+        }
+        for m in p.managers.iter().filter(|m| current.manager(&m.manager_id).is_none()) {
+            v.push(Change { kind: "left", manager_id: m.manager_id.clone(), name: m.name.clone(), team: m.team.clone(), detail: m.leave_date.map(|d| d.to_string()).unwrap_or_else(|| format!("not on the roster of {month}")) });
+        }
+        v
+    });
+
+    let mut ranking = current.managers.clone();
+    ranking.sort_by(|a, b| b.net_revenue.cmp(&a.net_revenue).then_with(|| a.manager_id.cmp(&b.manager_id)));
+
+    Ok(TeamAnalysis {
+        month,
+        teams: Comparison { current: cur, previous: previous_agg, last_year: last_year_agg, ytd },
+        groups,
+        outlets,
+        accounts_by_type: by_type,
+        plan,
+        changes,
+        ranking,
+        trend_months: year.iter().map(|(m, _)| *m).collect(),
+        trend,
+        ytd_months: year.iter().filter(|(_, s)| s.is_some()).map(|(m, _)| *m).collect(),
+        ytd_missing: year.iter().filter(|(_, s)| s.is_none()).map(|(m, _)| *m).collect(),
+    })
+}

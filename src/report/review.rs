@@ -1,0 +1,166 @@
+//! 季度考核_YYYYQn.xlsx and 年度考评_YYYY.xlsx (SPEC §5 item 5): the bars, each manager's
+//! figures against them, and the proposal or grade.
+
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Workbook, XlsxError};
+
+use super::labels::AnalysisLabels;
+use super::style::{header_text, print_setup, properties, Styles, Widths};
+use crate::analysis::review::{AnnualReview, Proposal, QuarterReview};
+use crate::config::standard::Bars;
+use crate::config::Config;
+use crate::money::{exact, to_cell};
+
+fn bars(b: &Option<Bars>) -> String {
+    match b {
+        None => "—".into(),
+        Some(b) => {
+            let mut v = Vec::new();
+            if let Some(n) = b.net_revenue {
+                v.push(format!("NR {}", exact(n)));
+            }
+            if let Some(a) = b.valid_accounts {
+                v.push(format!("有效户/valid {a}"));
+            }
+            v.join(", ")
+        }
+    }
+}
+
+/// Write the quarterly review.
+///
+/// # Errors
+/// Any error of the writer.
+pub fn write_quarter(path: &Path, cfg: &Config, q: &QuarterReview, l: &AnalysisLabels) -> Result<(), XlsxError> {
+    let st = Styles::new();
+    let mut wb = Workbook::new();
+    let org = &cfg.organization.name;
+    wb.set_properties(&properties(q.months[2], l.quarterly_title, org)?);
+    let ws = wb.add_worksheet();
+    ws.set_name(format!("{}Q{}", q.year, q.quarter))?;
+    let ncol = l.quarter_columns.len() as u16;
+    ws.merge_range(0, 0, 0, ncol - 1, &format!("{org} {} {}Q{}", l.quarterly_title, q.year, q.quarter), &st.title)?;
+    let months: Vec<String> = q.months.iter().map(|m| m.to_string()).collect();
+    let mut line = format!("{}  ·  {}", months.join(" / "), q.standard);
+    if let Some(s) = q.min_duty_score {
+        line.push_str(&format!("  ·  min duty score {s}"));
+    }
+    ws.write_string(1, 0, line)?;
+    if !q.missing.is_empty() {
+        let m: Vec<String> = q.missing.iter().map(|m| m.to_string()).collect();
+        ws.write_string(2, 0, format!("{}：{}", l.missing_months, m.join(", ")))?;
+    }
+    let mut widths = Widths::new(ncol as usize, 40);
+    for (c, h) in l.quarter_columns.iter().enumerate() {
+        ws.write_string_with_format(3, c as u16, *h, &st.header)?;
+        widths.see(c, h);
+    }
+    for (i, r) in q.rows.iter().enumerate() {
+        let row = 4 + i as u32;
+        let m = &r.manager;
+        let g = m.group.clone().unwrap_or_default();
+        for (c, s) in [&m.manager_id, &m.name, &m.team, &g, &m.level_label].iter().enumerate() {
+            ws.write_string_with_format(row, c as u16, *s, &st.text)?;
+            widths.see(c, s);
+        }
+        ws.write_number_with_format(row, 5, f64::from(r.months_active), &st.count)?;
+        ws.write_number_with_format(row, 6, to_cell(r.net_revenue), &st.money)?;
+        widths.see_money(6, to_cell(r.net_revenue));
+        ws.write_number_with_format(row, 7, f64::from(r.valid_accounts), &st.count)?;
+        let (p, d) = (bars(&r.promote_if), bars(&r.demote_if_below));
+        ws.write_string_with_format(row, 8, &p, &st.text)?;
+        ws.write_string_with_format(row, 9, &d, &st.text)?;
+        widths.see(8, &p);
+        widths.see(9, &d);
+        match r.duty_score {
+            Some(s) => ws.write_number_with_format(row, 10, to_cell(s), &st.count)?,
+            None => ws.write_string_with_format(row, 10, "—", &st.text)?,
+        };
+        ws.write_string_with_format(row, 11, if r.held_level { l.yes } else { l.no }, &st.text)?;
+        let proposal = match &r.proposal {
+            Proposal::Promote(to) => format!("{} {to}", l.proposals[0]),
+            Proposal::Demote(to) => format!("{} {to}", l.proposals[1]),
+            Proposal::Flagged => l.proposals[2].to_string(),
+            Proposal::Keep => l.proposals[3].to_string(),
+            Proposal::Incomplete => l.proposals[4].to_string(),
+        };
+        ws.write_string_with_format(row, 12, &proposal, &st.text)?;
+        widths.see(12, &proposal);
+        let notes = r.notes.join("; ");
+        ws.write_string_with_format(row, 13, &notes, &st.text)?;
+        widths.see(13, &notes);
+    }
+    widths.apply(ws)?;
+    ws.set_freeze_panes(4, 2)?;
+    print_setup(ws, &format!("&L{}", header_text(org)), super::labels::labels(cfg.report.locale).page_footer, Some((3, 3)))?;
+    wb.save(path)
+}
+
+/// Write the annual review.
+///
+/// # Errors
+/// Any error of the writer.
+pub fn write_annual(path: &Path, cfg: &Config, a: &AnnualReview, l: &AnalysisLabels, december: crate::calendar::YearMonth) -> Result<(), XlsxError> {
+    let st = Styles::new();
+    let mut wb = Workbook::new();
+    let org = &cfg.organization.name;
+    wb.set_properties(&properties(december, l.annual_title, org)?);
+    let ws = wb.add_worksheet();
+    ws.set_name(a.year.to_string())?;
+    let ncol = l.annual_columns.len() as u16;
+    ws.merge_range(0, 0, 0, ncol - 1, &format!("{org} {} {}", l.annual_title, a.year), &st.title)?;
+    let grades: Vec<String> = cfg.review.annual_grades.iter().map(|g| format!("{} ≤ {}%", g.grade, g.top_percent)).collect();
+    ws.write_string(1, 0, grades.join("  ·  "))?;
+    if !a.missing.is_empty() {
+        let m: Vec<String> = a.missing.iter().map(|m| m.to_string()).collect();
+        ws.write_string(2, 0, format!("{}：{}", l.missing_months, m.join(", ")))?;
+    }
+    let mut widths = Widths::new(ncol as usize, 30);
+    for (c, h) in l.annual_columns.iter().enumerate() {
+        ws.write_string_with_format(3, c as u16, *h, &st.header)?;
+        widths.see(c, h);
+    }
+    let mut totals = [Decimal::ZERO; 16];
+    for (i, r) in a.rows.iter().enumerate() {
+        let row = 4 + i as u32;
+        let m = &r.manager;
+        ws.write_number_with_format(row, 0, r.rank as f64, &st.count)?;
+        let g = m.group.clone().unwrap_or_default();
+        for (c, s) in [&m.manager_id, &m.name, &m.team, &g, &m.level_label].iter().enumerate() {
+            ws.write_string_with_format(row, c as u16 + 1, *s, &st.text)?;
+            widths.see(c + 1, s);
+        }
+        ws.write_number_with_format(row, 6, f64::from(r.months), &st.count)?;
+        let figures: [Decimal; 16] = {
+            let mut f = [Decimal::ZERO; 16];
+            f[0] = r.net_commission;
+            f[1] = r.other_revenue;
+            f[2] = r.net_revenue;
+            f[3] = r.net_inflow;
+            f[4] = Decimal::from(r.new_accounts);
+            f[5] = Decimal::from(r.valid_accounts);
+            f[6..15].copy_from_slice(&r.components);
+            f[15] = r.total;
+            f
+        };
+        for (k, v) in figures.iter().enumerate() {
+            let fmt = if k == 4 || k == 5 { &st.count } else { &st.money };
+            ws.write_number_with_format(row, 7 + k as u16, to_cell(*v), fmt)?;
+            widths.see_money(7 + k, to_cell(*v));
+            totals[k] += v;
+        }
+        ws.write_string_with_format(row, 23, &r.grade, &st.text)?;
+    }
+    let row = 4 + a.rows.len() as u32;
+    ws.write_string_with_format(row, 0, super::labels::labels(cfg.report.locale).grand_total, &st.total_text)?;
+    for (k, v) in totals.iter().enumerate() {
+        let fmt = if k == 4 || k == 5 { &st.total_count } else { &st.total_money };
+        ws.write_number_with_format(row, 7 + k as u16, to_cell(*v), fmt)?;
+    }
+    widths.apply(ws)?;
+    ws.set_freeze_panes(4, 3)?;
+    print_setup(ws, &format!("&L{}", header_text(org)), super::labels::labels(cfg.report.locale).page_footer, Some((3, 3)))?;
+    wb.save(path)
+}

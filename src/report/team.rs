@@ -1,0 +1,357 @@
+//! 团队分析_YYYY-MM.xlsx: the team monthly business report (SPEC §5 item 4).
+
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Chart, ChartType, Workbook, Worksheet, XlsxError};
+
+use super::labels::AnalysisLabels;
+use super::style::{header_text, print_setup, properties, Styles, Widths};
+use crate::analysis::team::{Aggregate, TeamAnalysis};
+use crate::config::Config;
+use crate::money::to_cell;
+
+/// A figure of an aggregate: a count, an amount or a ratio; `None` when not defined.
+enum Fig {
+    Count(u32),
+    Money(Decimal),
+    Ratio(Option<Decimal>),
+    Money2(Option<Decimal>),
+}
+
+fn figures(a: &Aggregate) -> [Fig; 13] {
+    [
+        Fig::Count(a.headcount),
+        Fig::Count(a.employees),
+        Fig::Count(a.probation),
+        Fig::Count(a.part_time),
+        Fig::Count(a.new_accounts),
+        Fig::Count(a.valid_accounts),
+        Fig::Money(a.net_inflow),
+        Fig::Money(a.month_end_assets),
+        Fig::Money(a.net_commission),
+        Fig::Money(a.net_revenue),
+        Fig::Money(a.total_pay),
+        Fig::Ratio(a.pay_ratio()),
+        Fig::Money2(a.revenue_per_head()),
+    ]
+}
+
+/// Flows add up over months; stocks (headcount, assets) and ratios do not.
+const FLOW: [bool; 13] = [false, false, false, false, true, true, true, false, true, true, true, false, false];
+
+fn value(f: &Fig) -> Option<Decimal> {
+    match f {
+        Fig::Count(c) => Some(Decimal::from(*c)),
+        Fig::Money(m) => Some(*m),
+        Fig::Ratio(r) | Fig::Money2(r) => *r,
+    }
+}
+
+fn write_fig(ws: &mut Worksheet, row: u32, col: u16, f: &Fig, st: &Styles, na: &str) -> Result<(), XlsxError> {
+    match f {
+        Fig::Count(c) => ws.write_number_with_format(row, col, f64::from(*c), &st.count)?,
+        Fig::Money(m) | Fig::Money2(Some(m)) => ws.write_number_with_format(row, col, to_cell(*m), &st.money)?,
+        Fig::Ratio(Some(r)) => ws.write_number_with_format(row, col, to_cell(*r), &st.ratio)?,
+        Fig::Ratio(None) | Fig::Money2(None) => ws.write_string_with_format(row, col, na, &st.text)?,
+    };
+    Ok(())
+}
+
+fn change(cur: Option<Decimal>, before: Option<Decimal>) -> Option<Decimal> {
+    match (cur, before) {
+        (Some(c), Some(b)) if !b.is_zero() => Some((c - b) / b.abs()),
+        _ => None,
+    }
+}
+
+fn name_of<'a>(a: &'a Aggregate, l: &'a AnalysisLabels) -> &'a str {
+    a.key.first().map(String::as_str).unwrap_or(l.branch)
+}
+
+/// Write the workbook to `path`.
+///
+/// # Errors
+/// Any error of the writer.
+pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) -> Result<(), XlsxError> {
+    let st = Styles::new();
+    let mut wb = Workbook::new();
+    let org = &cfg.organization.name;
+    wb.set_properties(&properties(t.month, l.team_title, org)?);
+    let footer = super::labels::labels(cfg.report.locale).page_footer;
+    let page_header = format!("&L{}&R{}", header_text(org), t.month);
+
+    // --- Teams: this month against the previous month, the year to date and last year.
+    let ws = wb.add_worksheet();
+    ws.set_name(l.sheets[0])?;
+    ws.merge_range(0, 0, 0, 6, &format!("{org} {} {}", l.team_title, t.month), &st.title)?;
+    let ytd: Vec<String> = t.ytd_months.iter().map(|m| m.to_string()).collect();
+    let missing: Vec<String> = t.ytd_missing.iter().map(|m| m.to_string()).collect();
+    ws.write_string(1, 0, format!("{}：{}", l.ytd_note, ytd.join(", ")))?;
+    if !missing.is_empty() {
+        ws.write_string(2, 0, format!("{}：{}", super::labels::analysis_labels(cfg.report.locale).missing_months, missing.join(", ")))?;
+    }
+    let mut widths = Widths::new(7, 30);
+    let mut row = 4u32;
+    for cur in &t.teams.current {
+        let key = &cur.key;
+        let find = |v: &Option<Vec<Aggregate>>| v.as_ref().map(|v| v.iter().find(|a| &a.key == key).cloned().unwrap_or(Aggregate { key: key.clone(), ..Default::default() }));
+        let prev = find(&t.teams.previous);
+        let last = find(&t.teams.last_year);
+        let ytd = t.teams.ytd.iter().find(|a| &a.key == key);
+        ws.write_string_with_format(row, 0, name_of(cur, l), &st.bold)?;
+        row += 1;
+        for (c, h) in l.comparison.iter().enumerate() {
+            ws.write_string_with_format(row, c as u16, *h, &st.header)?;
+            widths.see(c, h);
+        }
+        row += 1;
+        let cf = figures(cur);
+        let pf = prev.as_ref().map(figures);
+        let lf = last.as_ref().map(figures);
+        let yf = ytd.map(figures);
+        for (k, name) in l.metrics.iter().enumerate() {
+            ws.write_string_with_format(row, 0, *name, &st.text)?;
+            widths.see(0, name);
+            write_fig(ws, row, 1, &cf[k], &st, l.not_available)?;
+            match &pf {
+                Some(p) => write_fig(ws, row, 2, &p[k], &st, l.not_available)?,
+                None => {
+                    ws.write_string_with_format(row, 2, l.not_available, &st.text)?;
+                }
+            }
+            let mom = pf.as_ref().and_then(|p| change(value(&cf[k]), value(&p[k])));
+            write_fig(ws, row, 3, &Fig::Ratio(mom), &st, l.not_available)?;
+            match (&yf, FLOW[k]) {
+                (Some(y), true) => write_fig(ws, row, 4, &y[k], &st, l.not_available)?,
+                _ => {
+                    ws.write_string_with_format(row, 4, "—", &st.text)?;
+                }
+            }
+            match &lf {
+                Some(p) => write_fig(ws, row, 5, &p[k], &st, l.not_available)?,
+                None => {
+                    ws.write_string_with_format(row, 5, l.not_available, &st.text)?;
+                }
+            }
+            let yoy = lf.as_ref().and_then(|p| change(value(&cf[k]), value(&p[k])));
+            write_fig(ws, row, 6, &Fig::Ratio(yoy), &st, l.not_available)?;
+            for c in 1..7 {
+                widths.see(c, "9,999,999,999.99");
+            }
+            row += 1;
+        }
+        row += 1;
+    }
+    // The data of the teams chart, then the chart.
+    let chart_top = row + 1;
+    let sheet0 = l.sheets[0].to_string();
+    ws.write_string_with_format(chart_top, 0, l.team, &st.header)?;
+    for (c, k) in [8usize, 9, 10].iter().enumerate() {
+        ws.write_string_with_format(chart_top, c as u16 + 1, l.metrics[*k], &st.header)?;
+    }
+    let teams: Vec<&Aggregate> = t.teams.current.iter().filter(|a| !a.key.is_empty()).collect();
+    for (i, a) in teams.iter().enumerate() {
+        let r = chart_top + 1 + i as u32;
+        ws.write_string_with_format(r, 0, &a.key[0], &st.text)?;
+        for (c, v) in [a.net_commission, a.net_revenue, a.total_pay].iter().enumerate() {
+            ws.write_number_with_format(r, c as u16 + 1, to_cell(*v), &st.money)?;
+        }
+    }
+    if !teams.is_empty() {
+        let last_row = chart_top + teams.len() as u32;
+        let mut chart = Chart::new(ChartType::Column);
+        chart.title().set_name(l.chart_teams);
+        for c in 1..=3u16 {
+            chart
+                .add_series()
+                .set_name((sheet0.as_str(), chart_top, c))
+                .set_categories((sheet0.as_str(), chart_top + 1, 0, last_row, 0))
+                .set_values((sheet0.as_str(), chart_top + 1, c, last_row, c));
+        }
+        chart.y_axis().set_num_format("#,##0");
+        chart.set_width(640).set_height(320);
+        ws.insert_chart(4, 8, &chart)?;
+    }
+    widths.apply(ws)?;
+    print_setup(ws, &page_header, footer, None)?;
+
+    // --- Groups and outlets: this month's figures.
+    for (sheet, rows, keys) in [
+        (l.sheets[1], &t.groups, vec![l.team, l.group]),
+        (l.sheets[2], &t.outlets, vec![l.outlet]),
+    ] {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet)?;
+        let mut widths = Widths::new(keys.len() + 13, 30);
+        let nk = keys.len() as u16;
+        for (c, h) in keys.iter().chain(l.metrics.iter()).enumerate() {
+            ws.write_string_with_format(0, c as u16, *h, &st.header)?;
+            widths.see(c, h);
+        }
+        for (i, a) in rows.iter().enumerate() {
+            let r = i as u32 + 1;
+            for (c, k) in a.key.iter().enumerate() {
+                ws.write_string_with_format(r, c as u16, k, &st.text)?;
+                widths.see(c, k);
+            }
+            for (k, f) in figures(a).iter().enumerate() {
+                write_fig(ws, r, nk + k as u16, f, &st, l.not_available)?;
+                widths.see(nk as usize + k, "9,999,999,999.99");
+            }
+        }
+        widths.apply(ws)?;
+        ws.set_freeze_panes(1, nk)?;
+        print_setup(ws, &page_header, footer, Some((0, 0)))?;
+    }
+
+    // --- Accounts by type.
+    let ws = wb.add_worksheet();
+    ws.set_name(l.sheets[3])?;
+    let heads = [l.team, l.account_type, l.metrics[4], l.metrics[5]];
+    for (c, h) in heads.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &st.header)?;
+    }
+    for (i, (team, ty, new, valid)) in t.accounts_by_type.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write_string_with_format(r, 0, team, &st.text)?;
+        ws.write_string_with_format(r, 1, ty, &st.text)?;
+        ws.write_number_with_format(r, 2, f64::from(*new), &st.count)?;
+        ws.write_number_with_format(r, 3, f64::from(*valid), &st.count)?;
+    }
+    ws.set_column_width(0, 16)?;
+    ws.set_column_width(1, 14)?;
+    ws.set_column_width(2, 10)?;
+    ws.set_column_width(3, 10)?;
+    print_setup(ws, &page_header, footer, Some((0, 0)))?;
+
+    // --- Plan vs actual.
+    let ws = wb.add_worksheet();
+    ws.set_name(l.sheets[4])?;
+    for (c, h) in l.plan_columns.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &st.header)?;
+    }
+    for (i, p) in t.plan.iter().enumerate() {
+        let r = i as u32 + 1;
+        let item = match p.item {
+            "new_hires" => l.plan_items[0],
+            "regularized" => l.plan_items[1],
+            "net_inflow" => l.plan_items[2],
+            _ => l.plan_items[3],
+        };
+        let money = p.item == "net_inflow";
+        ws.write_string_with_format(r, 0, &p.team, &st.text)?;
+        ws.write_string_with_format(r, 1, item, &st.text)?;
+        match p.plan {
+            Some(v) => ws.write_number_with_format(r, 2, to_cell(v), if money { &st.money } else { &st.count })?,
+            None => ws.write_string_with_format(r, 2, l.no_plan, &st.text)?,
+        };
+        ws.write_number_with_format(r, 3, to_cell(p.actual), if money { &st.money } else { &st.count })?;
+        match p.completion() {
+            Some(v) => ws.write_number_with_format(r, 4, to_cell(v), &st.ratio)?,
+            None => ws.write_string_with_format(r, 4, l.not_available, &st.text)?,
+        };
+    }
+    for (c, w) in [16.0, 14.0, 18.0, 18.0, 10.0].iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    print_setup(ws, &page_header, footer, Some((0, 0)))?;
+
+    // --- Personnel changes.
+    let ws = wb.add_worksheet();
+    ws.set_name(l.sheets[5])?;
+    for (c, h) in l.change_columns.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &st.header)?;
+    }
+    match &t.changes {
+        None => {
+            ws.write_string(1, 0, l.no_previous)?;
+        }
+        Some(changes) => {
+            for (i, ch) in changes.iter().enumerate() {
+                let r = i as u32 + 1;
+                let kind = match ch.kind {
+                    "joined" => l.change_kinds[0],
+                    "left" => l.change_kinds[1],
+                    "regularized" => l.change_kinds[2],
+                    _ => l.change_kinds[3],
+                };
+                for (c, s) in [kind, &ch.manager_id, &ch.name, &ch.team, &ch.detail].iter().enumerate() {
+                    ws.write_string_with_format(r, c as u16, *s, &st.text)?;
+                }
+            }
+        }
+    }
+    for (c, w) in [12.0, 10.0, 10.0, 14.0, 40.0].iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    print_setup(ws, &page_header, footer, Some((0, 0)))?;
+
+    // --- Ranking of managers by net revenue.
+    let ws = wb.add_worksheet();
+    ws.set_name(l.sheets[6])?;
+    let mut widths = Widths::new(11, 30);
+    for (c, h) in l.ranking_columns.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &st.header)?;
+        widths.see(c, h);
+    }
+    for (i, m) in t.ranking.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write_number_with_format(r, 0, (i + 1) as f64, &st.count)?;
+        let g = m.group.clone().unwrap_or_default();
+        for (c, s) in [&m.manager_id, &m.name, &m.team, &g, &m.level_label].iter().enumerate() {
+            ws.write_string_with_format(r, c as u16 + 1, *s, &st.text)?;
+            widths.see(c + 1, s);
+        }
+        ws.write_number_with_format(r, 6, to_cell(m.net_revenue), &st.money)?;
+        ws.write_number_with_format(r, 7, to_cell(m.net_commission), &st.money)?;
+        ws.write_number_with_format(r, 8, f64::from(m.valid_accounts), &st.count)?;
+        ws.write_number_with_format(r, 9, to_cell(m.net_inflow), &st.money)?;
+        ws.write_number_with_format(r, 10, to_cell(m.total), &st.money)?;
+        for c in 6..11 {
+            widths.see(c, "9,999,999,999.99");
+        }
+    }
+    widths.apply(ws)?;
+    ws.set_freeze_panes(1, 3)?;
+    print_setup(ws, &page_header, footer, Some((0, 0)))?;
+
+    // --- Trend of the year, with its chart.
+    let ws = wb.add_worksheet();
+    ws.set_name(l.sheets[7])?;
+    let sheet7 = l.sheets[7].to_string();
+    ws.write_string_with_format(0, 0, l.month, &st.header)?;
+    for (c, (team, _)) in t.trend.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16 + 1, team, &st.header)?;
+        ws.set_column_width(c as u16 + 1, 18)?;
+    }
+    ws.set_column_width(0, 12)?;
+    for (i, m) in t.trend_months.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write_string_with_format(r, 0, m.to_string(), &st.text)?;
+        for (c, (_, values)) in t.trend.iter().enumerate() {
+            match values.get(i).copied().flatten() {
+                Some(v) => ws.write_number_with_format(r, c as u16 + 1, to_cell(v), &st.money)?,
+                // Not available: an empty cell (a gap in the chart), never a zero.
+                None => ws.write_blank(r, c as u16 + 1, &st.money)?,
+            };
+        }
+    }
+    let n = t.trend_months.len() as u32;
+    if n > 0 && !t.trend.is_empty() {
+        let mut chart = Chart::new(ChartType::Line);
+        chart.title().set_name(l.chart_trend);
+        for c in 1..=t.trend.len() as u16 {
+            chart
+                .add_series()
+                .set_name((sheet7.as_str(), 0, c))
+                .set_categories((sheet7.as_str(), 1, 0, n, 0))
+                .set_values((sheet7.as_str(), 1, c, n, c));
+        }
+        chart.y_axis().set_num_format("#,##0");
+        chart.set_width(640).set_height(320);
+        ws.insert_chart(1, t.trend.len() as u16 + 2, &chart)?;
+    }
+    print_setup(ws, &page_header, footer, None)?;
+    wb.save(path)
+}
