@@ -292,8 +292,7 @@ pub fn analyse(
 ) -> Result<report::Analysis, RunError> {
     let month = result.month;
     history.insert(summarize(standard, input, result));
-    let year: Vec<YearMonth> =
-        (1..=month.month).filter_map(|m| YearMonth::new(month.year, m)).collect();
+    let year: Vec<YearMonth> = (1..=month.month).filter_map(|m| YearMonth::new(month.year, m)).collect();
     let last_year = YearMonth { year: month.year - 1, month: month.month };
     let quarter = quarter_of(month);
     let mut needed = year.clone();
@@ -305,9 +304,17 @@ pub fn analyse(
     history.load_all(&needed)?;
     let current = history.peek(month).expect("inserted above");
     let by_month: Vec<(YearMonth, Option<&MonthSummary>)> = year.iter().map(|m| (*m, history.peek(*m))).collect();
-    let team = team_analysis(cfg, standard.rounding.scale, current, history.peek(month.prev()), history.peek(last_year), &by_month)
-        .map_err(|e| RunError::Usage(format!("team analysis of {month}: {e}")))?;
-    let quarter = quarter.map(|(_, q)| quarterly_review(cfg, standard, q, [history.peek(q[0]), history.peek(q[1]), history.peek(q[2])]));
+    let team = team_analysis(
+        cfg,
+        standard.rounding.scale,
+        current,
+        history.peek(month.prev()),
+        history.peek(last_year),
+        &by_month,
+    )
+    .map_err(|e| RunError::Usage(format!("team analysis of {month}: {e}")))?;
+    let quarter = quarter
+        .map(|(_, q)| quarterly_review(cfg, standard, q, [history.peek(q[0]), history.peek(q[1]), history.peek(q[2])]));
     let annual = (month.month == 12).then(|| annual_review(cfg, &by_month));
     Ok(report::Analysis { team, quarter, annual })
 }

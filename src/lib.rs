@@ -14,11 +14,11 @@
 //!
 //! Only `ingest` and `report` touch files; `money` holds the one rounding policy.
 
+pub mod analysis;
 pub mod app;
 pub mod calendar;
 pub mod cli;
 pub mod compute;
-pub mod analysis;
 pub mod config;
 pub mod error;
 pub mod ingest;

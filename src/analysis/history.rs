@@ -148,7 +148,11 @@ impl<'a> History<'a> {
 
 fn read(path: &Path) -> Result<Vec<u8>, RunError> {
     std::fs::read(path).map_err(|e| {
-        RunError::Input(FileError { file: path.display().to_string(), sheet: None, message: format!("cannot read: {e}") })
+        RunError::Input(FileError {
+            file: path.display().to_string(),
+            sheet: None,
+            message: format!("cannot read: {e}"),
+        })
     })
 }
 

@@ -52,7 +52,7 @@ pub struct QuarterReview {
 
 /// The quarter of a quarter-end month (03, 06, 09, 12), else `None`.
 pub fn quarter_of(m: YearMonth) -> Option<(u32, [YearMonth; 3])> {
-    if m.month % 3 != 0 {
+    if !m.month.is_multiple_of(3) {
         return None;
     }
     let first = m.prev().prev();
@@ -105,7 +105,8 @@ pub fn quarterly_review(
             }
         }
         let held_level = same_level == 3;
-        let duty_score = summaries.iter().rev().flatten().find_map(|s| s.manager(&m.manager_id).and_then(|x| x.duty_score));
+        let duty_score =
+            summaries.iter().rev().flatten().find_map(|s| s.manager(&m.manager_id).and_then(|x| x.duty_score));
         let mut notes = Vec::new();
         let proposal = if !missing.is_empty() {
             Proposal::Incomplete
@@ -225,7 +226,9 @@ pub fn annual_review(cfg: &Config, year: &[(YearMonth, Option<&MonthSummary>)]) 
         }
         rows.push(r);
     }
-    rows.sort_by(|a, b| b.net_revenue.cmp(&a.net_revenue).then_with(|| a.manager.manager_id.cmp(&b.manager.manager_id)));
+    rows.sort_by(|a, b| {
+        b.net_revenue.cmp(&a.net_revenue).then_with(|| a.manager.manager_id.cmp(&b.manager.manager_id))
+    });
     let n = Decimal::from(rows.len());
     let mut taken = 0usize;
     for g in &cfg.review.annual_grades {
@@ -315,16 +318,19 @@ mod tests {
         // score, C changed level within the quarter, D is demoted, E is flagged at the lowest
         // level, F keeps, G the top level keeps although above every bar.
         let m = |mm: &str, c_level: &str| {
-            month(mm, vec![
-                fig("A", "L1", "40000", 5, Some("80")),
-                fig("B", "L1", "40000", 5, if mm == "2026-09" { Some("59") } else { Some("90") }),
-                fig("C", c_level, "40000", 5, None),
-                fig("D", "L2", "19999.99", 0, None),
-                fig("E", "L1", "6666.66", 0, None),
-                fig("F", "L1", "20000", 1, None),
-                fig("G", "L3", "900000", 50, None),
-                fig("T", "T", "0", 0, None),
-            ])
+            month(
+                mm,
+                vec![
+                    fig("A", "L1", "40000", 5, Some("80")),
+                    fig("B", "L1", "40000", 5, if mm == "2026-09" { Some("59") } else { Some("90") }),
+                    fig("C", c_level, "40000", 5, None),
+                    fig("D", "L2", "19999.99", 0, None),
+                    fig("E", "L1", "6666.66", 0, None),
+                    fig("F", "L1", "20000", 1, None),
+                    fig("G", "L3", "900000", 50, None),
+                    fig("T", "T", "0", 0, None),
+                ],
+            )
         };
         let r = review([Some(m("2026-07", "T")), Some(m("2026-08", "L1")), Some(m("2026-09", "L1"))]);
         assert_eq!(proposal(&r, "A"), Proposal::Promote("L2".into()));
@@ -365,9 +371,16 @@ mod tests {
         // Net revenue high enough to promote, but the valid-account demotion bar is missed.
         let mut s = standard();
         s.levels.get_mut("L1").unwrap().demote_if_below = Some(Bars { net_revenue: None, valid_accounts: Some(20) });
-        let ms: Vec<MonthSummary> =
-            ["2026-07", "2026-08", "2026-09"].iter().map(|m| month(m, vec![fig("A", "L1", "50000", 5, None)])).collect();
-        let r = quarterly_review(&config(""), &s, [ym("2026-07"), ym("2026-08"), ym("2026-09")], [Some(&ms[0]), Some(&ms[1]), Some(&ms[2])]);
+        let ms: Vec<MonthSummary> = ["2026-07", "2026-08", "2026-09"]
+            .iter()
+            .map(|m| month(m, vec![fig("A", "L1", "50000", 5, None)]))
+            .collect();
+        let r = quarterly_review(
+            &config(""),
+            &s,
+            [ym("2026-07"), ym("2026-08"), ym("2026-09")],
+            [Some(&ms[0]), Some(&ms[1]), Some(&ms[2])],
+        );
         assert_eq!(r.rows[0].proposal, Proposal::Flagged);
     }
 
@@ -376,18 +389,40 @@ mod tests {
         let grades = "annual_grades = [ { grade = \"A\", top_percent = 20 }, { grade = \"B\", top_percent = 50 }, { grade = \"C\", top_percent = 90 }, { grade = \"D\", top_percent = 100 } ]";
         let cfg = config(grades);
         // 7 employees and a part-timer: A covers ⌈1.4⌉ = 2, B up to ⌈3.5⌉ = 4, C up to ⌈6.3⌉ = 7.
-        let dec: Vec<ManagerFigures> = [("E1", "700"), ("E2", "600"), ("E3", "500"), ("E4", "500"), ("E5", "300"), ("E6", "200"), ("E7", "100"), ("P1", "9999")]
-            .iter()
-            .map(|(id, nr)| fig(id, if id.starts_with('P') { "P" } else { "L1" }, nr, 0, None))
-            .collect();
+        let dec: Vec<ManagerFigures> = [
+            ("E1", "700"),
+            ("E2", "600"),
+            ("E3", "500"),
+            ("E4", "500"),
+            ("E5", "300"),
+            ("E6", "200"),
+            ("E7", "100"),
+            ("P1", "9999"),
+        ]
+        .iter()
+        .map(|(id, nr)| fig(id, if id.starts_with('P') { "P" } else { "L1" }, nr, 0, None))
+        .collect();
         let nov = month("2026-11", vec![fig("E7", "L1", "1000", 0, None)]);
         let decs = month("2026-12", dec);
-        let mut year: Vec<(YearMonth, Option<&MonthSummary>)> = (1..=10).map(|m| (YearMonth::new(2026, m).unwrap(), None)).collect();
+        let mut year: Vec<(YearMonth, Option<&MonthSummary>)> =
+            (1..=10).map(|m| (YearMonth::new(2026, m).unwrap(), None)).collect();
         year.push((ym("2026-11"), Some(&nov)));
         year.push((ym("2026-12"), Some(&decs)));
         let r = annual_review(&cfg, &year);
-        let got: Vec<(&str, &str, usize)> = r.rows.iter().map(|x| (x.manager.manager_id.as_str(), x.grade.as_str(), x.rank)).collect();
-        assert_eq!(got, vec![("E7", "A", 1), ("E1", "A", 2), ("E2", "B", 3), ("E3", "B", 4), ("E4", "C", 5), ("E5", "C", 6), ("E6", "C", 7)]);
+        let got: Vec<(&str, &str, usize)> =
+            r.rows.iter().map(|x| (x.manager.manager_id.as_str(), x.grade.as_str(), x.rank)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("E7", "A", 1),
+                ("E1", "A", 2),
+                ("E2", "B", 3),
+                ("E3", "B", 4),
+                ("E4", "C", 5),
+                ("E5", "C", 6),
+                ("E6", "C", 7)
+            ]
+        );
         assert_eq!(r.rows[0].net_revenue, d("1100"));
         assert_eq!(r.rows[0].months, 2);
         assert_eq!(r.missing.len(), 10);
@@ -395,7 +430,8 @@ mod tests {
 
     #[test]
     fn ties_rank_by_manager_id() {
-        let cfg = config("annual_grades = [ { grade = \"A\", top_percent = 50 }, { grade = \"B\", top_percent = 100 } ]");
+        let cfg =
+            config("annual_grades = [ { grade = \"A\", top_percent = 50 }, { grade = \"B\", top_percent = 100 } ]");
         let decs = month("2026-12", vec![fig("Z", "L1", "5", 0, None), fig("A", "L1", "5", 0, None)]);
         let r = annual_review(&cfg, &[(ym("2026-12"), Some(&decs))]);
         assert_eq!(r.rows[0].manager.manager_id, "A");

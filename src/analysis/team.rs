@@ -74,8 +74,16 @@ pub fn aggregate(managers: &[ManagerFigures], by: &[&str], scale: u32) -> Polars
         "total_pay" => i(&|m| fen(m.total, scale)),
     )?;
     const SUMS: [&str; 10] = [
-        "employees", "probation", "part_time", "new_accounts", "valid_accounts", "net_inflow", "month_end_assets",
-        "net_commission", "net_revenue", "total_pay",
+        "employees",
+        "probation",
+        "part_time",
+        "new_accounts",
+        "valid_accounts",
+        "net_inflow",
+        "month_end_assets",
+        "net_commission",
+        "net_revenue",
+        "total_pay",
     ];
     let mut aggs: Vec<Expr> = SUMS.iter().map(|c| col(*c).sum()).collect();
     aggs.push(len().alias("headcount"));
@@ -86,7 +94,8 @@ pub fn aggregate(managers: &[ManagerFigures], by: &[&str], scale: u32) -> Polars
         df.lazy().group_by_stable(keys).agg(aggs).collect()?
     };
     let n = out.height();
-    let key_cols: Vec<&StringChunked> = by.iter().map(|k| out.column(k).and_then(|c| c.str())).collect::<PolarsResult<_>>()?;
+    let key_cols: Vec<&StringChunked> =
+        by.iter().map(|k| out.column(k).and_then(|c| c.str())).collect::<PolarsResult<_>>()?;
     let sums: Vec<Vec<i64>> = SUMS
         .iter()
         .map(|c| {
@@ -247,16 +256,35 @@ pub fn team_analysis(
     let mut plan = Vec::new();
     for a in cur.iter().filter(|a| !a.key.is_empty()) {
         let team = &a.key[0];
-        let p = cfg.teams.iter().find(|t| &t.name == team).and_then(|t| t.plan.get(&month)).cloned().unwrap_or_default();
+        let p =
+            cfg.teams.iter().find(|t| &t.name == team).and_then(|t| t.plan.get(&month)).cloned().unwrap_or_default();
         let joined = current.managers.iter().filter(|m| &m.team == team && month.contains(m.hire_date)).count();
-        let regularized =
-            current.managers.iter().filter(|m| &m.team == team && m.regular_date.is_some_and(|d| month.contains(d))).count();
+        let regularized = current
+            .managers
+            .iter()
+            .filter(|m| &m.team == team && m.regular_date.is_some_and(|d| month.contains(d)))
+            .count();
         let outlets = cfg.outlets.iter().filter(|o| &o.team == team && o.since == Some(month)).count();
         let d = |n: usize| Decimal::from(n);
-        plan.push(PlanLine { team: team.clone(), item: "new_hires", plan: p.new_hires.map(Decimal::from), actual: d(joined) });
-        plan.push(PlanLine { team: team.clone(), item: "regularized", plan: p.regularized.map(Decimal::from), actual: d(regularized) });
+        plan.push(PlanLine {
+            team: team.clone(),
+            item: "new_hires",
+            plan: p.new_hires.map(Decimal::from),
+            actual: d(joined),
+        });
+        plan.push(PlanLine {
+            team: team.clone(),
+            item: "regularized",
+            plan: p.regularized.map(Decimal::from),
+            actual: d(regularized),
+        });
         plan.push(PlanLine { team: team.clone(), item: "net_inflow", plan: p.net_inflow, actual: a.net_inflow });
-        plan.push(PlanLine { team: team.clone(), item: "outlets", plan: p.outlets.map(Decimal::from), actual: d(outlets) });
+        plan.push(PlanLine {
+            team: team.clone(),
+            item: "outlets",
+            plan: p.outlets.map(Decimal::from),
+            actual: d(outlets),
+        });
     }
 
     // Personnel changes against the previous month's roster.
@@ -264,21 +292,56 @@ pub fn team_analysis(
         let mut v = Vec::new();
         for m in &current.managers {
             match p.manager(&m.manager_id) {
-                None => v.push(Change { kind: "joined", manager_id: m.manager_id.clone(), name: m.name.clone(), team: m.team.clone(), detail: format!("{} {}", m.hire_date, m.level_label) }),
+                None => v.push(Change {
+                    kind: "joined",
+                    manager_id: m.manager_id.clone(),
+                    name: m.name.clone(),
+                    team: m.team.clone(),
+                    detail: format!("{} {}", m.hire_date, m.level_label),
+                }),
                 Some(before) => {
                     if m.regular_date.is_some_and(|d| month.contains(d)) {
-                        v.push(Change { kind: "regularized", manager_id: m.manager_id.clone(), name: m.name.clone(), team: m.team.clone(), detail: format!("{} {} → {}", m.regular_date.map(|d| d.to_string()).unwrap_or_default(), before.level_label, m.level_label) });
+                        v.push(Change {
+                            kind: "regularized",
+                            manager_id: m.manager_id.clone(),
+                            name: m.name.clone(),
+                            team: m.team.clone(),
+                            detail: format!(
+                                "{} {} → {}",
+                                m.regular_date.map(|d| d.to_string()).unwrap_or_default(),
+                                before.level_label,
+                                m.level_label
+                            ),
+                        });
                     } else if before.level != m.level {
-                        v.push(Change { kind: "level_changed", manager_id: m.manager_id.clone(), name: m.name.clone(), team: m.team.clone(), detail: format!("{} → {}", before.level_label, m.level_label) });
+                        v.push(Change {
+                            kind: "level_changed",
+                            manager_id: m.manager_id.clone(),
+                            name: m.name.clone(),
+                            team: m.team.clone(),
+                            detail: format!("{} → {}", before.level_label, m.level_label),
+                        });
                     }
                 }
             }
             if let Some(l) = m.leave_date.filter(|l| month.contains(*l)) {
-                v.push(Change { kind: "left", manager_id: m.manager_id.clone(), name: m.name.clone(), team: m.team.clone(), detail: l.to_string() });
+                v.push(Change {
+                    kind: "left",
+                    manager_id: m.manager_id.clone(),
+                    name: m.name.clone(),
+                    team: m.team.clone(),
+                    detail: l.to_string(),
+                });
             }
         }
         for m in p.managers.iter().filter(|m| current.manager(&m.manager_id).is_none()) {
-            v.push(Change { kind: "left", manager_id: m.manager_id.clone(), name: m.name.clone(), team: m.team.clone(), detail: m.leave_date.map(|d| d.to_string()).unwrap_or_else(|| format!("not on the roster of {month}")) });
+            v.push(Change {
+                kind: "left",
+                manager_id: m.manager_id.clone(),
+                name: m.name.clone(),
+                team: m.team.clone(),
+                detail: m.leave_date.map(|d| d.to_string()).unwrap_or_else(|| format!("not on the roster of {month}")),
+            });
         }
         v
     });

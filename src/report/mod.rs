@@ -10,8 +10,8 @@ pub mod detail;
 pub mod labels;
 pub mod payroll;
 pub mod recon;
-pub mod slips;
 pub mod review;
+pub mod slips;
 pub mod style;
 pub mod team;
 

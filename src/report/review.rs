@@ -94,7 +94,12 @@ pub fn write_quarter(path: &Path, cfg: &Config, q: &QuarterReview, l: &AnalysisL
     }
     widths.apply(ws)?;
     ws.set_freeze_panes(4, 2)?;
-    print_setup(ws, &format!("&L{}", header_text(org)), super::labels::labels(cfg.report.locale).page_footer, Some((3, 3)))?;
+    print_setup(
+        ws,
+        &format!("&L{}", header_text(org)),
+        super::labels::labels(cfg.report.locale).page_footer,
+        Some((3, 3)),
+    )?;
     wb.save(path)
 }
 
@@ -102,7 +107,13 @@ pub fn write_quarter(path: &Path, cfg: &Config, q: &QuarterReview, l: &AnalysisL
 ///
 /// # Errors
 /// Any error of the writer.
-pub fn write_annual(path: &Path, cfg: &Config, a: &AnnualReview, l: &AnalysisLabels, december: crate::calendar::YearMonth) -> Result<(), XlsxError> {
+pub fn write_annual(
+    path: &Path,
+    cfg: &Config,
+    a: &AnnualReview,
+    l: &AnalysisLabels,
+    december: crate::calendar::YearMonth,
+) -> Result<(), XlsxError> {
     let st = Styles::new();
     let mut wb = Workbook::new();
     let org = &cfg.organization.name;
@@ -111,7 +122,8 @@ pub fn write_annual(path: &Path, cfg: &Config, a: &AnnualReview, l: &AnalysisLab
     ws.set_name(a.year.to_string())?;
     let ncol = l.annual_columns.len() as u16;
     ws.merge_range(0, 0, 0, ncol - 1, &format!("{org} {} {}", l.annual_title, a.year), &st.title)?;
-    let grades: Vec<String> = cfg.review.annual_grades.iter().map(|g| format!("{} ≤ {}%", g.grade, g.top_percent)).collect();
+    let grades: Vec<String> =
+        cfg.review.annual_grades.iter().map(|g| format!("{} ≤ {}%", g.grade, g.top_percent)).collect();
     ws.write_string(1, 0, grades.join("  ·  "))?;
     if !a.missing.is_empty() {
         let m: Vec<String> = a.missing.iter().map(|m| m.to_string()).collect();
@@ -161,6 +173,11 @@ pub fn write_annual(path: &Path, cfg: &Config, a: &AnnualReview, l: &AnalysisLab
     }
     widths.apply(ws)?;
     ws.set_freeze_panes(4, 3)?;
-    print_setup(ws, &format!("&L{}", header_text(org)), super::labels::labels(cfg.report.locale).page_footer, Some((3, 3)))?;
+    print_setup(
+        ws,
+        &format!("&L{}", header_text(org)),
+        super::labels::labels(cfg.report.locale).page_footer,
+        Some((3, 3)),
+    )?;
     wb.save(path)
 }

@@ -89,13 +89,24 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
     let missing: Vec<String> = t.ytd_missing.iter().map(|m| m.to_string()).collect();
     ws.write_string(1, 0, format!("{}：{}", l.ytd_note, ytd.join(", ")))?;
     if !missing.is_empty() {
-        ws.write_string(2, 0, format!("{}：{}", super::labels::analysis_labels(cfg.report.locale).missing_months, missing.join(", ")))?;
+        ws.write_string(
+            2,
+            0,
+            format!("{}：{}", super::labels::analysis_labels(cfg.report.locale).missing_months, missing.join(", ")),
+        )?;
     }
     let mut widths = Widths::new(7, 30);
     let mut row = 4u32;
     for cur in &t.teams.current {
         let key = &cur.key;
-        let find = |v: &Option<Vec<Aggregate>>| v.as_ref().map(|v| v.iter().find(|a| &a.key == key).cloned().unwrap_or(Aggregate { key: key.clone(), ..Default::default() }));
+        let find = |v: &Option<Vec<Aggregate>>| {
+            v.as_ref().map(|v| {
+                v.iter()
+                    .find(|a| &a.key == key)
+                    .cloned()
+                    .unwrap_or(Aggregate { key: key.clone(), ..Default::default() })
+            })
+        };
         let prev = find(&t.teams.previous);
         let last = find(&t.teams.last_year);
         let ytd = t.teams.ytd.iter().find(|a| &a.key == key);
@@ -177,10 +188,9 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
     print_setup(ws, &page_header, footer, None)?;
 
     // --- Groups and outlets: this month's figures.
-    for (sheet, rows, keys) in [
-        (l.sheets[1], &t.groups, vec![l.team, l.group]),
-        (l.sheets[2], &t.outlets, vec![l.outlet]),
-    ] {
+    for (sheet, rows, keys) in
+        [(l.sheets[1], &t.groups, vec![l.team, l.group]), (l.sheets[2], &t.outlets, vec![l.outlet])]
+    {
         let ws = wb.add_worksheet();
         ws.set_name(sheet)?;
         let mut widths = Widths::new(keys.len() + 13, 30);

@@ -55,6 +55,9 @@ code = "TEST"
 data = "data"
 reports = "reports"
 standards = "{}"
+[review]
+min_duty_score_to_promote = 60
+annual_grades = [ {{ grade = "A", top_percent = 20 }}, {{ grade = "B", top_percent = 50 }}, {{ grade = "C", top_percent = 90 }}, {{ grade = "D", top_percent = 100 }} ]
 [[teams]]
 name = "甲队"
 [[teams]]
