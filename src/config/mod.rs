@@ -398,6 +398,26 @@ impl Config {
     }
 }
 
+/// `config/../reports` → `reports`, without touching the file system.
+fn lexical_normalize(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        out
+    }
+}
+
 /// A TOML syntax or schema error, with the key path and line toml gives, on one line.
 pub(crate) fn toml_error(file: &Path, e: &toml::de::Error) -> ConfigError {
     let full = e.to_string();
@@ -423,7 +443,7 @@ standards = "standards"
     fn minimal_config_loads_with_defaults() {
         let c = Config::parse(MIN, Path::new("c.toml"), Path::new("/x/config")).unwrap();
         assert_eq!(c.report.locale, Locale::ZhCn);
-        assert_eq!(c.data_dir, Path::new("/x/config/../data"));
+        assert_eq!(c.data_dir, Path::new("/x/data"));
         assert_eq!(c.inputs[&Kind::Crm].patterns, vec!["crm*", "*业绩*"]);
     }
 
