@@ -267,11 +267,7 @@ impl Config {
         };
         let resolve = |p: &str| {
             let p = Path::new(p);
-            if p.is_absolute() {
-                p.to_path_buf()
-            } else {
-                dir.join(p)
-            }
+            lexical_normalize(&if p.is_absolute() { p.to_path_buf() } else { dir.join(p) })
         };
 
         let mut teams = Vec::new();
