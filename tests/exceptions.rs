@@ -140,8 +140,9 @@ fn duplicate_account_and_inactive_manager_in_accounts() {
             "C006,客户六,2026-10-10,A股,Z99,JT,20000",
         ],
     );
-    expect_exception(&ws, "accounts.csv", 3, "客户号", "duplicate");
-    expect_exception(&ws, "accounts.csv", 4, "客户经理编号", "not on the roster");
+    // The column is named as the file names it.
+    expect_exception(&ws, "accounts.csv", 3, "资金账号", "duplicate");
+    expect_exception(&ws, "accounts.csv", 4, "开发人员编号", "not on the roster");
 }
 
 #[test]

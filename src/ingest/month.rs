@@ -30,6 +30,8 @@ pub struct InputFile {
     /// Path relative to the data folder, with `/`.
     pub label: String,
     pub sheet: String,
+    /// The header of each field of the kind in this file (the field name when absent).
+    pub headers: Vec<String>,
     pub size: u64,
     pub sha256: String,
     pub counts: FileCounts,
@@ -400,7 +402,7 @@ fn read_kind(
         // The sheet name is only known once the reader has opened the file; rows keep the
         // label and get the sheet afterwards.
         let mut row_issues: Vec<Issue> = Vec::new();
-        let (sheet, counts, _) = read_table(
+        let (sheet, counts, mapping) = read_table(
             path,
             &label,
             kind,
@@ -424,11 +426,18 @@ fn read_kind(
                 reason: "summary row skipped".into(),
             });
         }
+        let headers = kind
+            .fields()
+            .iter()
+            .zip(&mapping.columns)
+            .map(|(f, c)| c.as_ref().map(|c| c.header.clone()).unwrap_or_else(|| f.name.to_string()))
+            .collect();
         files.push(InputFile {
             kind,
             path: path.clone(),
             label,
             sheet,
+            headers,
             size,
             sha256,
             counts,
@@ -439,16 +448,50 @@ fn read_kind(
     Ok(started.elapsed())
 }
 
+/// Later copies of a key among the rows still accepted, with where the first copy is; the first
+/// (in file order, a month's files in name order) is kept (SPEC §7 "Duplicates").
+fn later_copies<T, K: std::hash::Hash + Eq>(
+    rows: &[T],
+    live: impl Fn(&T) -> bool,
+    key: impl Fn(&T) -> K,
+    at: impl Fn(&T) -> (u16, u32),
+) -> Vec<(usize, (u16, u32))> {
+    let mut seen: HashMap<K, (u16, u32)> = HashMap::default();
+    let mut out = Vec::new();
+    for (i, r) in rows.iter().enumerate().filter(|(_, r)| live(r)) {
+        match seen.entry(key(r)) {
+            std::collections::hash_map::Entry::Occupied(e) => out.push((i, *e.get())),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(at(r));
+            }
+        }
+    }
+    out
+}
+
+/// "row 4", or "crm_a.csv row 4" when the first copy is in another file than `file`.
+fn place(files: &[InputFile], file: u16, (first_file, row): (u16, u32)) -> String {
+    if first_file == file {
+        format!("row {row}")
+    } else {
+        format!("{} row {row}", files[first_file as usize].label)
+    }
+}
+
+/// For an issue that concerns the whole row rather than one column.
+const NO_COLUMN: usize = usize::MAX;
+
 fn reject_issue(
     kind: Kind,
     files: &[InputFile],
     file: u16,
     row: u32,
-    column: &str,
+    field: usize,
     raw: String,
     reason: String,
 ) -> Issue {
     let f = &files[file as usize];
+    let column = f.headers.get(field).map(String::as_str).unwrap_or("");
     Issue {
         severity: Severity::Exception,
         kind,
@@ -555,22 +598,13 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
             }
         },
     )?;
-    let mut seen: HashMap<String, u32> = HashMap::default();
+    for (i, first) in later_copies(&roster, |r| r.accepted, |r| r.manager_id.clone(), |r| (r.file, r.row)) {
+        let r = &mut roster[i];
+        r.accepted = false;
+        let why = format!("duplicate: manager {} is already on {}", r.manager_id, place(&files, r.file, first));
+        issues.push(reject_issue(Kind::Roster, &files, r.file, r.row, R::MANAGER_ID, r.manager_id.clone(), why));
+    }
     for r in roster.iter_mut().filter(|r| r.accepted) {
-        if let Some(first) = seen.get(&r.manager_id) {
-            r.accepted = false;
-            issues.push(reject_issue(
-                Kind::Roster,
-                &files,
-                r.file,
-                r.row,
-                "工号",
-                r.manager_id.clone(),
-                format!("duplicate: manager {} is already on row {first}", r.manager_id),
-            ));
-            continue;
-        }
-        seen.insert(r.manager_id.clone(), r.row);
         if let Some(l) = r.leave_date {
             if l < r.hire_date {
                 r.accepted = false;
@@ -579,7 +613,7 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
                     &files,
                     r.file,
                     r.row,
-                    "离职日期",
+                    R::LEAVE_DATE,
                     l.to_string(),
                     format!("leave date {l} is before the hire date {}", r.hire_date),
                 ));
@@ -595,7 +629,7 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
             };
             issues.push(Issue {
                 severity: Severity::Information,
-                ..reject_issue(Kind::Roster, &files, r.file, r.row, "", r.manager_id.clone(), why)
+                ..reject_issue(Kind::Roster, &files, r.file, r.row, NO_COLUMN, r.manager_id.clone(), why)
             });
         }
     }
@@ -697,23 +731,20 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
         },
     )?;
     let earlier = earlier_account_clients(config, data_dir, month)?;
-    let mut seen: HashMap<(String, String), u32> = HashMap::default();
+    let live = |a: &AccountRow| a.status == AccountStatus::New;
+    let key = |a: &AccountRow| (a.client_id.clone(), a.account_type.clone());
+    for (i, first) in later_copies(&accounts, live, key, |a| (a.file, a.row)) {
+        let a = &mut accounts[i];
+        a.status = AccountStatus::Rejected;
+        let why = format!(
+            "duplicate: client {} already opened {} on {}",
+            a.client_id,
+            a.account_type,
+            place(&files, a.file, first)
+        );
+        issues.push(reject_issue(Kind::Accounts, &files, a.file, a.row, A::CLIENT_ID, a.client_id.clone(), why));
+    }
     for a in accounts.iter_mut().filter(|a| a.status == AccountStatus::New) {
-        let key = (a.client_id.clone(), a.account_type.clone());
-        if let Some(first) = seen.get(&key) {
-            a.status = AccountStatus::Rejected;
-            issues.push(reject_issue(
-                Kind::Accounts,
-                &files,
-                a.file,
-                a.row,
-                "客户号",
-                a.client_id.clone(),
-                format!("duplicate: client {} already opened {} on row {first}", a.client_id, a.account_type),
-            ));
-            continue;
-        }
-        seen.insert(key, a.row);
         if !active.contains(&a.manager_id) {
             a.status = AccountStatus::Rejected;
             issues.push(reject_issue(
@@ -721,7 +752,7 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
                 &files,
                 a.file,
                 a.row,
-                "客户经理编号",
+                A::MANAGER_ID,
                 a.manager_id.clone(),
                 not_active_reason(&a.manager_id),
             ));
@@ -736,7 +767,7 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
                     &files,
                     a.file,
                     a.row,
-                    "客户号",
+                    A::CLIENT_ID,
                     a.client_id.clone(),
                     format!("returning client: opened an account in {m}; not a new account"),
                 )
@@ -779,7 +810,7 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
                 &files,
                 a.file,
                 a.row,
-                "工号",
+                J::MANAGER_ID,
                 a.manager_id.clone(),
                 not_active_reason(&a.manager_id),
             ));
@@ -814,22 +845,14 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
             });
         },
     )?;
-    let mut seen: HashMap<String, u32> = HashMap::default();
+    for (i, first) in later_copies(&scores, |s| s.accepted, |s| s.manager_id.clone(), |s| (s.file, s.row)) {
+        let s = &mut scores[i];
+        s.accepted = false;
+        let why =
+            format!("duplicate: manager {} already has a score on {}", s.manager_id, place(&files, s.file, first));
+        issues.push(reject_issue(Kind::Scores, &files, s.file, s.row, S::MANAGER_ID, s.manager_id.clone(), why));
+    }
     for s in scores.iter_mut().filter(|s| s.accepted) {
-        if let Some(first) = seen.get(&s.manager_id) {
-            s.accepted = false;
-            issues.push(reject_issue(
-                Kind::Scores,
-                &files,
-                s.file,
-                s.row,
-                "工号",
-                s.manager_id.clone(),
-                format!("duplicate: manager {} already has a score on row {first}", s.manager_id),
-            ));
-            continue;
-        }
-        seen.insert(s.manager_id.clone(), s.row);
         if !active.contains(&s.manager_id) {
             s.accepted = false;
             issues.push(reject_issue(
@@ -837,7 +860,7 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
                 &files,
                 s.file,
                 s.row,
-                "工号",
+                S::MANAGER_ID,
                 s.manager_id.clone(),
                 not_active_reason(&s.manager_id),
             ));
@@ -924,7 +947,7 @@ fn check_crm(
     let mut client_assets = HashMap::default();
     for rows in &clients {
         // Duplicates: same client and manager, among rows that parsed.
-        let mut managers: Vec<(&str, u32)> = Vec::new();
+        let mut managers: Vec<(&str, (u16, u32))> = Vec::new();
         let mut dup: Vec<(usize, String)> = Vec::new();
         for &i in rows {
             let r = &crm[i];
@@ -933,15 +956,13 @@ fn check_crm(
             }
             let m = r.manager_id.as_deref().unwrap_or("");
             if let Some((_, first)) = managers.iter().find(|(x, _)| *x == m) {
+                let client = r.client_id.as_deref().unwrap_or("");
                 dup.push((
                     i,
-                    format!(
-                        "duplicate: client {} and manager {m} already on row {first}",
-                        r.client_id.as_deref().unwrap_or("")
-                    ),
+                    format!("duplicate: client {client} and manager {m} already on {}", place(files, r.file, *first)),
                 ));
             } else {
-                managers.push((m, r.row));
+                managers.push((m, (r.file, r.row)));
             }
         }
         for (i, why) in dup {
@@ -952,7 +973,7 @@ fn check_crm(
                 files,
                 r.file,
                 r.row,
-                "客户号",
+                C::CLIENT_ID,
                 r.client_id.clone().unwrap_or_default(),
                 why,
             ));
@@ -994,7 +1015,7 @@ fn check_crm(
                         files,
                         r.file,
                         r.row,
-                        "客户号",
+                        C::CLIENT_ID,
                         r.client_id.clone().unwrap_or_default(),
                         why.clone(),
                     ));
@@ -1013,7 +1034,7 @@ fn check_crm(
                         files,
                         r.file,
                         r.row,
-                        "客户经理编号",
+                        C::MANAGER_ID,
                         m.to_string(),
                         not_active_reason(m),
                     ));
