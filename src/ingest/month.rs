@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use super::table::{read_table, FileCounts, RowCells};
 use super::values::{self, raw};
 use super::{accounts as A, adjustments as J, crm as C, roster as R, scores as S};
-use super::{FieldType, Issue, Kind, Severity};
+use super::{Issue, Kind, Severity};
 use crate::calendar::{Date, YearMonth};
 use crate::config::Config;
 use crate::error::FileError;
@@ -517,122 +517,8 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
     let paths = |k: Kind| found.get(&k).unwrap_or(&none);
 
     // --- roster first: activity decides the other kinds' rows.
-    let mut roster: Vec<RosterRow> = Vec::new();
-    read_time += read_kind(
-        config,
-        data_dir,
-        Kind::Roster,
-        paths(Kind::Roster),
-        &mut files,
-        &mut issues,
-        &mut |file, label, sheet, row, cells, iss| {
-            let mut p = RowParse { cells, kind: Kind::Roster, file: label, sheet, row, issues: iss, ok: true };
-            let manager_id = p.req_text(R::MANAGER_ID);
-            let name = p.req_text(R::NAME);
-            let team = p.req_text(R::TEAM);
-            let group = p.text(R::GROUP);
-            let outlet = p.text(R::OUTLET);
-            let level = p.req_text(R::LEVEL);
-            let employment = match p.req_text(R::EMPLOYMENT) {
-                None => None,
-                Some(e) => match e.to_lowercase().as_str() {
-                    "员工" | "employee" | "正式" | "正式员工" | "全职" => Some(Employment::Employee),
-                    "兼职" | "part_time" | "part-time" | "兼职经纪人" | "经纪人" => {
-                        Some(Employment::PartTime)
-                    }
-                    _ => {
-                        p.fail(R::EMPLOYMENT, "not 员工/employee or 兼职/part_time".into());
-                        None
-                    }
-                },
-            };
-            let hire_date = p.req_date(R::HIRE_DATE);
-            let regular_date = p.date(R::REGULAR_DATE);
-            let leave_date = p.date(R::LEAVE_DATE);
-            let leader = match values::yes_no(cells.get(R::LEADER)) {
-                Ok(v) => v.unwrap_or(false),
-                Err(e) => {
-                    p.fail(R::LEADER, e);
-                    false
-                }
-            };
-            let ok = p.ok;
-            if let (Some(manager_id), Some(name), Some(team), Some(level), Some(employment), Some(hire_date)) =
-                (manager_id, name, team, level, employment, hire_date)
-            {
-                roster.push(RosterRow {
-                    file,
-                    row,
-                    accepted: ok,
-                    active: false,
-                    manager_id,
-                    name,
-                    team,
-                    group,
-                    outlet,
-                    level,
-                    employment,
-                    hire_date,
-                    regular_date,
-                    leave_date,
-                    leader,
-                });
-            } else {
-                roster.push(RosterRow {
-                    file,
-                    row,
-                    accepted: false,
-                    active: false,
-                    manager_id: String::new(),
-                    name: String::new(),
-                    team: String::new(),
-                    group: None,
-                    outlet: None,
-                    level: String::new(),
-                    employment: Employment::Employee,
-                    hire_date: month.first_day(),
-                    regular_date: None,
-                    leave_date: None,
-                    leader: false,
-                });
-            }
-        },
-    )?;
-    for (i, first) in later_copies(&roster, |r| r.accepted, |r| r.manager_id.clone(), |r| (r.file, r.row)) {
-        let r = &mut roster[i];
-        r.accepted = false;
-        let why = format!("duplicate: manager {} is already on {}", r.manager_id, place(&files, r.file, first));
-        issues.push(reject_issue(Kind::Roster, &files, r.file, r.row, R::MANAGER_ID, r.manager_id.clone(), why));
-    }
-    for r in roster.iter_mut().filter(|r| r.accepted) {
-        if let Some(l) = r.leave_date {
-            if l < r.hire_date {
-                r.accepted = false;
-                issues.push(reject_issue(
-                    Kind::Roster,
-                    &files,
-                    r.file,
-                    r.row,
-                    R::LEAVE_DATE,
-                    l.to_string(),
-                    format!("leave date {l} is before the hire date {}", r.hire_date),
-                ));
-                continue;
-            }
-        }
-        r.active = r.hire_date <= month.last_day() && r.leave_date.is_none_or(|l| l >= month.first_day());
-        if !r.active {
-            let why = if r.hire_date > month.last_day() {
-                format!("not active in {month}: hired {}", r.hire_date)
-            } else {
-                format!("not active in {month}: left {}", r.leave_date.map(|d| d.to_string()).unwrap_or_default())
-            };
-            issues.push(Issue {
-                severity: Severity::Information,
-                ..reject_issue(Kind::Roster, &files, r.file, r.row, NO_COLUMN, r.manager_id.clone(), why)
-            });
-        }
-    }
+    let (roster, t) = read_roster(config, data_dir, month, paths(Kind::Roster), &mut files, &mut issues)?;
+    read_time += t;
     let active: HashSet<String> = roster.iter().filter(|r| r.active).map(|r| r.manager_id.clone()).collect();
     let on_roster: HashSet<String> = roster.iter().filter(|r| r.accepted).map(|r| r.manager_id.clone()).collect();
     let not_active_reason = |m: &str| {
@@ -698,66 +584,11 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
     let (client_assets, crm_recon) = check_crm(&mut crm, &files, &mut issues, &active, &not_active_reason);
 
     // --- accounts
-    let mut accounts: Vec<AccountRow> = Vec::new();
-    read_time += read_kind(
-        config,
-        data_dir,
-        Kind::Accounts,
-        paths(Kind::Accounts),
-        &mut files,
-        &mut issues,
-        &mut |file, label, sheet, row, cells, iss| {
-            let mut p = RowParse { cells, kind: Kind::Accounts, file: label, sheet, row, issues: iss, ok: true };
-            let client_id = p.req_text(A::CLIENT_ID);
-            let client_name = p.text(A::CLIENT_NAME).unwrap_or_default();
-            let open_date = p.req_date(A::OPEN_DATE);
-            let account_type = p.req_text(A::ACCOUNT_TYPE);
-            let manager_id = p.req_text(A::MANAGER_ID);
-            let outlet = p.text(A::OUTLET).unwrap_or_default();
-            let first_deposit = p.req_money(A::FIRST_DEPOSIT);
-            let status = if p.ok { AccountStatus::New } else { AccountStatus::Rejected };
-            accounts.push(AccountRow {
-                file,
-                row,
-                status,
-                client_id: client_id.unwrap_or_default(),
-                client_name,
-                open_date,
-                account_type: account_type.unwrap_or_default(),
-                manager_id: manager_id.unwrap_or_default(),
-                outlet,
-                first_deposit: first_deposit.unwrap_or_default(),
-            });
-        },
-    )?;
+    let (mut accounts, t) =
+        read_accounts(config, data_dir, paths(Kind::Accounts), &mut files, &mut issues, &active, &not_active_reason)?;
+    read_time += t;
     let earlier = earlier_account_clients(config, data_dir, month)?;
-    let live = |a: &AccountRow| a.status == AccountStatus::New;
-    let key = |a: &AccountRow| (a.client_id.clone(), a.account_type.clone());
-    for (i, first) in later_copies(&accounts, live, key, |a| (a.file, a.row)) {
-        let a = &mut accounts[i];
-        a.status = AccountStatus::Rejected;
-        let why = format!(
-            "duplicate: client {} already opened {} on {}",
-            a.client_id,
-            a.account_type,
-            place(&files, a.file, first)
-        );
-        issues.push(reject_issue(Kind::Accounts, &files, a.file, a.row, A::CLIENT_ID, a.client_id.clone(), why));
-    }
     for a in accounts.iter_mut().filter(|a| a.status == AccountStatus::New) {
-        if !active.contains(&a.manager_id) {
-            a.status = AccountStatus::Rejected;
-            issues.push(reject_issue(
-                Kind::Accounts,
-                &files,
-                a.file,
-                a.row,
-                A::MANAGER_ID,
-                a.manager_id.clone(),
-                not_active_reason(&a.manager_id),
-            ));
-            continue;
-        }
         if let Some(m) = earlier.get(&a.client_id) {
             a.status = AccountStatus::Returning(*m);
             issues.push(Issue {
@@ -906,6 +737,200 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
         crm_recon,
         read_time,
     })
+}
+
+/// The roster of the month, checked: parsed, duplicates rejected, activity in `month` marked.
+fn read_roster(
+    config: &Config,
+    data_dir: &Path,
+    month: YearMonth,
+    paths: &[PathBuf],
+    files: &mut Vec<InputFile>,
+    issues: &mut Vec<Issue>,
+) -> Result<(Vec<RosterRow>, std::time::Duration), FileError> {
+    let mut roster: Vec<RosterRow> = Vec::new();
+    let read_time =
+        read_kind(config, data_dir, Kind::Roster, paths, files, issues, &mut |file, label, sheet, row, cells, iss| {
+            let mut p = RowParse { cells, kind: Kind::Roster, file: label, sheet, row, issues: iss, ok: true };
+            let manager_id = p.req_text(R::MANAGER_ID);
+            let name = p.req_text(R::NAME);
+            let team = p.req_text(R::TEAM);
+            let group = p.text(R::GROUP);
+            let outlet = p.text(R::OUTLET);
+            let level = p.req_text(R::LEVEL);
+            let employment = match p.req_text(R::EMPLOYMENT) {
+                None => None,
+                Some(e) => match e.to_lowercase().as_str() {
+                    "员工" | "employee" | "正式" | "正式员工" | "全职" => Some(Employment::Employee),
+                    "兼职" | "part_time" | "part-time" | "兼职经纪人" | "经纪人" => {
+                        Some(Employment::PartTime)
+                    }
+                    _ => {
+                        p.fail(R::EMPLOYMENT, "not 员工/employee or 兼职/part_time".into());
+                        None
+                    }
+                },
+            };
+            let hire_date = p.req_date(R::HIRE_DATE);
+            let regular_date = p.date(R::REGULAR_DATE);
+            let leave_date = p.date(R::LEAVE_DATE);
+            let leader = match values::yes_no(cells.get(R::LEADER)) {
+                Ok(v) => v.unwrap_or(false),
+                Err(e) => {
+                    p.fail(R::LEADER, e);
+                    false
+                }
+            };
+            let ok = p.ok;
+            if let (Some(manager_id), Some(name), Some(team), Some(level), Some(employment), Some(hire_date)) =
+                (manager_id, name, team, level, employment, hire_date)
+            {
+                roster.push(RosterRow {
+                    file,
+                    row,
+                    accepted: ok,
+                    active: false,
+                    manager_id,
+                    name,
+                    team,
+                    group,
+                    outlet,
+                    level,
+                    employment,
+                    hire_date,
+                    regular_date,
+                    leave_date,
+                    leader,
+                });
+            } else {
+                roster.push(RosterRow {
+                    file,
+                    row,
+                    accepted: false,
+                    active: false,
+                    manager_id: String::new(),
+                    name: String::new(),
+                    team: String::new(),
+                    group: None,
+                    outlet: None,
+                    level: String::new(),
+                    employment: Employment::Employee,
+                    hire_date: month.first_day(),
+                    regular_date: None,
+                    leave_date: None,
+                    leader: false,
+                });
+            }
+        })?;
+    for (i, first) in later_copies(&roster, |r| r.accepted, |r| r.manager_id.clone(), |r| (r.file, r.row)) {
+        let r = &mut roster[i];
+        r.accepted = false;
+        let why = format!("duplicate: manager {} is already on {}", r.manager_id, place(files, r.file, first));
+        issues.push(reject_issue(Kind::Roster, files, r.file, r.row, R::MANAGER_ID, r.manager_id.clone(), why));
+    }
+    for r in roster.iter_mut().filter(|r| r.accepted) {
+        if let Some(l) = r.leave_date {
+            if l < r.hire_date {
+                r.accepted = false;
+                issues.push(reject_issue(
+                    Kind::Roster,
+                    files,
+                    r.file,
+                    r.row,
+                    R::LEAVE_DATE,
+                    l.to_string(),
+                    format!("leave date {l} is before the hire date {}", r.hire_date),
+                ));
+                continue;
+            }
+        }
+        r.active = r.hire_date <= month.last_day() && r.leave_date.is_none_or(|l| l >= month.first_day());
+        if !r.active {
+            let why = if r.hire_date > month.last_day() {
+                format!("not active in {month}: hired {}", r.hire_date)
+            } else {
+                format!("not active in {month}: left {}", r.leave_date.map(|d| d.to_string()).unwrap_or_default())
+            };
+            issues.push(Issue {
+                severity: Severity::Information,
+                ..reject_issue(Kind::Roster, files, r.file, r.row, NO_COLUMN, r.manager_id.clone(), why)
+            });
+        }
+    }
+    Ok((roster, read_time))
+}
+
+/// The account rows of the month, checked: parsed, duplicates and rows of managers not active
+/// rejected. Returning clients are marked by the caller.
+fn read_accounts(
+    config: &Config,
+    data_dir: &Path,
+    paths: &[PathBuf],
+    files: &mut Vec<InputFile>,
+    issues: &mut Vec<Issue>,
+    active: &HashSet<String>,
+    not_active_reason: &dyn Fn(&str) -> String,
+) -> Result<(Vec<AccountRow>, std::time::Duration), FileError> {
+    let mut accounts: Vec<AccountRow> = Vec::new();
+    let read_time = read_kind(
+        config,
+        data_dir,
+        Kind::Accounts,
+        paths,
+        files,
+        issues,
+        &mut |file, label, sheet, row, cells, iss| {
+            let mut p = RowParse { cells, kind: Kind::Accounts, file: label, sheet, row, issues: iss, ok: true };
+            let client_id = p.req_text(A::CLIENT_ID);
+            let client_name = p.text(A::CLIENT_NAME).unwrap_or_default();
+            let open_date = p.req_date(A::OPEN_DATE);
+            let account_type = p.req_text(A::ACCOUNT_TYPE);
+            let manager_id = p.req_text(A::MANAGER_ID);
+            let outlet = p.text(A::OUTLET).unwrap_or_default();
+            let first_deposit = p.req_money(A::FIRST_DEPOSIT);
+            let status = if p.ok { AccountStatus::New } else { AccountStatus::Rejected };
+            accounts.push(AccountRow {
+                file,
+                row,
+                status,
+                client_id: client_id.unwrap_or_default(),
+                client_name,
+                open_date,
+                account_type: account_type.unwrap_or_default(),
+                manager_id: manager_id.unwrap_or_default(),
+                outlet,
+                first_deposit: first_deposit.unwrap_or_default(),
+            });
+        },
+    )?;
+    let live = |a: &AccountRow| a.status == AccountStatus::New;
+    let key = |a: &AccountRow| (a.client_id.clone(), a.account_type.clone());
+    for (i, first) in later_copies(&accounts, live, key, |a| (a.file, a.row)) {
+        let a = &mut accounts[i];
+        a.status = AccountStatus::Rejected;
+        let why = format!(
+            "duplicate: client {} already opened {} on {}",
+            a.client_id,
+            a.account_type,
+            place(files, a.file, first)
+        );
+        issues.push(reject_issue(Kind::Accounts, files, a.file, a.row, A::CLIENT_ID, a.client_id.clone(), why));
+    }
+    for a in accounts.iter_mut().filter(|a| a.status == AccountStatus::New) {
+        if !active.contains(&a.manager_id) {
+            a.status = AccountStatus::Rejected;
+            issues.push(reject_issue(
+                Kind::Accounts,
+                files,
+                a.file,
+                a.row,
+                A::MANAGER_ID,
+                a.manager_id.clone(),
+                not_active_reason(&a.manager_id),
+            ));
+        }
+    }
+    Ok((accounts, read_time))
 }
 
 /// Duplicates, client-level agreement, shares and activity for the crm rows; then the
@@ -1098,57 +1123,20 @@ pub fn earlier_account_clients(
 fn accepted_account_clients(config: &Config, data_dir: &Path, month: YearMonth) -> Result<Vec<String>, FileError> {
     let found = discover(config, data_dir, month)?;
     let none = Vec::new();
-    let mut files = Vec::new();
-    let mut issues = Vec::new();
-    let mut active: HashSet<String> = HashSet::default();
-    read_kind(
+    let (mut files, mut issues) = (Vec::new(), Vec::new());
+    let (roster, _) =
+        read_roster(config, data_dir, month, found.get(&Kind::Roster).unwrap_or(&none), &mut files, &mut issues)?;
+    let active: HashSet<String> = roster.iter().filter(|r| r.active).map(|r| r.manager_id.clone()).collect();
+    let (accounts, _) = read_accounts(
         config,
         data_dir,
-        Kind::Roster,
-        found.get(&Kind::Roster).unwrap_or(&none),
-        &mut files,
-        &mut issues,
-        &mut |_, _, _, _, cells, iss| {
-            let mut p = RowParse { cells, kind: Kind::Roster, file: "", sheet: "", row: 0, issues: iss, ok: true };
-            let (id, hire, leave) = (p.req_text(R::MANAGER_ID), p.req_date(R::HIRE_DATE), p.date(R::LEAVE_DATE));
-            let others_ok =
-                [R::NAME, R::TEAM, R::LEVEL, R::EMPLOYMENT].iter().all(|&f| !values::is_blank(cells.get(f)));
-            if let (Some(id), Some(hire), true, true) = (id, hire, p.ok, others_ok) {
-                if hire <= month.last_day() && leave.is_none_or(|l| l >= month.first_day() && l >= hire) {
-                    active.insert(id);
-                }
-            }
-        },
-    )?;
-    let mut seen: HashSet<(String, String)> = HashSet::default();
-    let mut out = Vec::new();
-    read_kind(
-        config,
-        data_dir,
-        Kind::Accounts,
         found.get(&Kind::Accounts).unwrap_or(&none),
         &mut files,
         &mut issues,
-        &mut |_, _, _, _, cells, iss| {
-            let mut p = RowParse { cells, kind: Kind::Accounts, file: "", sheet: "", row: 0, issues: iss, ok: true };
-            let client = p.req_text(A::CLIENT_ID);
-            let _ = p.req_date(A::OPEN_DATE);
-            let t = p.req_text(A::ACCOUNT_TYPE);
-            let m = p.req_text(A::MANAGER_ID);
-            let _ = p.req_money(A::FIRST_DEPOSIT);
-            if let (Some(c), Some(t), Some(m), true) = (client, t, m, p.ok) {
-                if seen.insert((c.clone(), t)) && active.contains(&m) {
-                    out.push(c);
-                }
-            }
-        },
+        &active,
+        &|_| String::new(),
     )?;
-    Ok(out)
-}
-
-/// Which field type a column is, for messages.
-pub fn field_type(kind: Kind, field: usize) -> FieldType {
-    kind.fields()[field].ty
+    Ok(accounts.into_iter().filter(|a| a.status == AccountStatus::New).map(|a| a.client_id).collect())
 }
 
 #[cfg(test)]
