@@ -321,13 +321,18 @@ fn missing_required_column() {
 #[test]
 fn sheet_not_found() {
     let ws = Workspace::with_config_extra("[inputs.roster]\nsheet = \"名册\"\n");
-    standard_month(&ws, "2026-10");
-    // Replace the roster with a workbook whose only sheet is "Sheet1".
-    std::fs::remove_file(ws.data().join("2026-10/roster.csv")).unwrap();
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    wb.add_worksheet().write_string(0, 0, "工号").unwrap();
-    wb.save(ws.data().join("2026-10/roster.xlsx")).unwrap();
-    expect_file_error(&ws, &["2026-10/roster.xlsx", "sheet 名册", "sheet not found; the file has: Sheet1"]);
+    // A CSV has no sheets: the first run reads roster.csv; then the roster becomes a workbook
+    // whose only sheet is "Sheet1".
+    after_a_good_run(
+        &ws,
+        |ws| {
+            std::fs::remove_file(ws.data().join("2026-10/roster.csv")).unwrap();
+            let mut wb = rust_xlsxwriter::Workbook::new();
+            wb.add_worksheet().write_string(0, 0, "工号").unwrap();
+            wb.save(ws.data().join("2026-10/roster.xlsx")).unwrap();
+        },
+        &["2026-10/roster.xlsx", "sheet 名册", "sheet not found; the file has: Sheet1"],
+    );
 }
 
 #[test]
