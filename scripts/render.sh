@@ -24,4 +24,19 @@ if [ -n "$slips" ]; then
   pages=$(pdfinfo "$slips" | awk '/^Pages:/ {print $2}')
   echo "slips: $serials serial(s) on $pages page(s)"
 fi
+# The compensation report: its first page carries the first and the last column (one page wide);
+# the sign-off chain comes after the grand total.
+comp=$(ls "$out"/*薪酬月报表*.pdf "$out"/compensation_*.pdf 2>/dev/null | head -1 || true)
+if [ -n "$comp" ]; then
+  first=$(pdftotext -f 1 -l 1 -layout "$comp" -)
+  if grep -q "工号\|ID" <<< "$first" && grep -q "应发合计\|Total" <<< "$first"; then
+    echo "compensation report: page 1 holds the first and the last column (one page wide)"
+  else
+    echo "compensation report: NOT one page wide" >&2
+  fi
+  main=$(pdftotext -layout "$comp" - | awk '/计算明细|Calculation/ {exit} {print}')
+  if awk '/合计|Grand total/ {t=1} t && /经理|Manager/ {s=1} END {exit !s}' <<< "$main"; then
+    echo "compensation report: the sign-off block follows the grand total"
+  fi
+fi
 echo "PNG pages in $out"

@@ -546,8 +546,8 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
             let relation = match p.text(C::RELATION) {
                 None => None,
                 Some(t) => match t.to_lowercase().as_str() {
-                    "开发" | "development" | "develop" => Some(Relation::Development),
-                    "服务" | "service" => Some(Relation::Service),
+                    x if x.starts_with("开发") || x.starts_with("develop") => Some(Relation::Development),
+                    x if x.starts_with("服务") || x.starts_with("service") => Some(Relation::Service),
                     _ => {
                         p.fail(C::RELATION, "not 开发 or 服务".into());
                         None

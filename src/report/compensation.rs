@@ -145,9 +145,10 @@ fn main_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<()
     }
     for role in &ctx.config.report.signoff {
         ws.write_string_with_format(row, 0, format!("{role}（{}）：", l.signature), &st.bold)?;
-        ws.merge_range(row, 2, row, 5, "", &st.sign_line)?;
-        ws.write_string(row, 7, format!("{}：", l.date))?;
-        ws.merge_range(row, 8, row, 10, "", &st.sign_line)?;
+        // The role can be long (副经理（经理助理）): the signature line starts after three columns.
+        ws.merge_range(row, 3, row, 6, "", &st.sign_line)?;
+        ws.write_string(row, 8, format!("{}：", l.date))?;
+        ws.merge_range(row, 9, row, 11, "", &st.sign_line)?;
         row += 2;
     }
     widths.apply(ws)?;
