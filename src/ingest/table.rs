@@ -82,22 +82,13 @@ pub fn normalize_header(h: &str) -> (String, bool) {
         .collect::<String>()
         .to_ascii_lowercase();
     let mut wan = false;
-    loop {
-        let closing = if s.ends_with(')') {
-            Some('(')
-        } else if s.ends_with('）') {
-            Some('（')
-        } else {
-            None
-        };
-        let Some(open) = closing else { break };
+    // Cut trailing bracketed units, innermost last: `月末资产（万元）`, `金额(元)`.
+    while s.ends_with([')', '）']) {
         let Some(pos) = s.rfind(['(', '（']) else { break };
-        let _ = open;
         if pos == 0 {
             break;
         }
-        let unit = &s[pos..];
-        if unit.contains("万元") || unit.contains("万") {
+        if s[pos..].contains('万') {
             wan = true;
         }
         s.truncate(pos);
@@ -172,7 +163,6 @@ pub fn read_table(
     let mut best: Option<(usize, u32, Vec<String>, Mapping)> = None;
     let mut counts = FileCounts::default();
     let mut last_nonempty = 0u32;
-    let mut too_far = false;
 
     let sheet = source::read_rows(path, label, spec.sheet.as_deref(), &mut |rowno, cells| match &mapping {
         None => {
@@ -215,7 +205,6 @@ pub fn read_table(
             true
         }
     })?;
-    let _ = too_far;
     let sheet_opt = (!sheet.is_empty()).then(|| sheet.clone());
     let Some(mapping) = mapping else {
         let (missing, found) = match &best {
