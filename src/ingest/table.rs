@@ -167,7 +167,6 @@ pub fn read_table(
     let sheet = source::read_rows(path, label, spec.sheet.as_deref(), &mut |rowno, cells| match &mapping {
         None => {
             if rowno > HEADER_SEARCH_ROWS {
-                too_far = true;
                 return false;
             }
             let (m, hits) = try_header(cells, &aliases, fields.len());
