@@ -20,6 +20,7 @@ pub mod calendar;
 pub mod cli;
 pub mod compute;
 pub mod config;
+pub mod digest;
 pub mod error;
 pub mod ingest;
 pub mod money;

@@ -160,6 +160,9 @@ fn hash_file(h: &mut Sha256, data: &Path, p: &Path) -> Result<(), RunError> {
     let rel = p.strip_prefix(data).unwrap_or(p).to_string_lossy().into_owned();
     h.update(rel.as_bytes());
     h.update([0]);
-    h.update(Sha256::digest(read(p)?));
+    let (sha, _) = crate::digest::sha256_file(p).map_err(|e| {
+        RunError::Input(FileError { file: p.display().to_string(), sheet: None, message: format!("cannot read: {e}") })
+    })?;
+    h.update(sha.as_bytes());
     Ok(())
 }

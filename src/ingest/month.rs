@@ -12,7 +12,6 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
-use sha2::{Digest, Sha256};
 
 use super::table::{read_table, FileCounts, RowCells};
 use super::values::{self, raw};
@@ -367,8 +366,8 @@ impl RowParse<'_, '_> {
 }
 
 fn sha256_file(path: &Path) -> std::io::Result<(u64, String)> {
-    let bytes = std::fs::read(path)?;
-    Ok((bytes.len() as u64, hex::encode(Sha256::digest(&bytes))))
+    let (sha, size) = crate::digest::sha256_file(path)?;
+    Ok((size, sha))
 }
 
 fn relabel(data_dir: &Path, path: &Path) -> String {

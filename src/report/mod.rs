@@ -20,7 +20,6 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use tempfile::NamedTempFile;
 
 use crate::calendar::YearMonth;
@@ -103,10 +102,7 @@ pub fn lock_month(dir: &Path) -> Result<MonthLock, RunError> {
     Ok(MonthLock { _file: file })
 }
 
-fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
-    let bytes = std::fs::read(path)?;
-    Ok((hex::encode(Sha256::digest(&bytes)), bytes.len() as u64))
-}
+use crate::digest::sha256_file as hash_file;
 
 /// A temporary file in `dir`, readable by the owner only.
 fn temp_in(dir: &Path) -> std::io::Result<NamedTempFile> {
