@@ -18,7 +18,7 @@ use crate::cli::{Cli, Command, ConfigArg};
 use crate::compute::{compute_month, Component, MonthResult};
 use crate::config::{Config, StandardSet};
 use crate::error::RunError;
-use crate::ingest::month::{ingest_month, MonthInput};
+use crate::ingest::month::{ingest_month, MonthInput, Unread};
 use crate::ingest::Severity;
 use crate::money::display;
 use crate::report::{self, labels::labels, ReportCtx};
@@ -208,6 +208,13 @@ pub fn prepare(
 }
 
 fn print_issues(input: &MonthInput, with_information: bool) {
+    for (file, why) in &input.unread {
+        let why = match why {
+            Unread::NoPattern => "its name matches no input kind",
+            Unread::NotSpreadsheet => "not a spreadsheet or text file",
+        };
+        eprintln!("warning: {file}: not read: {why}");
+    }
     let mut info = 0;
     for i in &input.issues {
         if i.severity == Severity::Exception || with_information {

@@ -419,3 +419,21 @@ fn every_corpus_file_gives_a_result_or_a_clear_file_error() {
     }
     assert!(n > 200, "{n} corpus runs");
 }
+
+#[test]
+fn files_that_are_not_read_are_named_not_dropped_silently() {
+    let ws = Workspace::new();
+    standard_month(&ws, "2026-10");
+    ws.file("2026-10", "客户导出.csv", "客户号\nC1\n");
+    ws.file("2026-10", "说明.pdf", "%PDF");
+    let out = ws.run(&["run", "--month", "2026-10"]);
+    assert_eq!(out.status.code(), Some(0), "information only: {}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("warning: 2026-10/客户导出.csv: not read: its name matches no input kind"), "{err}");
+    assert!(err.contains("warning: 2026-10/说明.pdf: not read: not a spreadsheet or text file"), "{err}");
+    let all = issues(&ws, "2026-10");
+    assert!(all.iter().any(|r| r[0] == "信息" && r[2] == "2026-10/客户导出.csv" && r[7].contains("未读取")), "{all:?}");
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(ws.reports("2026-10").join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["unread_files"], serde_json::json!(["2026-10/客户导出.csv", "2026-10/说明.pdf"]));
+}

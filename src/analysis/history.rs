@@ -121,7 +121,7 @@ impl<'a> History<'a> {
         let standard = self.standards.for_month(month, &self.cfg.standards_dir)?;
         h.update(standard.sha256.as_bytes());
         let found = discover(self.cfg, &self.data, month)?;
-        for paths in found.values() {
+        for paths in found.by_kind.values() {
             for p in paths {
                 hash_file(&mut h, &self.data, p)?;
             }
@@ -136,7 +136,7 @@ impl<'a> History<'a> {
             for m in earlier {
                 let found = discover(self.cfg, &self.data, m)?;
                 for kind in [Kind::Accounts, Kind::Roster] {
-                    for p in found.get(&kind).map(Vec::as_slice).unwrap_or(&[]) {
+                    for p in found.paths(kind) {
                         hash_file(&mut h, &self.data, p)?;
                     }
                 }

@@ -168,6 +168,8 @@ pub struct MonthInput {
     pub client_assets: HashMap<String, Decimal>,
     /// net_commission, other_revenue, net_inflow.
     pub crm_recon: [MoneyRecon; 3],
+    /// Files of the month folder that were not read, with the reason (listed in 数据异常).
+    pub unread: Vec<(String, Unread)>,
     /// Time spent reading and parsing the files (the rest of ingestion is checking).
     pub read_time: std::time::Duration,
 }
@@ -211,11 +213,35 @@ pub fn matches_pattern(pattern: &str, name: &str) -> bool {
 
 const INPUT_EXTENSIONS: [&str; 7] = ["xlsx", "xlsm", "xls", "ods", "csv", "txt", "xlsb"];
 
-/// The files of each kind in a month folder, in name order.
+/// A file of the month folder that is not read, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unread {
+    /// Its name matches the patterns of no input kind.
+    NoPattern,
+    /// Its extension is not one of a spreadsheet or text file.
+    NotSpreadsheet,
+}
+
+/// The files of a month folder: those of each kind in name order, and those not read.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    pub by_kind: BTreeMap<Kind, Vec<PathBuf>>,
+    /// Names (relative to the data folder) of files not read, with the reason.
+    pub unread: Vec<(String, Unread)>,
+}
+
+impl Found {
+    pub fn paths(&self, kind: Kind) -> &[PathBuf] {
+        self.by_kind.get(&kind).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+/// Find the files of each kind in a month folder. Hidden files and Office lock files (`~$…`)
+/// are skipped; every other file that is not read is listed in [`Found::unread`].
 ///
 /// # Errors
 /// A missing folder, a file matching two kinds, or a required kind without a file.
-pub fn discover(config: &Config, data_dir: &Path, month: YearMonth) -> Result<BTreeMap<Kind, Vec<PathBuf>>, FileError> {
+pub fn discover(config: &Config, data_dir: &Path, month: YearMonth) -> Result<Found, FileError> {
     let dir = data_dir.join(month.to_string());
     let label = month.to_string();
     let entries = std::fs::read_dir(&dir).map_err(|e| FileError {
@@ -228,13 +254,16 @@ pub fn discover(config: &Config, data_dir: &Path, month: YearMonth) -> Result<BT
         .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
         .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
         .filter(|(n, _)| !n.starts_with('.') && !n.starts_with("~$"))
-        .filter(|(n, _)| {
-            Path::new(n).extension().is_some_and(|x| INPUT_EXTENSIONS.iter().any(|e| x.eq_ignore_ascii_case(e)))
-        })
         .collect();
     names.sort();
-    let mut out: BTreeMap<Kind, Vec<PathBuf>> = BTreeMap::new();
+    let mut found = Found::default();
     for (name, path) in &names {
+        let spreadsheet =
+            Path::new(name).extension().is_some_and(|x| INPUT_EXTENSIONS.iter().any(|e| x.eq_ignore_ascii_case(e)));
+        if !spreadsheet {
+            found.unread.push((format!("{label}/{name}"), Unread::NotSpreadsheet));
+            continue;
+        }
         let kinds: Vec<Kind> = Kind::ALL
             .into_iter()
             .filter(|k| config.inputs[k].patterns.iter().any(|p| matches_pattern(p, name)))
@@ -250,25 +279,26 @@ pub fn discover(config: &Config, data_dir: &Path, month: YearMonth) -> Result<BT
                 ),
             });
         }
-        if let Some(k) = kinds.first() {
-            out.entry(*k).or_default().push(path.clone());
+        match kinds.first() {
+            Some(k) => found.by_kind.entry(*k).or_default().push(path.clone()),
+            None => found.unread.push((format!("{label}/{name}"), Unread::NoPattern)),
         }
     }
     for k in Kind::ALL.into_iter().filter(|k| k.required()) {
-        if !out.contains_key(&k) {
-            let found: Vec<&str> = names.iter().map(|(n, _)| n.as_str()).collect();
+        if !found.by_kind.contains_key(&k) {
+            let listed: Vec<&str> = names.iter().map(|(n, _)| n.as_str()).collect();
             return Err(FileError {
                 file: format!("{label}/"),
                 sheet: None,
                 message: format!(
                     "no {k} file (patterns {}); found: {}",
                     config.inputs[&k].patterns.join(", "),
-                    if found.is_empty() { "no input file".to_string() } else { found.join(", ") }
+                    if listed.is_empty() { "no file".to_string() } else { listed.join(", ") }
                 ),
             });
         }
     }
-    Ok(out)
+    Ok(found)
 }
 
 /// Collects the issues of a row while its cells are parsed.
@@ -512,8 +542,7 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
     let mut read_time = std::time::Duration::ZERO;
     let mut files: Vec<InputFile> = Vec::new();
     let mut issues: Vec<Issue> = Vec::new();
-    let none: Vec<PathBuf> = Vec::new();
-    let paths = |k: Kind| found.get(&k).unwrap_or(&none);
+    let paths = |k: Kind| found.paths(k);
 
     // --- roster first: activity decides the other kinds' rows.
     let (roster, t) = read_roster(config, data_dir, month, paths(Kind::Roster), &mut files, &mut issues)?;
@@ -734,6 +763,7 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
         issues,
         client_assets,
         crm_recon,
+        unread: found.unread,
         read_time,
     })
 }
@@ -1121,20 +1151,13 @@ pub fn earlier_account_clients(
 /// Clients of the accepted account rows of one month (parsed, not duplicates, manager active).
 fn accepted_account_clients(config: &Config, data_dir: &Path, month: YearMonth) -> Result<Vec<String>, FileError> {
     let found = discover(config, data_dir, month)?;
-    let none = Vec::new();
     let (mut files, mut issues) = (Vec::new(), Vec::new());
-    let (roster, _) =
-        read_roster(config, data_dir, month, found.get(&Kind::Roster).unwrap_or(&none), &mut files, &mut issues)?;
+    let (roster, _) = read_roster(config, data_dir, month, found.paths(Kind::Roster), &mut files, &mut issues)?;
     let active: HashSet<String> = roster.iter().filter(|r| r.active).map(|r| r.manager_id.clone()).collect();
-    let (accounts, _) = read_accounts(
-        config,
-        data_dir,
-        found.get(&Kind::Accounts).unwrap_or(&none),
-        &mut files,
-        &mut issues,
-        &active,
-        &|_| String::new(),
-    )?;
+    let (accounts, _) =
+        read_accounts(config, data_dir, found.paths(Kind::Accounts), &mut files, &mut issues, &active, &|_| {
+            String::new()
+        })?;
     Ok(accounts.into_iter().filter(|a| a.status == AccountStatus::New).map(|a| a.client_id).collect())
 }
 

@@ -11,8 +11,8 @@ use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use super::style::{header_text, print_setup, properties, Styles, Widths};
 use super::{recon, ReportCtx};
-use crate::compute::ManagerPay;
-use crate::ingest::month::Employment;
+use crate::compute::{Component, ManagerPay};
+use crate::ingest::month::{Employment, Unread};
 use crate::ingest::Severity;
 use crate::money::to_cell;
 
@@ -232,8 +232,15 @@ fn adjustments_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Re
         total += a.amount;
         row += 1;
     }
+    // The total is what reaches pay: each manager's sum rounded once (the 手工调整 column of the
+    // report). When amounts carry more decimals than the standard, the exact sum of the rows is
+    // shown under it, so that neither figure hides the other.
+    let paid: Decimal = ctx.result.managers.iter().map(|m| m.component(Component::Adjustments)).sum();
     ws.write_string_with_format(row, 0, l.grand_total, &st.total_text)?;
-    ws.write_number_with_format(row, 6, to_cell(total), &st.total_money)?;
+    ws.write_number_with_format(row, 6, to_cell(paid), &st.total_money)?;
+    if paid != total {
+        ws.write_string(row + 1, 0, format!("Σ = {}", crate::money::exact(total)))?;
+    }
     widths.apply(ws)?;
     ws.set_freeze_panes(1, 0)?;
     print_setup(ws, &format!("&L{}", header_text(&ctx.config.organization.name)), l.page_footer, Some((0, 0)))?;
@@ -249,6 +256,17 @@ fn issues_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<
         widths.see(c, h);
     }
     let mut row = 1u32;
+    for (file, why) in &ctx.input.unread {
+        let reason = match why {
+            Unread::NoPattern => l.unread_no_pattern,
+            Unread::NotSpreadsheet => l.unread_not_spreadsheet,
+        };
+        for (c, s) in [(0u16, l.information), (1, "—"), (2, file.as_str()), (7, reason)] {
+            ws.write_string_with_format(row, c, s, &st.text)?;
+            widths.see(c as usize, s);
+        }
+        row += 1;
+    }
     for i in &ctx.input.issues {
         let sev = match i.severity {
             Severity::Exception => l.exception,

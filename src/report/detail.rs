@@ -22,6 +22,7 @@ const ROWS_PER_SHEET: u32 = 1_000_000;
 pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
     let l = ctx.labels;
     let st = Styles::new();
+    let rounding = ctx.standard.rounding;
     let mut wb = Workbook::new();
     wb.set_properties(&properties(ctx.month(), l.detail_title, &ctx.config.organization.name)?);
 
@@ -79,8 +80,10 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
                 for c in 3..13u16 {
                     ws.write_blank(row, c, &st.total_text)?;
                 }
+                // The subtotal is the manager's credited sum rounded once, as on the payroll
+                // and the compensation report.
                 for (k, v) in sub.iter().enumerate() {
-                    ws.write_number_with_format(row, 13 + k as u16, to_cell(*v), &st.total_money)?;
+                    ws.write_number_with_format(row, 13 + k as u16, to_cell(rounding.round(*v)), &st.total_money)?;
                 }
                 row += 1;
                 break;

@@ -61,6 +61,9 @@ pub struct Labels {
     pub no_issues: &'static str,
     pub development: &'static str,
     pub service: &'static str,
+    /// A file of the month folder not read: its name matches no input kind / it is no spreadsheet.
+    pub unread_no_pattern: &'static str,
+    pub unread_not_spreadsheet: &'static str,
 }
 
 pub static ZH: Labels = Labels {
@@ -154,6 +157,8 @@ pub static ZH: Labels = Labels {
     no_issues: "无",
     development: "开发",
     service: "服务",
+    unread_no_pattern: "文件名不匹配任何输入类型，未读取",
+    unread_not_spreadsheet: "不是表格或文本文件，未读取",
 };
 
 pub static EN: Labels = Labels {
@@ -247,6 +252,8 @@ pub static EN: Labels = Labels {
     no_issues: "none",
     development: "development",
     service: "service",
+    unread_no_pattern: "the name matches no input kind: not read",
+    unread_not_spreadsheet: "not a spreadsheet or text file: not read",
 };
 
 pub fn analysis_labels(locale: Locale) -> &'static AnalysisLabels {

@@ -227,6 +227,7 @@ fn manifest(ctx: &ReportCtx<'_>, written: &[Written]) -> serde_json::Value {
         "inputs": inputs,
         "outputs": outputs,
         "totals": totals,
+        "unread_files": ctx.input.unread.iter().map(|(f, _)| f.clone()).collect::<Vec<_>>(),
         "exceptions": exceptions,
         "information": ctx.input.issues.len() - exceptions,
     })
