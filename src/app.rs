@@ -146,7 +146,7 @@ pub fn execute(cli: Cli) -> Result<Status, RunError> {
             let data = data.unwrap_or_else(|| cfg.data_dir.clone());
             let (input, result) = prepare(&cfg, &standards, &data, month, &mut Timings::default())?;
             let standard = standards.for_month(month, &cfg.standards_dir)?;
-            let Some(m) = result.managers.iter().find(|m| m.manager_id == manager) else {
+            let Some(m) = result.managers.iter().find(|m| m.person.manager_id == manager) else {
                 return Err(RunError::Usage(format!(
                     "manager {manager:?} is not active in {month} (not on its roster, or not employed that month)"
                 )));
@@ -330,16 +330,16 @@ pub fn analyse(
 pub fn explain_text(m: &crate::compute::ManagerPay, standard: &crate::config::Standard, month: YearMonth) -> String {
     use std::fmt::Write;
     let mut s = String::new();
-    let _ = writeln!(s, "{} {} — {month}", m.manager_id, m.name);
+    let _ = writeln!(s, "{} {} — {month}", m.person.manager_id, m.person.name);
     let _ = writeln!(
         s,
         "team {} / group {} / level {} {} / {} / leader {}",
-        m.team,
-        m.group.as_deref().unwrap_or("-"),
+        m.person.team,
+        m.person.group.as_deref().unwrap_or("-"),
         m.level,
         m.level_label,
-        m.employment.code(),
-        if m.leader { "yes" } else { "no" }
+        m.person.employment.code(),
+        if m.person.leader { "yes" } else { "no" }
     );
     let _ = writeln!(s, "standard {} ({}, sha256 {})", standard.name, standard.file_name(), standard.sha256);
     let mut last = "";

@@ -119,7 +119,7 @@ proptest! {
         let mut grand = [Decimal::ZERO; 16];
         for m in &result.managers {
             let f = row_figures(&ctx, m);
-            let t = by_team.entry(m.team.as_str()).or_insert([Decimal::ZERO; 16]);
+            let t = by_team.entry(m.person.team.as_str()).or_insert([Decimal::ZERO; 16]);
             for k in 0..16 {
                 t[k] += f[k];
                 grand[k] += f[k];

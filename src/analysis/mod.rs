@@ -15,35 +15,23 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{Date, YearMonth};
-use crate::compute::MonthResult;
+use crate::calendar::YearMonth;
+use crate::compute::{Metrics, MonthResult};
 use crate::config::Standard;
-use crate::ingest::month::{Employment, MonthInput};
+use crate::ingest::month::{Employment, MonthInput, Person};
 
 /// One active manager's month, as the reports show it (metrics rounded each on its own).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ManagerFigures {
-    pub manager_id: String,
-    pub name: String,
-    pub team: String,
-    pub group: Option<String>,
-    pub outlet: Option<String>,
+    pub person: Person,
     pub level: String,
     pub level_label: String,
     /// The level is outside the quarterly review (probation, part-time).
     pub reviewed: bool,
     pub level_order: i64,
-    pub employment: Employment,
     /// On probation on the month's last day.
     pub probation: bool,
-    pub hire_date: Date,
-    pub regular_date: Option<Date>,
-    pub leave_date: Option<Date>,
-    pub net_commission: Decimal,
-    pub other_revenue: Decimal,
-    pub net_revenue: Decimal,
-    pub net_inflow: Decimal,
-    pub month_end_assets: Decimal,
+    pub metrics: Metrics,
     pub new_accounts: u32,
     pub valid_accounts: u32,
     pub components: [Decimal; 9],
@@ -72,7 +60,7 @@ pub struct MonthSummary {
 
 impl MonthSummary {
     pub fn manager(&self, id: &str) -> Option<&ManagerFigures> {
-        self.managers.iter().find(|m| m.manager_id == id)
+        self.managers.iter().find(|m| m.person.manager_id == id)
     }
 }
 
@@ -88,35 +76,24 @@ pub fn summarize(standard: &Standard, input: &MonthInput, result: &MonthResult) 
         .map(|m| {
             let level = standard.levels.get(&m.level);
             ManagerFigures {
-                manager_id: m.manager_id.clone(),
-                name: m.name.clone(),
-                team: m.team.clone(),
-                group: m.group.clone(),
-                outlet: m.outlet.clone(),
+                person: m.person.clone(),
                 level: m.level.clone(),
                 level_label: m.level_label.clone(),
                 reviewed: level.is_some_and(|l| l.reviewed),
                 level_order: level.map(|l| l.order).unwrap_or(0),
-                employment: m.employment,
-                probation: m.employment == Employment::Employee && m.regular_date.is_none_or(|d| d > last),
-                hire_date: m.hire_date,
-                regular_date: m.regular_date,
-                leave_date: m.leave_date,
-                net_commission: r.round(m.net_commission),
-                other_revenue: r.round(m.other_revenue),
-                net_revenue: r.round(m.net_revenue()),
-                net_inflow: r.round(m.net_inflow),
-                month_end_assets: r.round(m.month_end_assets),
+                probation: m.person.employment == Employment::Employee
+                    && m.person.regular_date.is_none_or(|d| d > last),
+                metrics: m.metrics(r),
                 new_accounts: m.new_accounts,
                 valid_accounts: m.valid_accounts,
                 components: m.components,
                 total: m.total,
-                duty_score: scores.get(m.manager_id.as_str()).copied(),
+                duty_score: scores.get(m.person.manager_id.as_str()).copied(),
             }
         })
         .collect();
     let team_of: BTreeMap<&str, &str> =
-        result.managers.iter().map(|m| (m.manager_id.as_str(), m.team.as_str())).collect();
+        result.managers.iter().map(|m| (m.person.manager_id.as_str(), m.person.team.as_str())).collect();
     let accounts = result
         .accounts
         .iter()

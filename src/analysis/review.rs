@@ -95,9 +95,9 @@ pub fn quarterly_review(
         let mut valid = 0;
         let mut same_level = 0;
         for s in summaries.iter().flatten() {
-            if let Some(x) = s.manager(&m.manager_id) {
+            if let Some(x) = s.manager(&m.person.manager_id) {
                 months_active += 1;
-                nr += x.net_revenue;
+                nr += x.metrics.net_revenue;
                 valid += x.valid_accounts;
                 if x.level == m.level {
                     same_level += 1;
@@ -106,7 +106,7 @@ pub fn quarterly_review(
         }
         let held_level = same_level == 3;
         let duty_score =
-            summaries.iter().rev().flatten().find_map(|s| s.manager(&m.manager_id).and_then(|x| x.duty_score));
+            summaries.iter().rev().flatten().find_map(|s| s.manager(&m.person.manager_id).and_then(|x| x.duty_score));
         let mut notes = Vec::new();
         let proposal = if !missing.is_empty() {
             Proposal::Incomplete
@@ -192,7 +192,7 @@ pub fn annual_review(cfg: &Config, year: &[(YearMonth, Option<&MonthSummary>)]) 
     let december = year.iter().find(|(m, _)| m.month == 12).and_then(|(_, s)| *s);
     let mut rows: Vec<AnnualRow> = Vec::new();
     for m in december.map(|s| s.managers.as_slice()).unwrap_or(&[]) {
-        if m.employment != Employment::Employee {
+        if m.person.employment != Employment::Employee {
             continue;
         }
         let mut r = AnnualRow {
@@ -210,12 +210,12 @@ pub fn annual_review(cfg: &Config, year: &[(YearMonth, Option<&MonthSummary>)]) 
             grade: String::new(),
         };
         for (_, s) in year {
-            if let Some(x) = s.and_then(|s| s.manager(&m.manager_id)) {
+            if let Some(x) = s.and_then(|s| s.manager(&m.person.manager_id)) {
                 r.months += 1;
-                r.net_commission += x.net_commission;
-                r.other_revenue += x.other_revenue;
-                r.net_revenue += x.net_revenue;
-                r.net_inflow += x.net_inflow;
+                r.net_commission += x.metrics.net_commission;
+                r.other_revenue += x.metrics.other_revenue;
+                r.net_revenue += x.metrics.net_revenue;
+                r.net_inflow += x.metrics.net_inflow;
                 r.new_accounts += x.new_accounts;
                 r.valid_accounts += x.valid_accounts;
                 for (k, v) in x.components.iter().enumerate() {
@@ -227,7 +227,7 @@ pub fn annual_review(cfg: &Config, year: &[(YearMonth, Option<&MonthSummary>)]) 
         rows.push(r);
     }
     rows.sort_by(|a, b| {
-        b.net_revenue.cmp(&a.net_revenue).then_with(|| a.manager.manager_id.cmp(&b.manager.manager_id))
+        b.net_revenue.cmp(&a.net_revenue).then_with(|| a.manager.person.manager_id.cmp(&b.manager.person.manager_id))
     });
     let n = Decimal::from(rows.len());
     let mut taken = 0usize;
@@ -254,6 +254,8 @@ pub fn annual_review(cfg: &Config, year: &[(YearMonth, Option<&MonthSummary>)]) 
 mod tests {
     use super::*;
     use crate::calendar::Date;
+    use crate::compute::Metrics;
+    use crate::ingest::month::Person;
     use std::path::Path;
     use std::str::FromStr;
 
@@ -275,25 +277,24 @@ mod tests {
     }
     fn fig(id: &str, level: &str, nr: &str, valid: u32, score: Option<&str>) -> ManagerFigures {
         ManagerFigures {
-            manager_id: id.into(),
-            name: id.into(),
-            team: "甲队".into(),
-            group: None,
-            outlet: None,
+            person: Person {
+                manager_id: id.into(),
+                name: id.into(),
+                team: "甲队".into(),
+                group: None,
+                outlet: None,
+                employment: if level == "P" { Employment::PartTime } else { Employment::Employee },
+                hire_date: Date::new(2020, 1, 1).unwrap(),
+                regular_date: None,
+                leave_date: None,
+                leader: false,
+            },
             level: level.into(),
             level_label: level.into(),
             reviewed: !matches!(level, "T" | "P"),
             level_order: 0,
-            employment: if level == "P" { Employment::PartTime } else { Employment::Employee },
             probation: level == "T",
-            hire_date: Date::new(2020, 1, 1).unwrap(),
-            regular_date: None,
-            leave_date: None,
-            net_commission: d(nr),
-            other_revenue: Decimal::ZERO,
-            net_revenue: d(nr),
-            net_inflow: Decimal::ZERO,
-            month_end_assets: Decimal::ZERO,
+            metrics: Metrics { net_commission: d(nr), net_revenue: d(nr), ..Metrics::default() },
             new_accounts: valid,
             valid_accounts: valid,
             components: [Decimal::ONE; 9],
@@ -309,7 +310,7 @@ mod tests {
         quarterly_review(&config(""), &standard(), q, [months[0].as_ref(), months[1].as_ref(), months[2].as_ref()])
     }
     fn proposal(r: &QuarterReview, id: &str) -> Proposal {
-        r.rows.iter().find(|x| x.manager.manager_id == id).unwrap().proposal.clone()
+        r.rows.iter().find(|x| x.manager.person.manager_id == id).unwrap().proposal.clone()
     }
 
     #[test]
@@ -335,16 +336,18 @@ mod tests {
         let r = review([Some(m("2026-07", "T")), Some(m("2026-08", "L1")), Some(m("2026-09", "L1"))]);
         assert_eq!(proposal(&r, "A"), Proposal::Promote("L2".into()));
         assert_eq!(proposal(&r, "B"), Proposal::Keep);
-        assert!(r.rows.iter().find(|x| x.manager.manager_id == "B").unwrap().notes[0].contains("duty score 59 < 60"));
+        assert!(
+            r.rows.iter().find(|x| x.manager.person.manager_id == "B").unwrap().notes[0].contains("duty score 59 < 60")
+        );
         assert_eq!(proposal(&r, "C"), Proposal::Keep);
-        assert!(!r.rows.iter().find(|x| x.manager.manager_id == "C").unwrap().held_level);
+        assert!(!r.rows.iter().find(|x| x.manager.person.manager_id == "C").unwrap().held_level);
         // D: 59999.97 < 60000 at L2 → L1.
         assert_eq!(proposal(&r, "D"), Proposal::Demote("L1".into()));
         // E: 19999.98 < 20000 at L1, the lowest reviewed level.
         assert_eq!(proposal(&r, "E"), Proposal::Flagged);
         assert_eq!(proposal(&r, "F"), Proposal::Keep);
         assert_eq!(proposal(&r, "G"), Proposal::Keep);
-        assert!(r.rows.iter().all(|x| x.manager.manager_id != "T"), "probationers are not reviewed");
+        assert!(r.rows.iter().all(|x| x.manager.person.manager_id != "T"), "probationers are not reviewed");
     }
 
     #[test]
@@ -410,7 +413,7 @@ mod tests {
         year.push((ym("2026-12"), Some(&decs)));
         let r = annual_review(&cfg, &year);
         let got: Vec<(&str, &str, usize)> =
-            r.rows.iter().map(|x| (x.manager.manager_id.as_str(), x.grade.as_str(), x.rank)).collect();
+            r.rows.iter().map(|x| (x.manager.person.manager_id.as_str(), x.grade.as_str(), x.rank)).collect();
         assert_eq!(
             got,
             vec![
@@ -434,7 +437,7 @@ mod tests {
             config("annual_grades = [ { grade = \"A\", top_percent = 50 }, { grade = \"B\", top_percent = 100 } ]");
         let decs = month("2026-12", vec![fig("Z", "L1", "5", 0, None), fig("A", "L1", "5", 0, None)]);
         let r = annual_review(&cfg, &[(ym("2026-12"), Some(&decs))]);
-        assert_eq!(r.rows[0].manager.manager_id, "A");
+        assert_eq!(r.rows[0].manager.person.manager_id, "A");
         assert_eq!(r.rows[0].grade, "A");
         assert_eq!(r.rows[1].grade, "B");
     }

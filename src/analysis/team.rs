@@ -59,18 +59,18 @@ pub fn aggregate(managers: &[ManagerFigures], by: &[&str], scale: u32) -> Polars
     let s = |f: &dyn Fn(&ManagerFigures) -> String| managers.iter().map(f).collect::<Vec<String>>();
     let i = |f: &dyn Fn(&ManagerFigures) -> i64| managers.iter().map(f).collect::<Vec<i64>>();
     let df = df!(
-        "team" => s(&|m| m.team.clone()),
-        "group" => s(&|m| m.group.clone().unwrap_or_else(|| NO_GROUP.into())),
-        "outlet" => s(&|m| m.outlet.clone().unwrap_or_default()),
-        "employees" => i(&|m| i64::from(m.employment == Employment::Employee)),
+        "team" => s(&|m| m.person.team.clone()),
+        "group" => s(&|m| m.person.group.clone().unwrap_or_else(|| NO_GROUP.into())),
+        "outlet" => s(&|m| m.person.outlet.clone().unwrap_or_default()),
+        "employees" => i(&|m| i64::from(m.person.employment == Employment::Employee)),
         "probation" => i(&|m| i64::from(m.probation)),
-        "part_time" => i(&|m| i64::from(m.employment == Employment::PartTime)),
+        "part_time" => i(&|m| i64::from(m.person.employment == Employment::PartTime)),
         "new_accounts" => i(&|m| i64::from(m.new_accounts)),
         "valid_accounts" => i(&|m| i64::from(m.valid_accounts)),
-        "net_inflow" => i(&|m| fen(m.net_inflow, scale)),
-        "month_end_assets" => i(&|m| fen(m.month_end_assets, scale)),
-        "net_commission" => i(&|m| fen(m.net_commission, scale)),
-        "net_revenue" => i(&|m| fen(m.net_revenue, scale)),
+        "net_inflow" => i(&|m| fen(m.metrics.net_inflow, scale)),
+        "month_end_assets" => i(&|m| fen(m.metrics.month_end_assets, scale)),
+        "net_commission" => i(&|m| fen(m.metrics.net_commission, scale)),
+        "net_revenue" => i(&|m| fen(m.metrics.net_revenue, scale)),
         "total_pay" => i(&|m| fen(m.total, scale)),
     )?;
     const SUMS: [&str; 10] = [
@@ -258,11 +258,12 @@ pub fn team_analysis(
         let team = &a.key[0];
         let p =
             cfg.teams.iter().find(|t| &t.name == team).and_then(|t| t.plan.get(&month)).cloned().unwrap_or_default();
-        let joined = current.managers.iter().filter(|m| &m.team == team && month.contains(m.hire_date)).count();
+        let joined =
+            current.managers.iter().filter(|m| &m.person.team == team && month.contains(m.person.hire_date)).count();
         let regularized = current
             .managers
             .iter()
-            .filter(|m| &m.team == team && m.regular_date.is_some_and(|d| month.contains(d)))
+            .filter(|m| &m.person.team == team && m.person.regular_date.is_some_and(|d| month.contains(d)))
             .count();
         let outlets = cfg.outlets.iter().filter(|o| &o.team == team && o.since == Some(month)).count();
         let d = |n: usize| Decimal::from(n);
@@ -291,24 +292,24 @@ pub fn team_analysis(
     let changes = previous.map(|p| {
         let mut v = Vec::new();
         for m in &current.managers {
-            match p.manager(&m.manager_id) {
+            match p.manager(&m.person.manager_id) {
                 None => v.push(Change {
                     kind: "joined",
-                    manager_id: m.manager_id.clone(),
-                    name: m.name.clone(),
-                    team: m.team.clone(),
-                    detail: format!("{} {}", m.hire_date, m.level_label),
+                    manager_id: m.person.manager_id.clone(),
+                    name: m.person.name.clone(),
+                    team: m.person.team.clone(),
+                    detail: format!("{} {}", m.person.hire_date, m.level_label),
                 }),
                 Some(before) => {
-                    if m.regular_date.is_some_and(|d| month.contains(d)) {
+                    if m.person.regular_date.is_some_and(|d| month.contains(d)) {
                         v.push(Change {
                             kind: "regularized",
-                            manager_id: m.manager_id.clone(),
-                            name: m.name.clone(),
-                            team: m.team.clone(),
+                            manager_id: m.person.manager_id.clone(),
+                            name: m.person.name.clone(),
+                            team: m.person.team.clone(),
                             detail: format!(
                                 "{} {} → {}",
-                                m.regular_date.map(|d| d.to_string()).unwrap_or_default(),
+                                m.person.regular_date.map(|d| d.to_string()).unwrap_or_default(),
                                 before.level_label,
                                 m.level_label
                             ),
@@ -316,38 +317,44 @@ pub fn team_analysis(
                     } else if before.level != m.level {
                         v.push(Change {
                             kind: "level_changed",
-                            manager_id: m.manager_id.clone(),
-                            name: m.name.clone(),
-                            team: m.team.clone(),
+                            manager_id: m.person.manager_id.clone(),
+                            name: m.person.name.clone(),
+                            team: m.person.team.clone(),
                             detail: format!("{} → {}", before.level_label, m.level_label),
                         });
                     }
                 }
             }
-            if let Some(l) = m.leave_date.filter(|l| month.contains(*l)) {
+            if let Some(l) = m.person.leave_date.filter(|l| month.contains(*l)) {
                 v.push(Change {
                     kind: "left",
-                    manager_id: m.manager_id.clone(),
-                    name: m.name.clone(),
-                    team: m.team.clone(),
+                    manager_id: m.person.manager_id.clone(),
+                    name: m.person.name.clone(),
+                    team: m.person.team.clone(),
                     detail: l.to_string(),
                 });
             }
         }
-        for m in p.managers.iter().filter(|m| current.manager(&m.manager_id).is_none()) {
+        for m in p.managers.iter().filter(|m| current.manager(&m.person.manager_id).is_none()) {
             v.push(Change {
                 kind: "left",
-                manager_id: m.manager_id.clone(),
-                name: m.name.clone(),
-                team: m.team.clone(),
-                detail: m.leave_date.map(|d| d.to_string()).unwrap_or_else(|| format!("not on the roster of {month}")),
+                manager_id: m.person.manager_id.clone(),
+                name: m.person.name.clone(),
+                team: m.person.team.clone(),
+                detail: m
+                    .person
+                    .leave_date
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| format!("not on the roster of {month}")),
             });
         }
         v
     });
 
     let mut ranking = current.managers.clone();
-    ranking.sort_by(|a, b| b.net_revenue.cmp(&a.net_revenue).then_with(|| a.manager_id.cmp(&b.manager_id)));
+    ranking.sort_by(|a, b| {
+        b.metrics.net_revenue.cmp(&a.metrics.net_revenue).then_with(|| a.person.manager_id.cmp(&b.person.manager_id))
+    });
 
     Ok(TeamAnalysis {
         month,

@@ -13,11 +13,12 @@ use rustc_hash::FxHashMap as HashMap;
 
 use rust_decimal::Decimal;
 
-use crate::calendar::{Date, YearMonth};
+use crate::calendar::YearMonth;
 use crate::config::{Config, Standard};
 use crate::error::ConfigError;
-use crate::ingest::month::{AccountStatus, Employment, MonthInput, RosterRow};
+use crate::ingest::month::{AccountStatus, MonthInput, Person, RosterRow};
 use crate::money::exact;
+use crate::money::Rounding;
 
 /// The pay components of §4, in report order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -90,18 +91,10 @@ pub struct AccountOutcome {
 /// One active manager's month.
 #[derive(Debug, Clone)]
 pub struct ManagerPay {
-    pub manager_id: String,
-    pub name: String,
-    pub team: String,
-    pub group: Option<String>,
-    pub outlet: Option<String>,
+    pub person: Person,
+    /// The level code, resolved from the roster's code or label.
     pub level: String,
     pub level_label: String,
-    pub employment: Employment,
-    pub leader: bool,
-    pub hire_date: Date,
-    pub regular_date: Option<Date>,
-    pub leave_date: Option<Date>,
     /// Exact credited sums (§4.1).
     pub net_commission: Decimal,
     pub other_revenue: Decimal,
@@ -116,9 +109,30 @@ pub struct ManagerPay {
     pub trace: Vec<TraceLine>,
 }
 
+/// The metrics as every report and the payroll show them: the exact credited sums of §4.1,
+/// each rounded on its own by the standard's rounding (net revenue from the exact sum too).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Metrics {
+    pub net_commission: Decimal,
+    pub other_revenue: Decimal,
+    pub net_revenue: Decimal,
+    pub net_inflow: Decimal,
+    pub month_end_assets: Decimal,
+}
+
 impl ManagerPay {
     pub fn net_revenue(&self) -> Decimal {
         self.net_commission + self.other_revenue
+    }
+    /// The metrics rounded for reports (the one place this rounding happens).
+    pub fn metrics(&self, r: Rounding) -> Metrics {
+        Metrics {
+            net_commission: r.round(self.net_commission),
+            other_revenue: r.round(self.other_revenue),
+            net_revenue: r.round(self.net_revenue()),
+            net_inflow: r.round(self.net_inflow),
+            month_end_assets: r.round(self.month_end_assets),
+        }
     }
     pub fn component(&self, c: Component) -> Decimal {
         self.components[c as usize]
@@ -185,7 +199,7 @@ pub fn compute_month(config: &Config, standard: &Standard, input: &MonthInput) -
     let month = input.month;
     let rnd = standard.rounding;
     let mut active: Vec<&RosterRow> = input.active_roster().collect();
-    active.sort_by_key(|r| report_order_key(config, &r.team, r.group.as_deref(), &r.manager_id));
+    active.sort_by_key(|r| report_order_key(config, &r.person.team, r.person.group.as_deref(), &r.person.manager_id));
 
     // §4.1 attribution.
     #[derive(Default, Clone)]
@@ -268,16 +282,16 @@ pub fn compute_month(config: &Config, standard: &Standard, input: &MonthInput) -
                     "{file} row {}: level {:?} of manager {} is not a level of this standard; levels: {}",
                     r.row,
                     r.level,
-                    r.manager_id,
+                    r.person.manager_id,
                     known.join(", ")
                 ),
             )
         })?;
         let schedule = &standard.schedules[&level.schedule];
-        let c = credit.get(r.manager_id.as_str()).cloned().unwrap_or_default();
+        let c = credit.get(r.person.manager_id.as_str()).cloned().unwrap_or_default();
         let nr = c.nc + c.or;
         let (new_accounts, valid_accounts, bonus_exact) =
-            acc_count.get(r.manager_id.as_str()).copied().unwrap_or_default();
+            acc_count.get(r.person.manager_id.as_str()).copied().unwrap_or_default();
         let mut trace = Vec::new();
         let mut line = |rule: &'static str, item: &str, working: String, value: Option<Decimal>| {
             trace.push(TraceLine { rule, item: item.to_string(), working, value });
@@ -290,7 +304,7 @@ pub fn compute_month(config: &Config, standard: &Standard, input: &MonthInput) -
         line("attribution", "month_end_assets", exact(c.a), Some(c.a));
 
         // §4.2
-        let days = rules::employed_days(month, r.hire_date, r.regular_date, r.leave_date);
+        let days = rules::employed_days(month, r.person.hire_date, r.person.regular_date, r.person.leave_date);
         let base_exact = rules::base_salary(level.base_salary, standard.probation_base_ratio, days);
         let base = rnd.round(base_exact);
         line("base_salary", "level", format!("{} {} base {}", level.code, level.label, exact(level.base_salary)), None);
@@ -301,9 +315,9 @@ pub fn compute_month(config: &Config, standard: &Standard, input: &MonthInput) -
                 "{} employed of {} (hire {}, 转正 {}, leave {}); {} on probation × {}",
                 days.employed,
                 days.days_in_month,
-                r.hire_date,
-                r.regular_date.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
-                r.leave_date.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+                r.person.hire_date,
+                r.person.regular_date.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+                r.person.leave_date.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
                 days.probation,
                 exact(standard.probation_base_ratio)
             ),
@@ -332,7 +346,7 @@ pub fn compute_month(config: &Config, standard: &Standard, input: &MonthInput) -
             }
             Some(m) => {
                 let missed = valid_accounts < m.valid_accounts && nr < m.net_revenue;
-                let hired_in_month = month.contains(r.hire_date);
+                let hired_in_month = month.contains(r.person.hire_date);
                 let why = format!(
                     "valid accounts {valid_accounts} {} {}, NR {} {} {}",
                     if valid_accounts < m.valid_accounts { "<" } else { "≥" },
@@ -433,23 +447,14 @@ pub fn compute_month(config: &Config, standard: &Standard, input: &MonthInput) -
             Some(asset_bonus),
         );
 
-        let (adj_exact, adj_rows) = adjust.get(r.manager_id.as_str()).copied().unwrap_or_default();
+        let (adj_exact, adj_rows) = adjust.get(r.person.manager_id.as_str()).copied().unwrap_or_default();
         let adjustments = rnd.round(adj_exact);
         line("adjustments", "adjustments", format!("{adj_rows} row(s): {}", exact(adj_exact)), Some(adjustments));
 
         out.push(ManagerPay {
-            manager_id: r.manager_id.clone(),
-            name: r.name.clone(),
-            team: r.team.clone(),
-            group: r.group.clone(),
-            outlet: r.outlet.clone(),
+            person: r.person.clone(),
             level: level.code.clone(),
             level_label: level.label.clone(),
-            employment: r.employment,
-            leader: r.leader,
-            hire_date: r.hire_date,
-            regular_date: r.regular_date,
-            leave_date: r.leave_date,
             net_commission: c.nc,
             other_revenue: c.or,
             net_inflow: c.ni,
@@ -476,19 +481,19 @@ pub fn compute_month(config: &Config, standard: &Standard, input: &MonthInput) -
     // Leader override needs every member's rounded net_commission_pay.
     let mut group_pay: BTreeMap<(String, String), Vec<(String, Decimal)>> = BTreeMap::new();
     for m in &out {
-        if let Some(g) = &m.group {
+        if let Some(g) = &m.person.group {
             group_pay
-                .entry((m.team.clone(), g.clone()))
+                .entry((m.person.team.clone(), g.clone()))
                 .or_default()
-                .push((m.manager_id.clone(), m.component(Component::NetCommissionPay)));
+                .push((m.person.manager_id.clone(), m.component(Component::NetCommissionPay)));
         }
     }
     for m in &mut out {
-        let lo = if !m.leader {
+        let lo = if !m.person.leader {
             None
-        } else if let Some(g) = &m.group {
-            let members = &group_pay[&(m.team.clone(), g.clone())];
-            let others: Decimal = members.iter().filter(|(id, _)| *id != m.manager_id).map(|(_, v)| *v).sum();
+        } else if let Some(g) = &m.person.group {
+            let members = &group_pay[&(m.person.team.clone(), g.clone())];
+            let others: Decimal = members.iter().filter(|(id, _)| *id != m.person.manager_id).map(|(_, v)| *v).sum();
             let n = members.len() - 1;
             let v = rnd.round(others * standard.leader_override_rate);
             m.trace.push(TraceLine {
@@ -497,7 +502,7 @@ pub fn compute_month(config: &Config, standard: &Standard, input: &MonthInput) -
                 working: format!(
                     "{} × Σ net_commission_pay of {n} other member(s) of {}/{g} {} = {}",
                     exact(standard.leader_override_rate),
-                    m.team,
+                    m.person.team,
                     exact(others),
                     exact(others * standard.leader_override_rate)
                 ),

@@ -103,6 +103,23 @@ impl Employment {
     }
 }
 
+/// Who a manager is, as the roster of the month says (人员名册). Carried unchanged into the
+/// computed month and the history.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Person {
+    pub manager_id: String,
+    pub name: String,
+    pub team: String,
+    pub group: Option<String>,
+    pub outlet: Option<String>,
+    pub employment: Employment,
+    pub hire_date: Date,
+    pub regular_date: Option<Date>,
+    pub leave_date: Option<Date>,
+    /// 组长.
+    pub leader: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct RosterRow {
     pub file: u16,
@@ -110,18 +127,9 @@ pub struct RosterRow {
     pub accepted: bool,
     /// Accepted and employed on at least one day of the month.
     pub active: bool,
-    pub manager_id: String,
-    pub name: String,
-    pub team: String,
-    pub group: Option<String>,
-    pub outlet: Option<String>,
+    pub person: Person,
     /// The level cell as written (code or label); resolved against the standard in compute.
     pub level: String,
-    pub employment: Employment,
-    pub hire_date: Date,
-    pub regular_date: Option<Date>,
-    pub leave_date: Option<Date>,
-    pub leader: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -547,8 +555,9 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
     // --- roster first: activity decides the other kinds' rows.
     let (roster, t) = read_roster(config, data_dir, month, paths(Kind::Roster), &mut files, &mut issues)?;
     read_time += t;
-    let active: HashSet<String> = roster.iter().filter(|r| r.active).map(|r| r.manager_id.clone()).collect();
-    let on_roster: HashSet<String> = roster.iter().filter(|r| r.accepted).map(|r| r.manager_id.clone()).collect();
+    let active: HashSet<String> = roster.iter().filter(|r| r.active).map(|r| r.person.manager_id.clone()).collect();
+    let on_roster: HashSet<String> =
+        roster.iter().filter(|r| r.accepted).map(|r| r.person.manager_id.clone()).collect();
     let not_active_reason = |m: &str| {
         if on_roster.contains(m) {
             format!("manager {m} is not active in {month}")
@@ -814,52 +823,45 @@ fn read_roster(
             if let (Some(manager_id), Some(name), Some(team), Some(level), Some(employment), Some(hire_date)) =
                 (manager_id, name, team, level, employment, hire_date)
             {
-                roster.push(RosterRow {
-                    file,
-                    row,
-                    accepted: ok,
-                    active: false,
+                let person = Person {
                     manager_id,
                     name,
                     team,
                     group,
                     outlet,
-                    level,
                     employment,
                     hire_date,
                     regular_date,
                     leave_date,
                     leader,
-                });
+                };
+                roster.push(RosterRow { file, row, accepted: ok, active: false, person, level });
             } else {
-                roster.push(RosterRow {
-                    file,
-                    row,
-                    accepted: false,
-                    active: false,
+                // Kept (rejected) so that the file's counts and the reconciliation see the row.
+                let person = Person {
                     manager_id: String::new(),
                     name: String::new(),
                     team: String::new(),
                     group: None,
                     outlet: None,
-                    level: String::new(),
                     employment: Employment::Employee,
                     hire_date: month.first_day(),
                     regular_date: None,
                     leave_date: None,
                     leader: false,
-                });
+                };
+                roster.push(RosterRow { file, row, accepted: false, active: false, person, level: String::new() });
             }
         })?;
-    for (i, first) in later_copies(&roster, |r| r.accepted, |r| r.manager_id.clone(), |r| (r.file, r.row)) {
+    for (i, first) in later_copies(&roster, |r| r.accepted, |r| r.person.manager_id.clone(), |r| (r.file, r.row)) {
         let r = &mut roster[i];
         r.accepted = false;
-        let why = format!("duplicate: manager {} is already on {}", r.manager_id, place(files, r.file, first));
-        issues.push(reject_issue(Kind::Roster, files, r.file, r.row, R::MANAGER_ID, r.manager_id.clone(), why));
+        let why = format!("duplicate: manager {} is already on {}", r.person.manager_id, place(files, r.file, first));
+        issues.push(reject_issue(Kind::Roster, files, r.file, r.row, R::MANAGER_ID, r.person.manager_id.clone(), why));
     }
     for r in roster.iter_mut().filter(|r| r.accepted) {
-        if let Some(l) = r.leave_date {
-            if l < r.hire_date {
+        if let Some(l) = r.person.leave_date {
+            if l < r.person.hire_date {
                 r.accepted = false;
                 issues.push(reject_issue(
                     Kind::Roster,
@@ -868,21 +870,24 @@ fn read_roster(
                     r.row,
                     R::LEAVE_DATE,
                     l.to_string(),
-                    format!("leave date {l} is before the hire date {}", r.hire_date),
+                    format!("leave date {l} is before the hire date {}", r.person.hire_date),
                 ));
                 continue;
             }
         }
-        r.active = r.hire_date <= month.last_day() && r.leave_date.is_none_or(|l| l >= month.first_day());
+        r.active = r.person.hire_date <= month.last_day() && r.person.leave_date.is_none_or(|l| l >= month.first_day());
         if !r.active {
-            let why = if r.hire_date > month.last_day() {
-                format!("not active in {month}: hired {}", r.hire_date)
+            let why = if r.person.hire_date > month.last_day() {
+                format!("not active in {month}: hired {}", r.person.hire_date)
             } else {
-                format!("not active in {month}: left {}", r.leave_date.map(|d| d.to_string()).unwrap_or_default())
+                format!(
+                    "not active in {month}: left {}",
+                    r.person.leave_date.map(|d| d.to_string()).unwrap_or_default()
+                )
             };
             issues.push(Issue {
                 severity: Severity::Information,
-                ..reject_issue(Kind::Roster, files, r.file, r.row, NO_COLUMN, r.manager_id.clone(), why)
+                ..reject_issue(Kind::Roster, files, r.file, r.row, NO_COLUMN, r.person.manager_id.clone(), why)
             });
         }
     }
@@ -1153,7 +1158,7 @@ fn accepted_account_clients(config: &Config, data_dir: &Path, month: YearMonth) 
     let found = discover(config, data_dir, month)?;
     let (mut files, mut issues) = (Vec::new(), Vec::new());
     let (roster, _) = read_roster(config, data_dir, month, found.paths(Kind::Roster), &mut files, &mut issues)?;
-    let active: HashSet<String> = roster.iter().filter(|r| r.active).map(|r| r.manager_id.clone()).collect();
+    let active: HashSet<String> = roster.iter().filter(|r| r.active).map(|r| r.person.manager_id.clone()).collect();
     let (accounts, _) =
         read_accounts(config, data_dir, found.paths(Kind::Accounts), &mut files, &mut issues, &active, &|_| {
             String::new()

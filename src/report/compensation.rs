@@ -19,12 +19,9 @@ use crate::money::to_cell;
 /// The 22 figures of a main-sheet row: metrics rounded each on its own, then the components and
 /// the total. Index 0..6 are metrics (4 and 5 are counts).
 pub fn row_figures(ctx: &ReportCtx<'_>, m: &ManagerPay) -> [Decimal; 16] {
-    let r = ctx.standard.rounding;
+    let x = m.metrics(ctx.standard.rounding);
     let mut out = [Decimal::ZERO; 16];
-    out[0] = r.round(m.net_commission);
-    out[1] = r.round(m.other_revenue);
-    out[2] = r.round(m.net_revenue());
-    out[3] = r.round(m.net_inflow);
+    out[..4].copy_from_slice(&[x.net_commission, x.other_revenue, x.net_revenue, x.net_inflow]);
     out[4] = Decimal::from(m.new_accounts);
     out[5] = Decimal::from(m.valid_accounts);
     out[6..15].copy_from_slice(&m.components);
@@ -90,17 +87,17 @@ fn main_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<()
     let managers = &ctx.result.managers;
     let mut i = 0;
     while i < managers.len() {
-        let team = &managers[i].team;
+        let team = &managers[i].person.team;
         let mut sub = [Decimal::ZERO; 16];
-        while i < managers.len() && &managers[i].team == team {
+        while i < managers.len() && &managers[i].person.team == team {
             let m = &managers[i];
             let ident = [
-                m.manager_id.as_str(),
-                m.name.as_str(),
-                m.team.as_str(),
-                m.group.as_deref().unwrap_or(""),
+                m.person.manager_id.as_str(),
+                m.person.name.as_str(),
+                m.person.team.as_str(),
+                m.person.group.as_deref().unwrap_or(""),
                 m.level_label.as_str(),
-                employment_label(ctx, m.employment),
+                employment_label(ctx, m.person.employment),
             ];
             for (c, t) in ident.iter().enumerate() {
                 ws.write_string_with_format(row, c as u16, *t, &st.text)?;
@@ -173,7 +170,8 @@ fn trace_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(
     let mut row = 1u32;
     for m in &ctx.result.managers {
         for t in &m.trace {
-            let cells = [m.manager_id.as_str(), m.name.as_str(), t.rule, t.item.as_str(), t.working.as_str()];
+            let cells =
+                [m.person.manager_id.as_str(), m.person.name.as_str(), t.rule, t.item.as_str(), t.working.as_str()];
             for (c, s) in cells.iter().enumerate() {
                 ws.write_string_with_format(row, c as u16, *s, &st.text)?;
                 widths.see(c, s);
@@ -206,7 +204,7 @@ fn adjustments_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Re
         widths.see(c, h);
     }
     let names: rustc_hash::FxHashMap<&str, &str> =
-        ctx.result.managers.iter().map(|m| (m.manager_id.as_str(), m.name.as_str())).collect();
+        ctx.result.managers.iter().map(|m| (m.person.manager_id.as_str(), m.person.name.as_str())).collect();
     let mut row = 1u32;
     let mut total = Decimal::ZERO;
     for a in ctx.input.adjustments.iter().filter(|a| a.accepted) {

@@ -62,7 +62,7 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
     let mut idx = open_sheet(&mut wb, sheet_no)?;
     let mut row = 2u32;
     for m in &ctx.result.managers {
-        let Some(rows) = by_manager.get(m.manager_id.as_str()) else { continue };
+        let Some(rows) = by_manager.get(m.person.manager_id.as_str()) else { continue };
         let mut sub = [Decimal::ZERO; 3];
         // A manager's rows and subtotal: one line more than the rows.
         for k in 0..=rows.len() {
@@ -74,8 +74,8 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
             }
             let ws = wb.worksheet_from_index(idx)?;
             if k == rows.len() {
-                ws.write_string_with_format(row, 0, &m.manager_id, &st.total_text)?;
-                ws.write_string_with_format(row, 1, &m.name, &st.total_text)?;
+                ws.write_string_with_format(row, 0, &m.person.manager_id, &st.total_text)?;
+                ws.write_string_with_format(row, 1, &m.person.name, &st.total_text)?;
                 ws.write_string_with_format(row, 2, l.manager_subtotal, &st.total_text)?;
                 for c in 3..13u16 {
                     ws.write_blank(row, c, &st.total_text)?;
@@ -95,9 +95,9 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
                 Some(Relation::Service) => l.service,
                 None => "",
             };
-            ws.write_string(row, 0, &m.manager_id)?;
-            ws.write_string(row, 1, &m.name)?;
-            ws.write_string(row, 2, &m.team)?;
+            ws.write_string(row, 0, &m.person.manager_id)?;
+            ws.write_string(row, 1, &m.person.name)?;
+            ws.write_string(row, 2, &m.person.team)?;
             ws.write_string(row, 3, r.client_id.as_deref().unwrap_or(""))?;
             ws.write_string(row, 4, &r.client_name)?;
             ws.write_string(row, 5, rel)?;

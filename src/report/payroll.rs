@@ -42,18 +42,19 @@ pub fn write(out: &mut dyn Write, ctx: &ReportCtx<'_>) -> std::io::Result<()> {
     w.write_record(HEADER)?;
     let r = ctx.standard.rounding;
     for m in &ctx.result.managers {
+        let x = m.metrics(r);
         let mut rec: Vec<String> = vec![
-            m.manager_id.clone(),
-            m.name.clone(),
-            m.team.clone(),
-            m.group.clone().unwrap_or_default(),
+            m.person.manager_id.clone(),
+            m.person.name.clone(),
+            m.person.team.clone(),
+            m.person.group.clone().unwrap_or_default(),
             m.level.clone(),
-            m.employment.code().to_string(),
-            r.format(m.net_commission),
-            r.format(m.other_revenue),
-            r.format(m.net_revenue()),
-            r.format(m.net_inflow),
-            r.format(m.month_end_assets),
+            m.person.employment.code().to_string(),
+            r.format(x.net_commission),
+            r.format(x.other_revenue),
+            r.format(x.net_revenue),
+            r.format(x.net_inflow),
+            r.format(x.month_end_assets),
             m.new_accounts.to_string(),
             m.valid_accounts.to_string(),
         ];

@@ -123,9 +123,9 @@ pub fn equations(ctx: &ReportCtx<'_>) -> Vec<Equation> {
     let mut teams: Vec<Decimal> = Vec::new();
     let mut last: Option<&str> = None;
     for m in &ctx.result.managers {
-        if last != Some(m.team.as_str()) {
+        if last != Some(m.person.team.as_str()) {
             teams.push(Decimal::ZERO);
-            last = Some(m.team.as_str());
+            last = Some(m.person.team.as_str());
         }
         *teams.last_mut().expect("pushed") += row_figures(ctx, m)[15];
     }

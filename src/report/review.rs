@@ -60,8 +60,8 @@ pub fn write_quarter(path: &Path, cfg: &Config, q: &QuarterReview, l: &AnalysisL
     for (i, r) in q.rows.iter().enumerate() {
         let row = 4 + i as u32;
         let m = &r.manager;
-        let g = m.group.clone().unwrap_or_default();
-        for (c, s) in [&m.manager_id, &m.name, &m.team, &g, &m.level_label].iter().enumerate() {
+        let g = m.person.group.clone().unwrap_or_default();
+        for (c, s) in [&m.person.manager_id, &m.person.name, &m.person.team, &g, &m.level_label].iter().enumerate() {
             ws.write_string_with_format(row, c as u16, *s, &st.text)?;
             widths.see(c, s);
         }
@@ -139,8 +139,8 @@ pub fn write_annual(
         let row = 4 + i as u32;
         let m = &r.manager;
         ws.write_number_with_format(row, 0, r.rank as f64, &st.count)?;
-        let g = m.group.clone().unwrap_or_default();
-        for (c, s) in [&m.manager_id, &m.name, &m.team, &g, &m.level_label].iter().enumerate() {
+        let g = m.person.group.clone().unwrap_or_default();
+        for (c, s) in [&m.person.manager_id, &m.person.name, &m.person.team, &g, &m.level_label].iter().enumerate() {
             ws.write_string_with_format(row, c as u16 + 1, *s, &st.text)?;
             widths.see(c + 1, s);
         }

@@ -26,7 +26,7 @@ pub struct Slip<'a> {
 /// The slips of the month, in manager_id order (code point), numbered from 001.
 pub fn slips<'a>(ctx: &'a ReportCtx<'a>) -> Vec<Slip<'a>> {
     let managers: BTreeMap<&str, &ManagerPay> =
-        ctx.result.managers.iter().map(|m| (m.manager_id.as_str(), m)).collect();
+        ctx.result.managers.iter().map(|m| (m.person.manager_id.as_str(), m)).collect();
     let mut by_manager: BTreeMap<&str, Vec<&AccountOutcome>> = BTreeMap::new();
     for o in &ctx.result.accounts {
         by_manager.entry(ctx.input.accounts[o.row].manager_id.as_str()).or_default().push(o);
@@ -89,8 +89,12 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
             ws.write_string(row, 0, format!("{}：{}", l.serial, slip.serial))?;
             ws.write_string(row, 5, format!("{}：{}", l.month, ctx.month()))?;
             row += 1;
-            ws.write_string(row, 0, format!("{}：{}（{}）", l.manager, m.name, m.manager_id))?;
-            ws.write_string(row, 5, format!("{}：{} {}", l.team, m.team, m.group.as_deref().unwrap_or("")))?;
+            ws.write_string(row, 0, format!("{}：{}（{}）", l.manager, m.person.name, m.person.manager_id))?;
+            ws.write_string(
+                row,
+                5,
+                format!("{}：{} {}", l.team, m.person.team, m.person.group.as_deref().unwrap_or("")),
+            )?;
             row += 1;
             for (c, h) in l.slip_columns.iter().enumerate() {
                 ws.write_string_with_format(row, c as u16, *h, &st.header)?;
