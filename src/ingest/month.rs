@@ -485,25 +485,90 @@ fn read_kind(
     Ok(started.elapsed())
 }
 
-/// Later copies of a key among the rows still accepted, with where the first copy is; the first
-/// (in file order, a month's files in name order) is kept (SPEC §7 "Duplicates").
-fn later_copies<T, K: std::hash::Hash + Eq>(
-    rows: &[T],
-    live: impl Fn(&T) -> bool,
+/// A checked input row: where it is, whether it still counts, and how it is rejected.
+trait Checked {
+    /// Still accepted (for accounts: a new account not yet rejected).
+    fn live(&self) -> bool;
+    fn reject(&mut self);
+    /// (file index, row number)
+    fn at(&self) -> (u16, u32);
+}
+
+macro_rules! checked_by_flag {
+    ($($t:ty),*) => {$(
+        impl Checked for $t {
+            fn live(&self) -> bool { self.accepted }
+            fn reject(&mut self) { self.accepted = false }
+            fn at(&self) -> (u16, u32) { (self.file, self.row) }
+        }
+    )*};
+}
+checked_by_flag!(CrmRow, RosterRow, AdjustmentRow, ScoreRow);
+
+impl Checked for AccountRow {
+    fn live(&self) -> bool {
+        self.status == AccountStatus::New
+    }
+    fn reject(&mut self) {
+        self.status = AccountStatus::Rejected
+    }
+    fn at(&self) -> (u16, u32) {
+        (self.file, self.row)
+    }
+}
+
+/// Where a row's issue is reported: its kind, the column and the raw value of that column.
+struct Blame<'a, T> {
+    kind: Kind,
+    field: usize,
+    raw: &'a dyn Fn(&T) -> String,
+}
+
+/// Reject the later copies of a key among the rows still live; the first (in file order, a
+/// month's files in name order) is kept (SPEC §7 "Duplicates"). `what` names the duplicated
+/// thing for the message ("client C001 and manager A01").
+fn reject_duplicates<T: Checked, K: std::hash::Hash + Eq>(
+    rows: &mut [T],
     key: impl Fn(&T) -> K,
-    at: impl Fn(&T) -> (u16, u32),
-) -> Vec<(usize, (u16, u32))> {
+    blame: Blame<'_, T>,
+    what: impl Fn(&T) -> String,
+    files: &[InputFile],
+    issues: &mut Vec<Issue>,
+) {
     let mut seen: HashMap<K, (u16, u32)> = HashMap::default();
-    let mut out = Vec::new();
-    for (i, r) in rows.iter().enumerate().filter(|(_, r)| live(r)) {
+    for r in rows.iter_mut().filter(|r| r.live()) {
         match seen.entry(key(r)) {
-            std::collections::hash_map::Entry::Occupied(e) => out.push((i, *e.get())),
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let (file, row) = r.at();
+                let why = format!("duplicate: {} already on {}", what(r), place(files, file, *e.get()));
+                issues.push(reject_issue(blame.kind, files, file, row, blame.field, (blame.raw)(r), why));
+                r.reject();
+            }
             std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(at(r));
+                v.insert(r.at());
             }
         }
     }
-    out
+}
+
+/// Reject the live rows whose manager is not active in the month.
+fn reject_inactive<T: Checked>(
+    rows: &mut [T],
+    manager: impl Fn(&T) -> &str,
+    blame: (Kind, usize),
+    active: &HashSet<String>,
+    not_active_reason: &dyn Fn(&str) -> String,
+    files: &[InputFile],
+    issues: &mut Vec<Issue>,
+) {
+    for r in rows.iter_mut().filter(|r| r.live()) {
+        let m = manager(r);
+        if !active.contains(m) {
+            let (file, row) = r.at();
+            issues.push(reject_issue(blame.0, files, file, row, blame.1, m.to_string(), not_active_reason(m)));
+            r.reject();
+        }
+    }
 }
 
 /// "row 4", or "crm_a.csv row 4" when the first copy is in another file than `file`.
@@ -670,20 +735,8 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
             });
         },
     )?;
-    for a in adjustments.iter_mut().filter(|a| a.accepted) {
-        if !active.contains(&a.manager_id) {
-            a.accepted = false;
-            issues.push(reject_issue(
-                Kind::Adjustments,
-                &files,
-                a.file,
-                a.row,
-                J::MANAGER_ID,
-                a.manager_id.clone(),
-                not_active_reason(&a.manager_id),
-            ));
-        }
-    }
+    let blame = (Kind::Adjustments, J::MANAGER_ID);
+    reject_inactive(&mut adjustments, |a| &a.manager_id, blame, &active, &not_active_reason, &files, &mut issues);
 
     // --- scores
     let mut scores: Vec<ScoreRow> = Vec::new();
@@ -713,27 +766,11 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
             });
         },
     )?;
-    for (i, first) in later_copies(&scores, |s| s.accepted, |s| s.manager_id.clone(), |s| (s.file, s.row)) {
-        let s = &mut scores[i];
-        s.accepted = false;
-        let why =
-            format!("duplicate: manager {} already has a score on {}", s.manager_id, place(&files, s.file, first));
-        issues.push(reject_issue(Kind::Scores, &files, s.file, s.row, S::MANAGER_ID, s.manager_id.clone(), why));
-    }
-    for s in scores.iter_mut().filter(|s| s.accepted) {
-        if !active.contains(&s.manager_id) {
-            s.accepted = false;
-            issues.push(reject_issue(
-                Kind::Scores,
-                &files,
-                s.file,
-                s.row,
-                S::MANAGER_ID,
-                s.manager_id.clone(),
-                not_active_reason(&s.manager_id),
-            ));
-        }
-    }
+    let raw = |s: &ScoreRow| s.manager_id.clone();
+    let blame = Blame { kind: Kind::Scores, field: S::MANAGER_ID, raw: &raw };
+    reject_duplicates(&mut scores, raw, blame, |s| format!("a score of manager {}", s.manager_id), &files, &mut issues);
+    let blame = (Kind::Scores, S::MANAGER_ID);
+    reject_inactive(&mut scores, |s| &s.manager_id, blame, &active, &not_active_reason, &files, &mut issues);
 
     // --- per-file accepted / rejected
     let mut tally = |file: u16, ok: bool| {
@@ -853,12 +890,9 @@ fn read_roster(
                 roster.push(RosterRow { file, row, accepted: false, active: false, person, level: String::new() });
             }
         })?;
-    for (i, first) in later_copies(&roster, |r| r.accepted, |r| r.person.manager_id.clone(), |r| (r.file, r.row)) {
-        let r = &mut roster[i];
-        r.accepted = false;
-        let why = format!("duplicate: manager {} is already on {}", r.person.manager_id, place(files, r.file, first));
-        issues.push(reject_issue(Kind::Roster, files, r.file, r.row, R::MANAGER_ID, r.person.manager_id.clone(), why));
-    }
+    let raw = |r: &RosterRow| r.person.manager_id.clone();
+    let blame = Blame { kind: Kind::Roster, field: R::MANAGER_ID, raw: &raw };
+    reject_duplicates(&mut roster, raw, blame, |r| format!("manager {}", r.person.manager_id), files, issues);
     for r in roster.iter_mut().filter(|r| r.accepted) {
         if let Some(l) = r.person.leave_date {
             if l < r.person.hire_date {
@@ -937,33 +971,13 @@ fn read_accounts(
             });
         },
     )?;
-    let live = |a: &AccountRow| a.status == AccountStatus::New;
+    let raw = |a: &AccountRow| a.client_id.clone();
+    let blame = Blame { kind: Kind::Accounts, field: A::CLIENT_ID, raw: &raw };
     let key = |a: &AccountRow| (a.client_id.clone(), a.account_type.clone());
-    for (i, first) in later_copies(&accounts, live, key, |a| (a.file, a.row)) {
-        let a = &mut accounts[i];
-        a.status = AccountStatus::Rejected;
-        let why = format!(
-            "duplicate: client {} already opened {} on {}",
-            a.client_id,
-            a.account_type,
-            place(files, a.file, first)
-        );
-        issues.push(reject_issue(Kind::Accounts, files, a.file, a.row, A::CLIENT_ID, a.client_id.clone(), why));
-    }
-    for a in accounts.iter_mut().filter(|a| a.status == AccountStatus::New) {
-        if !active.contains(&a.manager_id) {
-            a.status = AccountStatus::Rejected;
-            issues.push(reject_issue(
-                Kind::Accounts,
-                files,
-                a.file,
-                a.row,
-                A::MANAGER_ID,
-                a.manager_id.clone(),
-                not_active_reason(&a.manager_id),
-            ));
-        }
-    }
+    let what = |a: &AccountRow| format!("client {} opening {}", a.client_id, a.account_type);
+    reject_duplicates(&mut accounts, key, blame, what, files, issues);
+    let blame = (Kind::Accounts, A::MANAGER_ID);
+    reject_inactive(&mut accounts, |a| &a.manager_id, blame, active, not_active_reason, files, issues);
     Ok((accounts, read_time))
 }
 
@@ -1002,41 +1016,16 @@ fn check_crm(
     ];
     const RECON: [Getter; 3] = [|r| r.net_commission, |r| r.other_revenue, |r| r.net_inflow];
 
-    let mut recon: [MoneyRecon; 3] = Default::default();
-    let mut client_assets = HashMap::default();
+    // Duplicates: the same client and manager twice (rows without a client are rejected already).
+    let raw = |r: &CrmRow| r.client_id.clone().unwrap_or_default();
+    let blame = Blame { kind: Kind::Crm, field: C::CLIENT_ID, raw: &raw };
+    let key = |r: &CrmRow| (r.client_id.clone(), r.manager_id.clone());
+    let what = |r: &CrmRow| {
+        format!("client {} and manager {}", r.client_id.as_deref().unwrap_or(""), r.manager_id.as_deref().unwrap_or(""))
+    };
+    reject_duplicates(crm, key, blame, what, files, issues);
+
     for rows in &clients {
-        // Duplicates: same client and manager, among rows that parsed.
-        let mut managers: Vec<(&str, (u16, u32))> = Vec::new();
-        let mut dup: Vec<(usize, String)> = Vec::new();
-        for &i in rows {
-            let r = &crm[i];
-            if !r.accepted {
-                continue;
-            }
-            let m = r.manager_id.as_deref().unwrap_or("");
-            if let Some((_, first)) = managers.iter().find(|(x, _)| *x == m) {
-                let client = r.client_id.as_deref().unwrap_or("");
-                dup.push((
-                    i,
-                    format!("duplicate: client {client} and manager {m} already on {}", place(files, r.file, *first)),
-                ));
-            } else {
-                managers.push((m, (r.file, r.row)));
-            }
-        }
-        for (i, why) in dup {
-            let r = &mut crm[i];
-            r.accepted = false;
-            issues.push(reject_issue(
-                Kind::Crm,
-                files,
-                r.file,
-                r.row,
-                C::CLIENT_ID,
-                r.client_id.clone().unwrap_or_default(),
-                why,
-            ));
-        }
         // Client-level fields must agree on every row where they parse.
         let mut disagreement: Option<String> = None;
         for (name, get) in CLIENT_FIELDS {
@@ -1081,25 +1070,14 @@ fn check_crm(
                 }
             }
         }
-        // Activity of the manager, row by row.
-        for &i in rows {
-            let r = &mut crm[i];
-            if r.accepted {
-                let m = r.manager_id.as_deref().unwrap_or("");
-                if !active.contains(m) {
-                    r.accepted = false;
-                    issues.push(reject_issue(
-                        Kind::Crm,
-                        files,
-                        r.file,
-                        r.row,
-                        C::MANAGER_ID,
-                        m.to_string(),
-                        not_active_reason(m),
-                    ));
-                }
-            }
-        }
+    }
+    // The manager's activity, row by row: a rejected row's share becomes unattributed.
+    let blame = (Kind::Crm, C::MANAGER_ID);
+    reject_inactive(crm, |r| r.manager_id.as_deref().unwrap_or(""), blame, active, not_active_reason, files, issues);
+
+    let mut recon: [MoneyRecon; 3] = Default::default();
+    let mut client_assets = HashMap::default();
+    for rows in &clients {
         // Reconciliation: file total, credited, unattributed, rejected.
         let any_accepted = rows.iter().any(|&i| crm[i].accepted);
         let accepted_shares: Decimal = rows.iter().filter(|&&i| crm[i].accepted).filter_map(|&i| crm[i].share).sum();
