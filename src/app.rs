@@ -48,6 +48,14 @@ fn config_path(arg: &ConfigArg) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("config/brokercomp.toml"))
 }
 
+/// The configuration, every standard version, and the data folder (`--data` or `paths.data`).
+fn load(arg: &ConfigArg, data: Option<PathBuf>) -> Result<(Config, StandardSet, PathBuf), RunError> {
+    let cfg = Config::load(&config_path(arg))?;
+    let standards = StandardSet::load(&cfg.standards_dir)?;
+    let data = data.unwrap_or_else(|| cfg.data_dir.clone());
+    Ok((cfg, standards, data))
+}
+
 fn parse_month(s: &str, flag: &str) -> Result<YearMonth, RunError> {
     YearMonth::parse(s).ok_or_else(|| RunError::Usage(format!("{flag} {s:?} is not a month YYYY-MM")))
 }
@@ -83,9 +91,7 @@ pub fn execute(cli: Cli) -> Result<Status, RunError> {
                 }
                 _ => vec![previous_month()],
             };
-            let cfg = Config::load(&config_path(&config))?;
-            let standards = StandardSet::load(&cfg.standards_dir)?;
-            let data = data.unwrap_or_else(|| cfg.data_dir.clone());
+            let (cfg, standards, data) = load(&config, data)?;
             let out = out.unwrap_or_else(|| cfg.reports_dir.clone());
             let mut history = History::new(&cfg, &standards, &data, Some(out.join(".cache")));
             let mut worst = Status::Clean;
@@ -125,9 +131,7 @@ pub fn execute(cli: Cli) -> Result<Status, RunError> {
                 Some(m) => parse_month(&m, "--month")?,
                 None => previous_month(),
             };
-            let cfg = Config::load(&config_path(&config))?;
-            let standards = StandardSet::load(&cfg.standards_dir)?;
-            let data = data.unwrap_or_else(|| cfg.data_dir.clone());
+            let (cfg, standards, data) = load(&config, data)?;
             let (input, result) = prepare(&cfg, &standards, &data, month, &mut Timings::default())?;
             print_issues(&input, true);
             let total = MonthResult::totals(&result.managers).1;
@@ -141,9 +145,7 @@ pub fn execute(cli: Cli) -> Result<Status, RunError> {
         }
         Command::Explain { config, month, manager, data } => {
             let month = parse_month(&month, "--month")?;
-            let cfg = Config::load(&config_path(&config))?;
-            let standards = StandardSet::load(&cfg.standards_dir)?;
-            let data = data.unwrap_or_else(|| cfg.data_dir.clone());
+            let (cfg, standards, data) = load(&config, data)?;
             let (input, result) = prepare(&cfg, &standards, &data, month, &mut Timings::default())?;
             let standard = standards.for_month(month, &cfg.standards_dir)?;
             let Some(m) = result.managers.iter().find(|m| m.person.manager_id == manager) else {

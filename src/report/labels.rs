@@ -64,6 +64,35 @@ pub struct Labels {
     /// A file of the month folder not read: its name matches no input kind / it is no spreadsheet.
     pub unread_no_pattern: &'static str,
     pub unread_not_spreadsheet: &'static str,
+    pub recon: ReconLabels,
+}
+
+/// The words of the 对账 sheet.
+#[derive(Debug)]
+pub struct ReconLabels {
+    /// crm, accounts, roster, adjustments, scores (in [`crate::ingest::Kind::ALL`] order)
+    pub kinds: [&'static str; 5],
+    pub rows: &'static str,
+    pub read: &'static str,
+    pub accepted: &'static str,
+    pub rejected: &'static str,
+    pub skipped: &'static str,
+    /// net commission, other revenue, net inflow
+    pub money: [&'static str; 3],
+    pub file_total: &'static str,
+    pub credited: &'static str,
+    pub unattributed: &'static str,
+    pub rejected_clients: &'static str,
+    pub accounts: &'static str,
+    pub valid: &'static str,
+    pub not_valid: &'static str,
+    pub returning: &'static str,
+    pub total_pay: &'static str,
+    pub sum_rows: &'static str,
+    pub sum_components: &'static str,
+    pub team_subtotals: &'static str,
+    pub sum_subtotals: &'static str,
+    pub grand_total: &'static str,
 }
 
 pub static ZH: Labels = Labels {
@@ -159,6 +188,29 @@ pub static ZH: Labels = Labels {
     service: "服务",
     unread_no_pattern: "文件名不匹配任何输入类型，未读取",
     unread_not_spreadsheet: "不是表格或文本文件，未读取",
+    recon: ReconLabels {
+        kinds: ["客户业绩明细", "开户明细", "人员名册", "手工调整", "职责考核"],
+        rows: "行数",
+        read: "读入",
+        accepted: "接受",
+        rejected: "拒绝",
+        skipped: "跳过(空行/合计行)",
+        money: ["净佣金", "其他净收入", "资金净流入"],
+        file_total: "文件合计",
+        credited: "已计入",
+        unattributed: "未分配",
+        rejected_clients: "已拒绝",
+        accounts: "开户",
+        valid: "有效",
+        not_valid: "无效",
+        returning: "老客户",
+        total_pay: "应发合计",
+        sum_rows: "各行应发合计之和",
+        sum_components: "各项目合计之和",
+        team_subtotals: "团队小计",
+        sum_subtotals: "团队小计之和",
+        grand_total: "合计",
+    },
 };
 
 pub static EN: Labels = Labels {
@@ -254,6 +306,29 @@ pub static EN: Labels = Labels {
     service: "service",
     unread_no_pattern: "the name matches no input kind: not read",
     unread_not_spreadsheet: "not a spreadsheet or text file: not read",
+    recon: ReconLabels {
+        kinds: ["crm", "accounts", "roster", "adjustments", "scores"],
+        rows: "rows",
+        read: "read",
+        accepted: "accepted",
+        rejected: "rejected",
+        skipped: "skipped (blank/summary)",
+        money: ["net commission", "other revenue", "net inflow"],
+        file_total: "file total",
+        credited: "credited",
+        unattributed: "unattributed",
+        rejected_clients: "rejected",
+        accounts: "accounts",
+        valid: "valid",
+        not_valid: "not valid",
+        returning: "returning",
+        total_pay: "total pay",
+        sum_rows: "Σ row totals",
+        sum_components: "Σ component totals",
+        team_subtotals: "team subtotals",
+        sum_subtotals: "Σ team subtotals",
+        grand_total: "grand total",
+    },
 };
 
 pub fn analysis_labels(locale: Locale) -> &'static AnalysisLabels {

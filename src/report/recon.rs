@@ -5,7 +5,6 @@ use rust_decimal::Decimal;
 use super::compensation::row_figures;
 use super::ReportCtx;
 use crate::compute::MonthResult;
-use crate::config::Locale;
 use crate::ingest::Kind;
 use crate::money::exact;
 
@@ -24,26 +23,15 @@ impl Equation {
     }
 }
 
-fn kind_label(k: Kind, locale: Locale) -> &'static str {
-    match (k, locale) {
-        (Kind::Crm, Locale::ZhCn) => "客户业绩明细",
-        (Kind::Accounts, Locale::ZhCn) => "开户明细",
-        (Kind::Roster, Locale::ZhCn) => "人员名册",
-        (Kind::Adjustments, Locale::ZhCn) => "手工调整",
-        (Kind::Scores, Locale::ZhCn) => "职责考核",
-        (k, Locale::En) => k.name(),
-    }
-}
-
 /// Every equation of the month.
 pub fn equations(ctx: &ReportCtx<'_>) -> Vec<Equation> {
-    let zh = ctx.config.report.locale == Locale::ZhCn;
-    let t = |a: &str, b: &str| if zh { a.to_string() } else { b.to_string() };
+    let w = &ctx.labels.recon;
+    let kind = |k: Kind| w.kinds[Kind::ALL.iter().position(|x| *x == k).unwrap_or(0)];
     let mut out = Vec::new();
     let d = |n: u64| Decimal::from(n);
 
-    for kind in Kind::ALL {
-        let files: Vec<_> = ctx.input.files.iter().filter(|f| f.kind == kind).collect();
+    for k in Kind::ALL {
+        let files: Vec<_> = ctx.input.files.iter().filter(|f| f.kind == k).collect();
         if files.is_empty() {
             continue;
         }
@@ -52,32 +40,25 @@ pub fn equations(ctx: &ReportCtx<'_>) -> Vec<Equation> {
         let rej: u64 = files.iter().map(|f| f.rejected).sum();
         let skip: u64 = files.iter().map(|f| f.counts.blank + f.counts.summary).sum();
         out.push(Equation {
-            item: format!("{}: {}", kind_label(kind, ctx.config.report.locale), t("行数", "rows")),
-            equation: format!(
-                "{} {read} = {} {acc} + {} {rej} + {} {skip}",
-                t("读入", "read"),
-                t("接受", "accepted"),
-                t("拒绝", "rejected"),
-                t("跳过(空行/合计行)", "skipped (blank/summary)")
-            ),
+            item: format!("{}: {}", kind(k), w.rows),
+            equation: format!("{} {read} = {} {acc} + {} {rej} + {} {skip}", w.read, w.accepted, w.rejected, w.skipped),
             left: d(read),
             right: d(acc + rej + skip),
         });
     }
 
-    let names = [("净佣金", "net commission"), ("其他净收入", "other revenue"), ("资金净流入", "net inflow")];
-    for (r, (zhn, enn)) in ctx.input.crm_recon.iter().zip(names) {
+    for (r, name) in ctx.input.crm_recon.iter().zip(w.money) {
         out.push(Equation {
-            item: format!("{}: {}", kind_label(Kind::Crm, ctx.config.report.locale), t(zhn, enn)),
+            item: format!("{}: {name}", kind(Kind::Crm)),
             equation: format!(
                 "{} {} = {} {} + {} {} + {} {}",
-                t("文件合计", "file total"),
+                w.file_total,
                 exact(r.file_total),
-                t("已计入", "credited"),
+                w.credited,
                 exact(r.credited),
-                t("未分配", "unattributed"),
+                w.unattributed,
                 exact(r.unattributed),
-                t("已拒绝", "rejected"),
+                w.rejected_clients,
                 exact(r.rejected)
             ),
             left: r.file_total,
@@ -87,18 +68,18 @@ pub fn equations(ctx: &ReportCtx<'_>) -> Vec<Equation> {
 
     let a = &ctx.result.accounts_recon;
     out.push(Equation {
-        item: format!("{}: {}", kind_label(Kind::Accounts, ctx.config.report.locale), t("开户", "accounts")),
+        item: format!("{}: {}", kind(Kind::Accounts), w.accounts),
         equation: format!(
             "{} {} = {} {} + {} {} + {} {} + {} {}",
-            t("行数", "rows"),
+            w.rows,
             a.rows,
-            t("有效", "valid"),
+            w.valid,
             a.valid,
-            t("无效", "not valid"),
+            w.not_valid,
             a.not_valid,
-            t("老客户", "returning"),
+            w.returning,
             a.returning,
-            t("拒绝", "rejected"),
+            w.rejected,
             a.rejected
         ),
         left: d(a.rows),
@@ -109,14 +90,8 @@ pub fn equations(ctx: &ReportCtx<'_>) -> Vec<Equation> {
     let rows_total: Decimal = ctx.result.managers.iter().map(|m| m.total).sum();
     let components_total: Decimal = MonthResult::totals(&ctx.result.managers).0.iter().copied().sum();
     out.push(Equation {
-        item: t("应发合计", "total pay"),
-        equation: format!(
-            "{} {} = {} {}",
-            t("各行应发合计之和", "Σ row totals"),
-            exact(rows_total),
-            t("各项目合计之和", "Σ component totals"),
-            exact(components_total)
-        ),
+        item: w.total_pay.to_string(),
+        equation: format!("{} {} = {} {}", w.sum_rows, exact(rows_total), w.sum_components, exact(components_total)),
         left: rows_total,
         right: components_total,
     });
@@ -131,14 +106,8 @@ pub fn equations(ctx: &ReportCtx<'_>) -> Vec<Equation> {
     }
     let teams_total: Decimal = teams.iter().copied().sum();
     out.push(Equation {
-        item: t("团队小计", "team subtotals"),
-        equation: format!(
-            "{} {} = {} {}",
-            t("团队小计之和", "Σ team subtotals"),
-            exact(teams_total),
-            t("合计", "grand total"),
-            exact(rows_total)
-        ),
+        item: w.team_subtotals.to_string(),
+        equation: format!("{} {} = {} {}", w.sum_subtotals, exact(teams_total), w.grand_total, exact(rows_total)),
         left: teams_total,
         right: rows_total,
     });

@@ -4,29 +4,56 @@
 use std::path::Path;
 
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{Workbook, XlsxError};
+use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use super::labels::AnalysisLabels;
 use super::style::{header_text, print_setup, properties, Styles, Widths};
 use crate::analysis::review::{AnnualReview, Proposal, QuarterReview};
+use crate::analysis::ManagerFigures;
 use crate::config::standard::Bars;
 use crate::config::Config;
 use crate::money::{exact, to_cell};
 
-fn bars(b: &Option<Bars>) -> String {
+/// A level's bars in words: "净收入 120000, 有效户 15".
+fn bars(b: &Option<Bars>, l: &AnalysisLabels) -> String {
     match b {
         None => "—".into(),
         Some(b) => {
             let mut v = Vec::new();
             if let Some(n) = b.net_revenue {
-                v.push(format!("NR {}", exact(n)));
+                v.push(format!("{} {}", l.metrics[9], exact(n)));
             }
             if let Some(a) = b.valid_accounts {
-                v.push(format!("有效户/valid {a}"));
+                v.push(format!("{} {a}", l.metrics[5]));
             }
             v.join(", ")
         }
     }
+}
+
+/// A manager's ID, name, team, group and level in five cells from `col`.
+pub(super) fn write_identity(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    m: &ManagerFigures,
+    st: &Styles,
+    widths: &mut Widths,
+) -> Result<(), XlsxError> {
+    let g = m.person.group.clone().unwrap_or_default();
+    for (c, s) in [&m.person.manager_id, &m.person.name, &m.person.team, &g, &m.level_label].iter().enumerate() {
+        ws.write_string_with_format(row, col + c as u16, *s, &st.text)?;
+        widths.see(col as usize + c, s);
+    }
+    Ok(())
+}
+
+/// Widths, frozen panes and print setup of a review sheet, whose header is on row 3.
+fn finish(ws: &mut Worksheet, cfg: &Config, widths: &Widths, freeze_cols: u16) -> Result<(), XlsxError> {
+    widths.apply(ws)?;
+    ws.set_freeze_panes(4, freeze_cols)?;
+    let footer = super::labels::labels(cfg.report.locale).page_footer;
+    print_setup(ws, &format!("&L{}", header_text(&cfg.organization.name)), footer, Some((3, 3))).map(|_| ())
 }
 
 /// Write the quarterly review.
@@ -59,17 +86,12 @@ pub fn write_quarter(path: &Path, cfg: &Config, q: &QuarterReview, l: &AnalysisL
     }
     for (i, r) in q.rows.iter().enumerate() {
         let row = 4 + i as u32;
-        let m = &r.manager;
-        let g = m.person.group.clone().unwrap_or_default();
-        for (c, s) in [&m.person.manager_id, &m.person.name, &m.person.team, &g, &m.level_label].iter().enumerate() {
-            ws.write_string_with_format(row, c as u16, *s, &st.text)?;
-            widths.see(c, s);
-        }
+        write_identity(ws, row, 0, &r.manager, &st, &mut widths)?;
         ws.write_number_with_format(row, 5, f64::from(r.months_active), &st.count)?;
         ws.write_number_with_format(row, 6, to_cell(r.net_revenue), &st.money)?;
         widths.see_money(6, to_cell(r.net_revenue));
         ws.write_number_with_format(row, 7, f64::from(r.valid_accounts), &st.count)?;
-        let (p, d) = (bars(&r.promote_if), bars(&r.demote_if_below));
+        let (p, d) = (bars(&r.promote_if, l), bars(&r.demote_if_below, l));
         ws.write_string_with_format(row, 8, &p, &st.text)?;
         ws.write_string_with_format(row, 9, &d, &st.text)?;
         widths.see(8, &p);
@@ -92,14 +114,7 @@ pub fn write_quarter(path: &Path, cfg: &Config, q: &QuarterReview, l: &AnalysisL
         ws.write_string_with_format(row, 13, &notes, &st.text)?;
         widths.see(13, &notes);
     }
-    widths.apply(ws)?;
-    ws.set_freeze_panes(4, 2)?;
-    print_setup(
-        ws,
-        &format!("&L{}", header_text(org)),
-        super::labels::labels(cfg.report.locale).page_footer,
-        Some((3, 3)),
-    )?;
+    finish(ws, cfg, &widths, 2)?;
     wb.save(path)
 }
 
@@ -137,13 +152,8 @@ pub fn write_annual(
     let mut totals = [Decimal::ZERO; 16];
     for (i, r) in a.rows.iter().enumerate() {
         let row = 4 + i as u32;
-        let m = &r.manager;
         ws.write_number_with_format(row, 0, r.rank as f64, &st.count)?;
-        let g = m.person.group.clone().unwrap_or_default();
-        for (c, s) in [&m.person.manager_id, &m.person.name, &m.person.team, &g, &m.level_label].iter().enumerate() {
-            ws.write_string_with_format(row, c as u16 + 1, *s, &st.text)?;
-            widths.see(c + 1, s);
-        }
+        write_identity(ws, row, 1, &r.manager, &st, &mut widths)?;
         ws.write_number_with_format(row, 6, f64::from(r.months), &st.count)?;
         let figures: [Decimal; 16] = {
             let mut f = [Decimal::ZERO; 16];
@@ -171,13 +181,6 @@ pub fn write_annual(
         let fmt = if k == 4 || k == 5 { &st.total_count } else { &st.total_money };
         ws.write_number_with_format(row, 7 + k as u16, to_cell(*v), fmt)?;
     }
-    widths.apply(ws)?;
-    ws.set_freeze_panes(4, 3)?;
-    print_setup(
-        ws,
-        &format!("&L{}", header_text(org)),
-        super::labels::labels(cfg.report.locale).page_footer,
-        Some((3, 3)),
-    )?;
+    finish(ws, cfg, &widths, 3)?;
     wb.save(path)
 }

@@ -308,11 +308,7 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
     for (i, m) in t.ranking.iter().enumerate() {
         let r = i as u32 + 1;
         ws.write_number_with_format(r, 0, (i + 1) as f64, &st.count)?;
-        let g = m.person.group.clone().unwrap_or_default();
-        for (c, s) in [&m.person.manager_id, &m.person.name, &m.person.team, &g, &m.level_label].iter().enumerate() {
-            ws.write_string_with_format(r, c as u16 + 1, *s, &st.text)?;
-            widths.see(c + 1, s);
-        }
+        super::review::write_identity(ws, r, 1, m, &st, &mut widths)?;
         ws.write_number_with_format(r, 6, to_cell(m.metrics.net_revenue), &st.money)?;
         ws.write_number_with_format(r, 7, to_cell(m.metrics.net_commission), &st.money)?;
         ws.write_number_with_format(r, 8, f64::from(m.valid_accounts), &st.count)?;
