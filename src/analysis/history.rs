@@ -13,12 +13,11 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{summarize, MonthSummary};
+use super::MonthSummary;
 use crate::calendar::YearMonth;
-use crate::compute::compute_month;
 use crate::config::{Config, StandardSet};
 use crate::error::{FileError, RunError};
-use crate::ingest::month::{discover, ingest_month};
+use crate::ingest::month::discover;
 use crate::ingest::Kind;
 
 #[derive(Serialize, Deserialize)]
@@ -28,8 +27,12 @@ struct Cached {
 }
 
 /// Summaries of months, computed once per run and cached on disk.
+/// Computes a month's summary from its own inputs (the run's pipeline, supplied by the caller).
+pub type Loader<'a> = dyn Fn(YearMonth) -> Result<MonthSummary, RunError> + 'a;
+
 pub struct History<'a> {
     cfg: &'a Config,
+    loader: &'a Loader<'a>,
     standards: &'a StandardSet,
     data: PathBuf,
     cache_dir: Option<PathBuf>,
@@ -39,8 +42,22 @@ pub struct History<'a> {
 }
 
 impl<'a> History<'a> {
-    pub fn new(cfg: &'a Config, standards: &'a StandardSet, data: &Path, cache_dir: Option<PathBuf>) -> Self {
-        Self { cfg, standards, data: data.to_path_buf(), cache_dir, memo: BTreeMap::new(), computed: Vec::new() }
+    pub fn new(
+        cfg: &'a Config,
+        standards: &'a StandardSet,
+        data: &Path,
+        cache_dir: Option<PathBuf>,
+        loader: &'a Loader<'a>,
+    ) -> Self {
+        Self {
+            cfg,
+            loader,
+            standards,
+            data: data.to_path_buf(),
+            cache_dir,
+            memo: BTreeMap::new(),
+            computed: Vec::new(),
+        }
     }
 
     /// The folder of month folders.
@@ -89,10 +106,7 @@ impl<'a> History<'a> {
                 }
             }
         }
-        let standard = self.standards.for_month(month, &self.cfg.standards_dir)?;
-        let input = ingest_month(self.cfg, &self.data, month)?;
-        let result = compute_month(self.cfg, standard, &input)?;
-        let summary = summarize(standard, &input, &result);
+        let summary = (self.loader)(month)?;
         self.store(&key, &summary);
         self.computed.push(month);
         Ok(Some(summary))
