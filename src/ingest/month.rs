@@ -524,30 +524,42 @@ struct Blame<'a, T> {
     raw: &'a dyn Fn(&T) -> String,
 }
 
-/// Reject the later copies of a key among the rows still live; the first (in file order, a
-/// month's files in name order) is kept (SPEC §7 "Duplicates"). `what` names the duplicated
-/// thing for the message ("client C001 and manager A01").
-fn reject_duplicates<T: Checked, K: std::hash::Hash + Eq>(
+/// The later copies of a key among the rows still live, with where the first copy is; the first
+/// (in file order, a month's files in name order) is kept (SPEC §7 "Duplicates"). Keys may
+/// borrow from the rows: no allocation per row.
+fn later_copies<'a, T: Checked, K: std::hash::Hash + Eq>(
+    rows: &'a [T],
+    key: impl Fn(&'a T) -> K,
+) -> Vec<(usize, (u16, u32))> {
+    let mut seen: HashMap<K, (u16, u32)> = HashMap::default();
+    let mut out = Vec::new();
+    for (i, r) in rows.iter().enumerate().filter(|(_, r)| r.live()) {
+        match seen.entry(key(r)) {
+            std::collections::hash_map::Entry::Occupied(e) => out.push((i, *e.get())),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(r.at());
+            }
+        }
+    }
+    out
+}
+
+/// Reject the rows [`later_copies`] found. `what` names the duplicated thing for the message
+/// ("client C001 and manager A01").
+fn reject_duplicates<T: Checked>(
     rows: &mut [T],
-    key: impl Fn(&T) -> K,
+    copies: Vec<(usize, (u16, u32))>,
     blame: Blame<'_, T>,
     what: impl Fn(&T) -> String,
     files: &[InputFile],
     issues: &mut Vec<Issue>,
 ) {
-    let mut seen: HashMap<K, (u16, u32)> = HashMap::default();
-    for r in rows.iter_mut().filter(|r| r.live()) {
-        match seen.entry(key(r)) {
-            std::collections::hash_map::Entry::Occupied(e) => {
-                let (file, row) = r.at();
-                let why = format!("duplicate: {} already on {}", what(r), place(files, file, *e.get()));
-                issues.push(reject_issue(blame.kind, files, file, row, blame.field, (blame.raw)(r), why));
-                r.reject();
-            }
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(r.at());
-            }
-        }
+    for (i, first) in copies {
+        let r = &mut rows[i];
+        let (file, row) = r.at();
+        let why = format!("duplicate: {} already on {}", what(r), place(files, file, first));
+        issues.push(reject_issue(blame.kind, files, file, row, blame.field, (blame.raw)(r), why));
+        r.reject();
     }
 }
 
@@ -768,7 +780,9 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
     )?;
     let raw = |s: &ScoreRow| s.manager_id.clone();
     let blame = Blame { kind: Kind::Scores, field: S::MANAGER_ID, raw: &raw };
-    reject_duplicates(&mut scores, raw, blame, |s| format!("a score of manager {}", s.manager_id), &files, &mut issues);
+    let copies = later_copies(&scores, |s| s.manager_id.as_str());
+    let what = |s: &ScoreRow| format!("a score of manager {}", s.manager_id);
+    reject_duplicates(&mut scores, copies, blame, what, &files, &mut issues);
     let blame = (Kind::Scores, S::MANAGER_ID);
     reject_inactive(&mut scores, |s| &s.manager_id, blame, &active, &not_active_reason, &files, &mut issues);
 
@@ -892,7 +906,8 @@ fn read_roster(
         })?;
     let raw = |r: &RosterRow| r.person.manager_id.clone();
     let blame = Blame { kind: Kind::Roster, field: R::MANAGER_ID, raw: &raw };
-    reject_duplicates(&mut roster, raw, blame, |r| format!("manager {}", r.person.manager_id), files, issues);
+    let copies = later_copies(&roster, |r| r.person.manager_id.as_str());
+    reject_duplicates(&mut roster, copies, blame, |r| format!("manager {}", r.person.manager_id), files, issues);
     for r in roster.iter_mut().filter(|r| r.accepted) {
         if let Some(l) = r.person.leave_date {
             if l < r.person.hire_date {
@@ -973,9 +988,9 @@ fn read_accounts(
     )?;
     let raw = |a: &AccountRow| a.client_id.clone();
     let blame = Blame { kind: Kind::Accounts, field: A::CLIENT_ID, raw: &raw };
-    let key = |a: &AccountRow| (a.client_id.clone(), a.account_type.clone());
+    let copies = later_copies(&accounts, |a| (a.client_id.as_str(), a.account_type.as_str()));
     let what = |a: &AccountRow| format!("client {} opening {}", a.client_id, a.account_type);
-    reject_duplicates(&mut accounts, key, blame, what, files, issues);
+    reject_duplicates(&mut accounts, copies, blame, what, files, issues);
     let blame = (Kind::Accounts, A::MANAGER_ID);
     reject_inactive(&mut accounts, |a| &a.manager_id, blame, active, not_active_reason, files, issues);
     Ok((accounts, read_time))
@@ -1019,11 +1034,11 @@ fn check_crm(
     // Duplicates: the same client and manager twice (rows without a client are rejected already).
     let raw = |r: &CrmRow| r.client_id.clone().unwrap_or_default();
     let blame = Blame { kind: Kind::Crm, field: C::CLIENT_ID, raw: &raw };
-    let key = |r: &CrmRow| (r.client_id.clone(), r.manager_id.clone());
+    let copies = later_copies(crm, |r| (r.client_id.as_deref(), r.manager_id.as_deref()));
     let what = |r: &CrmRow| {
         format!("client {} and manager {}", r.client_id.as_deref().unwrap_or(""), r.manager_id.as_deref().unwrap_or(""))
     };
-    reject_duplicates(crm, key, blame, what, files, issues);
+    reject_duplicates(crm, copies, blame, what, files, issues);
 
     for rows in &clients {
         // Client-level fields must agree on every row where they parse.
