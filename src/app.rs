@@ -220,6 +220,7 @@ fn print_issues(input: &MonthInput, with_information: bool) {
         let why = match why {
             Unread::NoPattern => "its name matches no input kind",
             Unread::NotSpreadsheet => "not a spreadsheet or text file",
+            Unread::Folder => "a folder",
         };
         eprintln!("warning: {file}: not read: {why}");
     }

@@ -115,6 +115,13 @@ impl Date {
         Self { year: (y + i64::from(m <= 2)) as i32, month: m, day: d }
     }
 
+    /// The Excel serial day number of the date (1900 system): the inverse of
+    /// [`Date::from_excel_serial`].
+    pub fn to_excel_serial(&self) -> f64 {
+        let s = self.to_days() + 25_569;
+        (if s < 61 { s - 1 } else { s }) as f64
+    }
+
     /// The date of an Excel serial day number (1900 system, with Excel's 1900-02-29).
     pub fn from_excel_serial(serial: f64) -> Option<Self> {
         if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
@@ -177,6 +184,9 @@ mod tests {
         assert_eq!(Date::from_excel_serial(25569.0).unwrap().to_string(), "1970-01-01");
         assert_eq!(Date::from_excel_serial(1.0).unwrap().to_string(), "1900-01-01");
         assert!(Date::from_excel_serial(-3.0).is_none());
+        for s in [1.0, 59.0, 61.0, 25569.0, 46303.0] {
+            assert_eq!(Date::from_excel_serial(s).unwrap().to_excel_serial(), s);
+        }
     }
 
     #[test]

@@ -147,7 +147,8 @@ proptest! {
         use brokercomp::ingest::values::*;
         use calamine::Data;
         for d in [Data::String(s.clone()), Data::Float(f), Data::Int(i)] {
-            let _ = money(&d);
+            let _ = money(&d, false);
+            let _ = money(&d, true);
             let _ = ratio(&d);
             let _ = date(&d);
             let _ = text(&d);
@@ -160,12 +161,12 @@ proptest! {
 
     #[test]
     fn text_and_html_readers_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400), s in "(<t[rdh]>|</t[rdh]>|&[a-z#0-9]{0,5};?|[^<&]{0,8}|\\PC{0,3})*") {
-        use brokercomp::ingest::source::{html_rows, read_text};
-        let _ = read_text(&bytes, "fuzz", &mut |_, _| true);
+        use brokercomp::ingest::text::{html_rows, read_text};
+        let _ = read_text(&bytes, "fuzz", &mut |_| true);
         let _ = html_rows(&s);
         let mut table = String::from("<table>");
         table.push_str(&s);
-        let _ = read_text(table.as_bytes(), "fuzz", &mut |_, _| true);
+        let _ = read_text(table.as_bytes(), "fuzz", &mut |_| true);
     }
 
     #[test]
@@ -176,8 +177,16 @@ proptest! {
         let mut bytes = if kind == 0 { b"PK\x03\x04".to_vec() } else { vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] };
         bytes.extend_from_slice(&body);
         std::fs::write(&path, &bytes).unwrap();
-        let r = read_rows(&path, "x.xlsx", None, &mut |_, _| true);
-        prop_assert!(r.is_err() || r.is_ok());
+        let mut last = 0u32;
+        let r = read_rows(&path, "x.xlsx", None, &mut |row| {
+            assert!(row.number > last, "rows come in order");
+            last = row.number;
+            true
+        });
+        if let Err(e) = r {
+            prop_assert_eq!(e.file.as_str(), "x.xlsx", "a file-level error names the file");
+            prop_assert!(!e.message.is_empty());
+        }
     }
 }
 
@@ -199,7 +208,7 @@ fn mutated_workbooks_give_a_result_or_an_error() {
             b[at] = (state >> 32) as u8;
         }
         std::fs::write(&path, &b).unwrap();
-        if let Err(e) = read_rows(&path, "crm.xlsx", None, &mut |_, _| true) {
+        if let Err(e) = read_rows(&path, "crm.xlsx", None, &mut |_| true) {
             // The reader turns a panic inside calamine into this message; none may occur here.
             assert!(!e.message.contains("reader failed"), "{e}");
         }

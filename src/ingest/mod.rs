@@ -7,10 +7,13 @@
 //! [`crate::error::FileError`], what cannot be read at all; row problems are collected, never
 //! fatal.
 
+pub mod isolate;
 pub mod month;
 pub mod source;
 pub mod table;
+pub mod text;
 pub mod values;
+pub mod workbook;
 
 use std::fmt;
 
@@ -41,6 +44,22 @@ pub struct Field {
     pub aliases: &'static [&'static str],
     pub ty: FieldType,
     pub required: bool,
+}
+
+impl Field {
+    /// What an optional field is taken to be when a file has no column for it (the information
+    /// line says so, so that a misspelt header never turns into silent zeros).
+    pub fn when_absent(&self) -> &'static str {
+        match self.name {
+            "share" => "taken as 100%",
+            "other_revenue" => "taken as 0",
+            "regular_date" => "nobody has a 转正 date, so every employee is paid at the probation ratio",
+            "leave_date" => "nobody has left",
+            "leader" => "nobody is a group leader",
+            "group" => "nobody is in a group",
+            _ => "left empty",
+        }
+    }
 }
 
 const fn f(name: &'static str, aliases: &'static [&'static str], ty: FieldType, required: bool) -> Field {
@@ -74,7 +93,7 @@ static CRM: [Field; 11] = [
     f("net_inflow", &["资金净流入", "净流入", "资产净流入", "net_inflow"], Money, true),
     f("trade_volume", &["交易量", "成交金额", "trade_volume"], Money, false),
     f("net_commission", &["净佣金", "net_commission"], Money, true),
-    f("other_revenue", &["其他净收入", "其他收入", "other_revenue"], Money, false),
+    f("other_revenue", &["其他净收入", "其它净收入", "其他收入", "其它收入", "other_revenue"], Money, false),
 ];
 
 /// Column indexes of the accounts fields.

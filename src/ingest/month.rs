@@ -228,6 +228,8 @@ pub enum Unread {
     NoPattern,
     /// Its extension is not one of a spreadsheet or text file.
     NotSpreadsheet,
+    /// A folder inside the month folder.
+    Folder,
 }
 
 /// The files of a month folder: those of each kind in name order, and those not read.
@@ -259,13 +261,27 @@ pub fn discover(config: &Config, data_dir: &Path, month: YearMonth) -> Result<Fo
     })?;
     let mut names: Vec<(String, PathBuf)> = entries
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
         .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
         .filter(|(n, _)| !n.starts_with('.') && !n.starts_with("~$"))
         .collect();
     names.sort();
     let mut found = Found::default();
     for (name, path) in &names {
+        // What the entry is, following symbolic links: a linked file is read like any file.
+        let meta = std::fs::metadata(path);
+        if meta.is_err() {
+            // A link that points nowhere (or an entry that cannot be examined): never skipped.
+            return Err(FileError {
+                file: format!("{label}/{name}"),
+                sheet: None,
+                message: super::source::not_a_file(path).unwrap_or_else(|| "cannot be read".into()),
+            });
+        }
+        let is_file = meta.as_ref().is_ok_and(std::fs::Metadata::is_file);
+        if meta.as_ref().is_ok_and(std::fs::Metadata::is_dir) {
+            found.unread.push((format!("{label}/{name}"), Unread::Folder));
+            continue;
+        }
         let spreadsheet =
             Path::new(name).extension().is_some_and(|x| INPUT_EXTENSIONS.iter().any(|e| x.eq_ignore_ascii_case(e)));
         if !spreadsheet {
@@ -288,6 +304,13 @@ pub fn discover(config: &Config, data_dir: &Path, month: YearMonth) -> Result<Fo
             });
         }
         match kinds.first() {
+            Some(_) if !is_file => {
+                return Err(FileError {
+                    file: format!("{label}/{name}"),
+                    sheet: None,
+                    message: super::source::not_a_file(path).unwrap_or_else(|| "not a regular file".into()),
+                });
+            }
             Some(k) => found.by_kind.entry(*k).or_default().push(path.clone()),
             None => found.unread.push((format!("{label}/{name}"), Unread::NoPattern)),
         }
@@ -320,7 +343,34 @@ struct RowParse<'a, 'c> {
     ok: bool,
 }
 
-impl RowParse<'_, '_> {
+impl<'a, 'c> RowParse<'a, 'c> {
+    /// Start parsing a row; a problem of the whole row (too many fields, a stray quote) makes
+    /// it an exception before any cell is read.
+    fn new(
+        cells: &'a RowCells<'c>,
+        kind: Kind,
+        file: &'a str,
+        sheet: &'a str,
+        row: u32,
+        issues: &'a mut Vec<Issue>,
+    ) -> Self {
+        let mut p = RowParse { cells, kind, file, sheet, row, issues, ok: true };
+        if let Some(problem) = &cells.problem {
+            p.issues.push(Issue {
+                severity: Severity::Exception,
+                kind,
+                file: file.to_string(),
+                sheet: sheet.to_string(),
+                row,
+                column: String::new(),
+                raw: problem.raw.clone(),
+                reason: problem.reason.clone(),
+            });
+            p.ok = false;
+        }
+        p
+    }
+
     fn fail(&mut self, field: usize, reason: String) {
         let f = self.kind.fields();
         self.issues.push(Issue {
@@ -360,11 +410,10 @@ impl RowParse<'_, '_> {
         values::is_blank(self.cells.get(field))
     }
     fn money(&mut self, field: usize) -> Option<Decimal> {
-        match values::money(self.cells.get(field)) {
-            Ok(Some(v)) => Some(if self.cells.wan(field) { v * Decimal::from(10_000) } else { v }),
-            Ok(None) => None,
+        match values::money(self.cells.get(field), self.cells.wan(field)) {
+            Ok(v) => v,
             Err(e) => {
-                self.fail(field, format!("unparseable amount: {e}"));
+                self.fail(field, e.to_string());
                 None
             }
         }
@@ -439,7 +488,7 @@ fn read_kind(
         // The sheet name is only known once the reader has opened the file; rows keep the
         // label and get the sheet afterwards.
         let mut row_issues: Vec<Issue> = Vec::new();
-        let (sheet, counts, mapping) = read_table(
+        let table = read_table(
             path,
             &label,
             kind,
@@ -447,6 +496,23 @@ fn read_kind(
             &mut |rowno, cells| parse(idx, &label, "", rowno, cells, &mut row_issues),
             &mut |rowno, text| pending_summary.push((rowno, text)),
         )?;
+        let sheet = table.sheet.clone();
+        // An optional field without a column is named once, so that a misspelt header never
+        // turns into silent zeros.
+        for f in table.missing_optional(kind) {
+            let field = &kind.fields()[f];
+            issues.push(Issue {
+                severity: Severity::Information,
+                kind,
+                file: label.clone(),
+                sheet: sheet.clone(),
+                row: table.counts.header_row,
+                column: String::new(),
+                raw: String::new(),
+                reason: format!("no column for {} ({}); {}", field.name, field.aliases[0], field.when_absent()),
+            });
+        }
+        let (counts, mapping) = (table.counts, table.mapping);
         for mut i in row_issues {
             i.sheet = sheet.clone();
             issues.push(i);
@@ -653,7 +719,7 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
         &mut files,
         &mut issues,
         &mut |file, label, sheet, row, cells, iss| {
-            let mut p = RowParse { cells, kind: Kind::Crm, file: label, sheet, row, issues: iss, ok: true };
+            let mut p = RowParse::new(cells, Kind::Crm, label, sheet, row, iss);
             let client_id = p.req_text(C::CLIENT_ID);
             let client_name = p.text(C::CLIENT_NAME).unwrap_or_default();
             let manager_id = p.req_text(C::MANAGER_ID);
@@ -698,8 +764,16 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
     let (client_assets, crm_recon) = check_crm(&mut crm, &files, &mut issues, &active, &not_active_reason);
 
     // --- accounts
-    let (mut accounts, t) =
-        read_accounts(config, data_dir, paths(Kind::Accounts), &mut files, &mut issues, &active, &not_active_reason)?;
+    let (mut accounts, t) = read_accounts(
+        config,
+        data_dir,
+        month,
+        paths(Kind::Accounts),
+        &mut files,
+        &mut issues,
+        &active,
+        &not_active_reason,
+    )?;
     read_time += t;
     let earlier = earlier_account_clients(config, data_dir, month)?;
     for a in accounts.iter_mut().filter(|a| a.status == AccountStatus::New) {
@@ -720,6 +794,36 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
         }
     }
 
+    // An account whose client is absent from the CRM export while a CRM client id equals it
+    // but for leading zeros: one export lost them (the account stays not valid; say why).
+    let crm_ids: HashSet<&str> = crm.iter().filter_map(|r| r.client_id.as_deref()).collect();
+    let mut by_digits: HashMap<&str, &str> = HashMap::default();
+    for id in crm.iter().filter_map(|r| r.client_id.as_deref()) {
+        by_digits.entry(id.trim_start_matches('0')).or_insert(id);
+    }
+    for a in accounts.iter().filter(|a| a.status == AccountStatus::New) {
+        if crm_ids.contains(a.client_id.as_str()) {
+            continue;
+        }
+        if let Some(other) = by_digits.get(a.client_id.trim_start_matches('0')).filter(|o| !o.is_empty()) {
+            issues.push(Issue {
+                severity: Severity::Information,
+                ..reject_issue(
+                    Kind::Accounts,
+                    &files,
+                    a.file,
+                    a.row,
+                    A::CLIENT_ID,
+                    a.client_id.clone(),
+                    format!(
+                        "client {} is not in the CRM export, but client {other} is: leading zeros lost in one of the exports? (the account is judged as absent from the CRM)",
+                        a.client_id
+                    ),
+                )
+            });
+        }
+    }
+
     // --- adjustments
     let mut adjustments: Vec<AdjustmentRow> = Vec::new();
     read_time += read_kind(
@@ -730,7 +834,7 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
         &mut files,
         &mut issues,
         &mut |file, label, sheet, row, cells, iss| {
-            let mut p = RowParse { cells, kind: Kind::Adjustments, file: label, sheet, row, issues: iss, ok: true };
+            let mut p = RowParse::new(cells, Kind::Adjustments, label, sheet, row, iss);
             let manager_id = p.req_text(J::MANAGER_ID);
             let amount = p.req_money(J::AMOUNT);
             let category = p.text(J::CATEGORY).unwrap_or_default();
@@ -760,7 +864,7 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
         &mut files,
         &mut issues,
         &mut |file, label, sheet, row, cells, iss| {
-            let mut p = RowParse { cells, kind: Kind::Scores, file: label, sheet, row, issues: iss, ok: true };
+            let mut p = RowParse::new(cells, Kind::Scores, label, sheet, row, iss);
             let manager_id = p.req_text(S::MANAGER_ID);
             let score = p.req_money(S::DUTY_SCORE);
             if let Some(s) = score {
@@ -840,7 +944,7 @@ fn read_roster(
     let mut roster: Vec<RosterRow> = Vec::new();
     let read_time =
         read_kind(config, data_dir, Kind::Roster, paths, files, issues, &mut |file, label, sheet, row, cells, iss| {
-            let mut p = RowParse { cells, kind: Kind::Roster, file: label, sheet, row, issues: iss, ok: true };
+            let mut p = RowParse::new(cells, Kind::Roster, label, sheet, row, iss);
             let manager_id = p.req_text(R::MANAGER_ID);
             let name = p.req_text(R::NAME);
             let team = p.req_text(R::TEAM);
@@ -945,9 +1049,11 @@ fn read_roster(
 
 /// The account rows of the month, checked: parsed, duplicates and rows of managers not active
 /// rejected. Returning clients are marked by the caller.
+#[allow(clippy::too_many_arguments)]
 fn read_accounts(
     config: &Config,
     data_dir: &Path,
+    month: YearMonth,
     paths: &[PathBuf],
     files: &mut Vec<InputFile>,
     issues: &mut Vec<Issue>,
@@ -963,7 +1069,7 @@ fn read_accounts(
         files,
         issues,
         &mut |file, label, sheet, row, cells, iss| {
-            let mut p = RowParse { cells, kind: Kind::Accounts, file: label, sheet, row, issues: iss, ok: true };
+            let mut p = RowParse::new(cells, Kind::Accounts, label, sheet, row, iss);
             let client_id = p.req_text(A::CLIENT_ID);
             let client_name = p.text(A::CLIENT_NAME).unwrap_or_default();
             let open_date = p.req_date(A::OPEN_DATE);
@@ -986,6 +1092,14 @@ fn read_accounts(
             });
         },
     )?;
+    // An account opened outside the month is not the month's (a stale or mistyped row).
+    for a in accounts.iter_mut().filter(|a| a.status == AccountStatus::New) {
+        if let Some(d) = a.open_date.filter(|d| !month.contains(*d)) {
+            a.status = AccountStatus::Rejected;
+            let why = format!("open date {d} is not in {month}");
+            issues.push(reject_issue(Kind::Accounts, files, a.file, a.row, A::OPEN_DATE, d.to_string(), why));
+        }
+    }
     let raw = |a: &AccountRow| a.client_id.clone();
     let blame = Blame { kind: Kind::Accounts, field: A::CLIENT_ID, raw: &raw };
     let copies = later_copies(&accounts, |a| (a.client_id.as_str(), a.account_type.as_str()));
@@ -1153,7 +1267,7 @@ fn accepted_account_clients(config: &Config, data_dir: &Path, month: YearMonth) 
     let (roster, _) = read_roster(config, data_dir, month, found.paths(Kind::Roster), &mut files, &mut issues)?;
     let active: HashSet<String> = roster.iter().filter(|r| r.active).map(|r| r.person.manager_id.clone()).collect();
     let (accounts, _) =
-        read_accounts(config, data_dir, found.paths(Kind::Accounts), &mut files, &mut issues, &active, &|_| {
+        read_accounts(config, data_dir, month, found.paths(Kind::Accounts), &mut files, &mut issues, &active, &|_| {
             String::new()
         })?;
     Ok(accounts.into_iter().filter(|a| a.status == AccountStatus::New).map(|a| a.client_id).collect())

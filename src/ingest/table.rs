@@ -33,12 +33,23 @@ pub struct Column {
 #[derive(Debug, Clone)]
 pub struct Mapping {
     pub columns: Vec<Option<Column>>,
+    /// Fields of the header row (a record of delimited text may not have more).
+    pub header_fields: usize,
+}
+
+/// A problem of a whole row found while reading it: the reason and the row as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    pub reason: String,
+    pub raw: String,
 }
 
 /// One data row, seen through the mapping.
 pub struct RowCells<'a> {
     pub cells: &'a [Data],
     pub mapping: &'a Mapping,
+    /// The row is an exception as a whole (too many fields, a stray quote).
+    pub problem: Option<RowProblem>,
 }
 
 static EMPTY: Data = Data::Empty;
@@ -61,17 +72,22 @@ impl RowCells<'_> {
     }
 }
 
-/// Counts of one file, for the reconciliation.
+/// Counts of one file, for the reconciliation. Each is counted row by row, none derived.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileCounts {
     pub header_row: u32,
-    /// Rows below the header up to the last non-empty row.
+    /// Rows below the header up to the last non-empty row: `blank + summary + data`.
     pub rows_read: u64,
     pub blank: u64,
     pub summary: u64,
-    /// Rows handed to the caller (rows_read − blank − summary).
+    /// Rows handed to the caller.
     pub data: u64,
 }
+
+/// The units a header may carry in trailing brackets (SPEC §2); any other bracketed text is part
+/// of the name, so that `净佣金（上月）` is not `净佣金`.
+const UNITS: [&str; 7] = ["元", "万元", "%", "％", "户", "笔", "人"];
+const BRACKETS: [(char, char); 4] = [('(', ')'), ('（', '）'), ('[', ']'), ('【', '】')];
 
 /// Normalise a header: spaces of every width and line breaks removed, ASCII lowercased, and a
 /// trailing unit in brackets cut off. Returns the name and whether the unit was 万元.
@@ -81,19 +97,19 @@ pub fn normalize_header(h: &str) -> (String, bool) {
         .filter(|c| !(c.is_whitespace() || *c == '\u{3000}' || *c == '\u{a0}' || *c == '\u{feff}'))
         .collect::<String>()
         .to_ascii_lowercase();
-    let mut wan = false;
-    // Cut trailing bracketed units, innermost last: `月末资产（万元）`, `金额(元)`.
-    while s.ends_with([')', '）']) {
-        let Some(pos) = s.rfind(['(', '（']) else { break };
-        if pos == 0 {
-            break;
+    for (open, close) in BRACKETS {
+        if let Some(inner) = s.strip_suffix(close) {
+            if let Some(pos) = inner.rfind(open) {
+                let unit = &inner[pos + open.len_utf8()..];
+                if pos > 0 && UNITS.contains(&unit) {
+                    let wan = unit == "万元";
+                    s.truncate(pos);
+                    return (s, wan);
+                }
+            }
         }
-        if s[pos..].contains('万') {
-            wan = true;
-        }
-        s.truncate(pos);
     }
-    (s, wan)
+    (s, false)
 }
 
 /// Is this row a summary row (合计, 总计, 小计 in the key cell or the first non-empty cell)?
@@ -126,28 +142,80 @@ pub fn alias_table(kind: Kind, spec: &InputSpec) -> HashMap<String, usize> {
     t
 }
 
-fn try_header(cells: &[Data], aliases: &HashMap<String, usize>, nfields: usize) -> (Mapping, usize) {
+/// Column letters of a 0-based column index (A, B, …, Z, AA, …), as a spreadsheet shows them.
+pub fn column_letters(mut c: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// A header row candidate: the columns found, how many fields matched, and the first field two
+/// columns match (field, first column, second column).
+struct Candidate {
+    mapping: Mapping,
+    hits: usize,
+    twice: Option<(usize, Column, Column)>,
+}
+
+fn try_header(cells: &[Data], fields: usize, aliases: &HashMap<String, usize>, nfields: usize) -> Candidate {
     let mut columns: Vec<Option<Column>> = vec![None; nfields];
     let mut hits = 0;
+    let mut twice = None;
     for (idx, c) in cells.iter().enumerate() {
         let Data::String(s) = c else { continue };
         let (norm, wan) = normalize_header(s);
         if let Some(&f) = aliases.get(&norm) {
-            if columns[f].is_none() {
-                columns[f] = Some(Column { index: idx, header: trim(s).to_string(), wan });
-                hits += 1;
+            let col = Column { index: idx, header: trim(s).to_string(), wan };
+            match &columns[f] {
+                None => {
+                    columns[f] = Some(col);
+                    hits += 1;
+                }
+                Some(first) => {
+                    if twice.is_none() {
+                        twice = Some((f, first.clone(), col));
+                    }
+                }
             }
         }
     }
-    (Mapping { columns }, hits)
+    Candidate { mapping: Mapping { columns, header_fields: fields }, hits, twice }
+}
+
+/// What a file's table gave: the sheet read, its counts and its column mapping.
+#[derive(Debug, Clone)]
+pub struct TableRead {
+    pub sheet: String,
+    pub counts: FileCounts,
+    pub mapping: Mapping,
+}
+
+impl TableRead {
+    /// The optional fields of the kind with no column in this file.
+    pub fn missing_optional(&self, kind: Kind) -> Vec<usize> {
+        kind.fields()
+            .iter()
+            .enumerate()
+            .filter(|(i, f)| !f.required && self.mapping.columns[*i].is_none())
+            .map(|(i, _)| i)
+            .collect()
+    }
 }
 
 /// Read one file of a kind: find the header, then hand every data row to `on_row` together with
 /// its row number. Summary rows go to `on_summary` (row number, text).
 ///
 /// # Errors
-/// A [`FileError`] when the file cannot be read or no row within the first 20 holds every
-/// required column (the message lists what was missing and what was found).
+/// A [`FileError`] when the file cannot be read, no row within the first 20 holds every
+/// required column (the message lists what was missing and what was found), or two columns of
+/// the header row match one field.
 pub fn read_table(
     path: &Path,
     label: &str,
@@ -155,27 +223,36 @@ pub fn read_table(
     spec: &InputSpec,
     on_row: &mut dyn FnMut(u32, &RowCells<'_>),
     on_summary: &mut dyn FnMut(u32, String),
-) -> Result<(String, FileCounts, Mapping), FileError> {
+) -> Result<TableRead, FileError> {
     let fields = kind.fields();
     let aliases = alias_table(kind, spec);
     let required: Vec<usize> = (0..fields.len()).filter(|&i| fields[i].required).collect();
     let mut mapping: Option<Mapping> = None;
-    let mut best: Option<(usize, u32, Vec<String>, Mapping)> = None;
+    let mut best: Option<(usize, Vec<String>, Mapping)> = None;
     let mut counts = FileCounts::default();
-    let mut last_nonempty = 0u32;
+    let mut twice: Option<(usize, Column, Column)> = None;
+    // The last row number seen below the header, and blank rows not yet followed by a
+    // non-empty one (trailing blank rows are not read).
+    let mut last_row = 0u32;
+    let mut pending_blank = 0u64;
 
-    let sheet = source::read_rows(path, label, spec.sheet.as_deref(), &mut |rowno, cells| match &mapping {
+    let sheet = source::read_rows(path, label, spec.sheet.as_deref(), &mut |row| match &mapping {
         None => {
-            if rowno > HEADER_SEARCH_ROWS {
+            if row.number > HEADER_SEARCH_ROWS {
                 return false;
             }
-            let (m, hits) = try_header(cells, &aliases, fields.len());
-            if required.iter().all(|&r| m.columns[r].is_some()) {
-                counts.header_row = rowno;
-                last_nonempty = rowno;
-                mapping = Some(m);
-            } else if cells.iter().any(|c| !is_blank(c)) && best.as_ref().is_none_or(|b| hits > b.0) {
-                let found = cells
+            let c = try_header(row.cells, row.fields, &aliases, fields.len());
+            if required.iter().all(|&r| c.mapping.columns[r].is_some()) {
+                if c.twice.is_some() {
+                    twice = c.twice;
+                    return false;
+                }
+                counts.header_row = row.number;
+                last_row = row.number;
+                mapping = Some(c.mapping);
+            } else if row.cells.iter().any(|c| !is_blank(c)) && best.as_ref().is_none_or(|b| c.hits > b.0) {
+                let found = row
+                    .cells
                     .iter()
                     .filter(|c| !is_blank(c))
                     .take(40)
@@ -183,31 +260,65 @@ pub fn read_table(
                         raw(c).chars().map(|ch| if ch.is_control() { ' ' } else { ch }).take(40).collect::<String>()
                     })
                     .collect();
-                best = Some((hits, rowno, found, m));
+                best = Some((c.hits, found, c.mapping));
             }
             true
         }
         Some(m) => {
-            if cells.iter().all(is_blank) {
+            if !row.delimited && row.number > last_row.saturating_add(1) {
+                pending_blank += u64::from(row.number - last_row - 1);
+            }
+            last_row = last_row.max(row.number);
+            if row.cells.iter().all(is_blank) && row.problem.is_none() {
+                pending_blank += 1;
                 return true;
             }
-            last_nonempty = rowno;
+            counts.blank += std::mem::take(&mut pending_blank);
             let key = m.columns[kind.key_field()].as_ref().map(|c| c.index);
-            if is_summary(cells, key) {
+            if is_summary(row.cells, key) {
                 counts.summary += 1;
-                let text = cells.iter().find(|c| !is_blank(c)).map(raw).unwrap_or_default();
-                on_summary(rowno, text);
-            } else {
-                counts.data += 1;
-                on_row(rowno, &RowCells { cells, mapping: m });
+                let text = row.cells.iter().find(|c| !is_blank(c)).map(raw).unwrap_or_default();
+                on_summary(row.number, text);
+                return true;
             }
+            counts.data += 1;
+            let whole = || row.cells.iter().map(raw).collect::<Vec<_>>().join(",");
+            let problem = if let Some(p) = &row.problem {
+                Some(RowProblem { reason: p.clone(), raw: whole() })
+            } else if row.delimited && row.fields > m.header_fields {
+                Some(RowProblem {
+                    reason: format!(
+                        "{} fields where the header row has {}: an unquoted 1,234.50 or a stray delimiter shifts every later field",
+                        row.fields, m.header_fields
+                    ),
+                    raw: whole(),
+                })
+            } else {
+                None
+            };
+            on_row(row.number, &RowCells { cells: row.cells, mapping: m, problem });
             true
         }
     })?;
     let sheet_opt = (!sheet.is_empty()).then(|| sheet.clone());
+    if let Some((f, a, b)) = twice {
+        return Err(FileError {
+            file: label.to_string(),
+            sheet: sheet_opt,
+            message: format!(
+                "two columns match {} ({}): column {} “{}” and column {} “{}”; keep one of them or rename the other",
+                fields[f].name,
+                fields[f].aliases[0],
+                column_letters(a.index),
+                a.header,
+                column_letters(b.index),
+                b.header
+            ),
+        });
+    }
     let Some(mapping) = mapping else {
         let (missing, found) = match &best {
-            Some((_, _, found, m)) => {
+            Some((_, found, m)) => {
                 (required.iter().filter(|&&r| m.columns[r].is_none()).copied().collect::<Vec<_>>(), found.clone())
             }
             None => (required.clone(), Vec::new()),
@@ -224,9 +335,8 @@ pub fn read_table(
             ),
         });
     };
-    counts.rows_read = u64::from(last_nonempty - counts.header_row);
-    counts.blank = counts.rows_read - counts.data - counts.summary;
-    Ok((sheet, counts, mapping))
+    counts.rows_read = counts.blank + counts.summary + counts.data;
+    Ok(TableRead { sheet, counts, mapping })
 }
 
 #[cfg(test)]
@@ -236,9 +346,22 @@ mod tests {
     #[test]
     fn headers_are_normalised() {
         assert_eq!(normalize_header(" 净佣金（元）"), ("净佣金".into(), false));
+        assert_eq!(normalize_header("净佣金（上月）"), ("净佣金（上月）".into(), false));
+        assert_eq!(normalize_header("净佣金(上月)(元)"), ("净佣金(上月)".into(), false));
+        assert_eq!(normalize_header("分配比例[%]"), ("分配比例".into(), false));
+        assert_eq!(normalize_header("新开户【户】"), ("新开户".into(), false));
+        assert_eq!(normalize_header("(元)"), ("(元)".into(), false));
         assert_eq!(normalize_header("月末资产\n(万元)"), ("月末资产".into(), true));
         assert_eq!(normalize_header("客户\u{3000}号"), ("客户号".into(), false));
         assert_eq!(normalize_header("Net_Commission"), ("net_commission".into(), false));
+    }
+
+    #[test]
+    fn column_letters_as_a_spreadsheet_shows_them() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(701), "ZZ");
     }
 
     #[test]

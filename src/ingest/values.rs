@@ -71,9 +71,20 @@ fn half_width(s: &str) -> String {
         .collect()
 }
 
+/// Integers a float cell holds exactly (2^53): an id stored as a longer number has lost digits.
+const EXACT_FLOAT_INTEGER: f64 = 9_007_199_254_740_992.0;
+
 /// A text cell: trimmed; a number written without `.0`. Empty gives `None`.
+///
+/// # Errors
+/// An error cell, or a number too long to be held exactly (an id of 16 digits or more stored as
+/// a number has already lost its last digits).
 pub fn text(cell: &Data) -> Result<Option<String>, String> {
     match cell {
+        Data::Float(f) if f.is_finite() && f.abs() >= EXACT_FLOAT_INTEGER => Err(format!(
+            "the number {} is too long to be exact: its last digits are lost; store ids as text",
+            raw(cell)
+        )),
         Data::Empty => Ok(None),
         Data::String(s) => {
             let t = trim(s);
@@ -84,26 +95,105 @@ pub fn text(cell: &Data) -> Result<Option<String>, String> {
     }
 }
 
-/// A money cell, exact; `Ok(None)` when empty.
-pub fn money(cell: &Data) -> Result<Option<Decimal>, String> {
-    match cell {
-        Data::Empty => Ok(None),
-        Data::Float(f) => from_excel_float(*f).map(Some).ok_or_else(|| "not a finite number".into()),
-        Data::Int(i) => Ok(Some(Decimal::from(*i))),
+/// Amounts of this many yuan or more are refused (SPEC §2 "range"): no real figure of a branch
+/// comes near, and every sum of such amounts stays far inside what a decimal holds.
+pub fn money_limit() -> Decimal {
+    Decimal::from(1_000_000_000_000_000i64)
+}
+
+/// Why a money cell is not an amount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MoneyError {
+    Unparseable(String),
+    /// Its magnitude is 10^15 yuan or more (after a 万元 unit).
+    OutOfRange,
+}
+
+impl std::fmt::Display for MoneyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MoneyError::Unparseable(why) => write!(f, "unparseable amount: {why}"),
+            MoneyError::OutOfRange => f.write_str("out of range: an amount of 10^15 yuan or more"),
+        }
+    }
+}
+
+/// A money cell, exact; `Ok(None)` when empty. `wan`: the column's unit is 万元 (× 10,000).
+pub fn money(cell: &Data, wan: bool) -> Result<Option<Decimal>, MoneyError> {
+    let unparseable = |why: &str| MoneyError::Unparseable(why.to_string());
+    let v = match cell {
+        Data::Empty => return Ok(None),
+        Data::Float(f) => {
+            if !f.is_finite() {
+                return Err(unparseable("not a finite number"));
+            }
+            if f.abs() >= 1e15 {
+                return Err(MoneyError::OutOfRange);
+            }
+            from_excel_float(*f).ok_or_else(|| unparseable("not a finite number"))?
+        }
+        Data::Int(i) => Decimal::from(*i),
         Data::String(s) => {
             if trim(s).is_empty() {
                 return Ok(None);
             }
-            parse_money_text(s).map(Some).ok_or_else(|| "not an amount".into())
+            parse_money_text(s)?
         }
-        Data::Error(e) => Err(format!("error cell {e}")),
-        Data::Bool(_) => Err("a TRUE/FALSE cell is not an amount".into()),
-        Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => Err("a date cell is not an amount".into()),
+        Data::Error(e) => return Err(MoneyError::Unparseable(format!("error cell {e}"))),
+        Data::Bool(_) => return Err(unparseable("a TRUE/FALSE cell is not an amount")),
+        Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => {
+            return Err(unparseable("a date cell is not an amount"))
+        }
+    };
+    let v = if wan { v.checked_mul(Decimal::from(10_000)).ok_or(MoneyError::OutOfRange)? } else { v };
+    if v.abs() >= money_limit() {
+        return Err(MoneyError::OutOfRange);
+    }
+    Ok(Some(v))
+}
+
+/// A number in scientific notation (`1.5e3`, `2E-2`), exact, with checked arithmetic: a huge
+/// exponent is out of range, never an overflow.
+fn parse_scientific(t: &str) -> Result<Decimal, MoneyError> {
+    let bad = || MoneyError::Unparseable("not an amount".into());
+    let (mantissa, exp) = t.split_once(['e', 'E']).ok_or_else(bad)?;
+    let m = Decimal::from_str(mantissa).map_err(|_| bad())?;
+    let exp = exp.strip_prefix('+').unwrap_or(exp);
+    if exp.is_empty() || exp.len() > 6 || !exp.trim_start_matches('-').bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let e: i32 = exp.parse().map_err(|_| bad())?;
+    if m.is_zero() {
+        return Ok(Decimal::ZERO);
+    }
+    if e > 0 {
+        if e > 28 {
+            return Err(MoneyError::OutOfRange);
+        }
+        let mut v = m;
+        for _ in 0..e {
+            v = v.checked_mul(Decimal::TEN).ok_or(MoneyError::OutOfRange)?;
+        }
+        Ok(v)
+    } else {
+        // A negative exponent only moves the point: beyond 28 places nothing is left.
+        let places = m.scale() + e.unsigned_abs();
+        if places > 28 {
+            return Err(MoneyError::Unparseable("more decimal places than an amount can have".into()));
+        }
+        let mut v = m;
+        v.set_scale(places).map_err(|_| bad())?;
+        Ok(v)
     }
 }
 
 /// Parse an amount written as text: `1,234.50`, `1，234.50`, `￥1234`, `1234元`, `(1,234.50)`.
-pub fn parse_money_text(s: &str) -> Option<Decimal> {
+///
+/// # Errors
+/// [`MoneyError::Unparseable`] for text that is not an amount, [`MoneyError::OutOfRange`] for
+/// one whose exponent or digits go beyond what an amount can be.
+pub fn parse_money_text(s: &str) -> Result<Decimal, MoneyError> {
+    let bad = || MoneyError::Unparseable("not an amount".into());
     let mut t = half_width(s);
     let mut negative = false;
     if t.starts_with('(') && t.ends_with(')') && t.len() > 2 {
@@ -113,7 +203,7 @@ pub fn parse_money_text(s: &str) -> Option<Decimal> {
     let mut t = t.as_str();
     if let Some(r) = t.strip_prefix('-') {
         if negative {
-            return None;
+            return Err(bad());
         }
         negative = true;
         t = r;
@@ -131,13 +221,13 @@ pub fn parse_money_text(s: &str) -> Option<Decimal> {
     }
     if let Some(r) = t.strip_prefix('-') {
         if negative {
-            return None;
+            return Err(bad());
         }
         negative = true;
         t = r;
     }
     if t.is_empty() || !t.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
-        return None;
+        return Err(bad());
     }
     // Thousands separators: only between digits, groups of three before the point.
     let (int_part, frac) = match t.split_once('.') {
@@ -147,7 +237,7 @@ pub fn parse_money_text(s: &str) -> Option<Decimal> {
     if int_part.contains(',') {
         let groups: Vec<&str> = int_part.split(',').collect();
         if groups[0].is_empty() || groups[0].len() > 3 || groups[1..].iter().any(|g| g.len() != 3) {
-            return None;
+            return Err(bad());
         }
     }
     let mut clean = int_part.replace(',', "");
@@ -156,14 +246,18 @@ pub fn parse_money_text(s: &str) -> Option<Decimal> {
         clean.push_str(f);
     }
     if !clean.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'e' || b == b'E' || b == b'+' || b == b'-') {
-        return None;
+        return Err(bad());
     }
     let v = if clean.contains(['e', 'E']) {
-        Decimal::from_scientific(&clean).ok()?
+        parse_scientific(&clean)?
     } else {
-        Decimal::from_str(&clean).ok()?
+        let digits = clean.split('.').next().unwrap_or("").trim_start_matches('0').len();
+        if digits > 16 {
+            return Err(MoneyError::OutOfRange);
+        }
+        Decimal::from_str(&clean).map_err(|_| bad())?
     };
-    Some(if negative { -v } else { v })
+    Ok(if negative { -v } else { v })
 }
 
 /// A ratio: `0.6`, `60%` or `60` (above 1 read as a percentage); must end in [0, 1].
@@ -266,6 +360,7 @@ mod tests {
 
     #[test]
     fn money_text_forms() {
+        let money = |c: &Data| super::money(c, false);
         assert_eq!(money(&s("1,234.50")).unwrap(), Some(d("1234.50")));
         assert_eq!(money(&s("1，234.50")).unwrap(), Some(d("1234.50")));
         assert_eq!(money(&s("１２３４．５")).unwrap(), Some(d("1234.5")));
@@ -282,9 +377,28 @@ mod tests {
 
     #[test]
     fn money_refuses_what_it_cannot_read() {
-        for bad in ["abc", "1,23.4", "12,3456", "--5", "(-5)", "1.2.3", "-", "元"] {
-            assert!(money(&s(bad)).is_err(), "{bad} should be refused");
+        for bad in ["abc", "1,23.4", "12,3456", "--5", "(-5)", "1.2.3", "-", "元", "1e", "1e5.5"] {
+            assert!(matches!(money(&s(bad), false), Err(MoneyError::Unparseable(_))), "{bad} should be refused");
         }
+    }
+
+    #[test]
+    fn amounts_of_ten_to_the_fifteen_or_more_are_out_of_range_never_an_overflow() {
+        let out = |c: &Data, wan| matches!(money(c, wan), Err(MoneyError::OutOfRange));
+        for t in ["5e28", "1e400", "1e15", "-1e15", "99999999999999999999999999999999", "1000000000000000"] {
+            assert!(out(&s(t), false), "{t}");
+        }
+        assert!(out(&Data::Float(1e25), true));
+        assert!(out(&Data::Float(1e11), true), "1e11 万元 is 1e15 yuan");
+        assert!(out(&Data::Float(5e28), false));
+        assert!(out(&Data::Float(f64::MAX), false));
+        assert!(out(&Data::Int(i64::MAX), false));
+        assert!(out(&s("1e25"), true));
+        assert_eq!(money(&s("999999999999999.99"), false).unwrap(), Some(d("999999999999999.99")));
+        assert_eq!(money(&Data::Float(99_999_999_999.0), true).unwrap(), Some(d("999999999990000")));
+        assert_eq!(money(&s("1.5e3"), false).unwrap(), Some(d("1500")));
+        assert_eq!(money(&s("2E-2"), false).unwrap(), Some(d("0.02")));
+        assert_eq!(money(&s("0e999999"), false).unwrap(), Some(d("0")));
     }
 
     #[test]
@@ -316,5 +430,6 @@ mod tests {
         assert_eq!(text(&Data::Float(1001.0)).unwrap().unwrap(), "1001");
         assert_eq!(text(&Data::Float(6_222_000_123_456.0)).unwrap().unwrap(), "6222000123456");
         assert_eq!(text(&s(" C001\u{3000}")).unwrap().unwrap(), "C001");
+        assert!(text(&Data::Float(6_222_021_234_567_890_123.0)).is_err(), "19 digits as a float have lost some");
     }
 }

@@ -258,6 +258,7 @@ fn issues_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<
         let reason = match why {
             Unread::NoPattern => l.unread_no_pattern,
             Unread::NotSpreadsheet => l.unread_not_spreadsheet,
+            Unread::Folder => l.unread_folder,
         };
         for (c, s) in [(0u16, l.information), (1, "—"), (2, file.as_str()), (7, reason)] {
             ws.write_string_with_format(row, c, s, &st.text)?;

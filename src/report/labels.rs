@@ -64,6 +64,7 @@ pub struct Labels {
     /// A file of the month folder not read: its name matches no input kind / it is no spreadsheet.
     pub unread_no_pattern: &'static str,
     pub unread_not_spreadsheet: &'static str,
+    pub unread_folder: &'static str,
     pub recon: ReconLabels,
 }
 
@@ -188,6 +189,7 @@ pub static ZH: Labels = Labels {
     service: "服务",
     unread_no_pattern: "文件名不匹配任何输入类型，未读取",
     unread_not_spreadsheet: "不是表格或文本文件，未读取",
+    unread_folder: "是文件夹，未读取",
     recon: ReconLabels {
         kinds: ["客户业绩明细", "开户明细", "人员名册", "手工调整", "职责考核"],
         rows: "行数",
@@ -306,6 +308,7 @@ pub static EN: Labels = Labels {
     service: "service",
     unread_no_pattern: "the name matches no input kind: not read",
     unread_not_spreadsheet: "not a spreadsheet or text file: not read",
+    unread_folder: "a folder: not read",
     recon: ReconLabels {
         kinds: ["crm", "accounts", "roster", "adjustments", "scores"],
         rows: "rows",

@@ -111,7 +111,8 @@ name = "乙队"
     }
 }
 
-/// A small, clean month: two teams, a leader, a probationer, a part-timer.
+/// A small, clean month: two teams, a leader, a probationer, a part-timer. Its accounts are
+/// opened on the 8th to 10th of `month`.
 pub fn standard_month(ws: &Workspace, month: &str) {
     ws.csv(
         month,
@@ -138,17 +139,15 @@ pub fn standard_month(ws: &Workspace, month: &str) {
             "C005,客户五,A03,开发,1,30000,30000,30000,0,0,0",
         ],
     );
-    ws.csv(
-        month,
-        "accounts.csv",
-        ACCOUNTS_HEADER,
-        &[
-            "C005,客户五,2026-10-08,A股,A03,JT,20000",
-            "C005,客户五,2026-10-08,创业板,A03,JT,20000",
-            "C004,客户四,2026-10-09,A股,B02,ZS,5000",
-            "C009,客户九,2026-10-10,A股,B01,ZS,50000",
-        ],
-    );
+    let accounts = [
+        "C005,客户五,2026-10-08,A股,A03,JT,20000",
+        "C005,客户五,2026-10-08,创业板,A03,JT,20000",
+        "C004,客户四,2026-10-09,A股,B02,ZS,5000",
+        "C009,客户九,2026-10-10,A股,B01,ZS,50000",
+    ]
+    .map(|l| l.replace("2026-10-", &format!("{month}-")));
+    let accounts: Vec<&str> = accounts.iter().map(String::as_str).collect();
+    ws.csv(month, "accounts.csv", ACCOUNTS_HEADER, &accounts);
     ws.csv(month, "adjustments.csv", ADJ_HEADER, &["A02,-100,考勤扣款,迟到", "A02,500,奖励,优秀"]);
     ws.csv(month, "scores.csv", SCORES_HEADER, &["A01,90", "A02,80"]);
 }
