@@ -228,6 +228,9 @@ fn print_issues(input: &MonthInput, with_information: bool) {
     for i in &input.issues {
         if i.severity == Severity::Exception || with_information {
             eprintln!("{i}");
+        } else if i.reason.starts_with("no column for ") {
+            // A missing optional column changes pay for everyone: say it even in a short log.
+            eprintln!("warning: {}", i.to_string().trim_start_matches("info: "));
         }
         if i.severity == Severity::Information {
             info += 1;
@@ -272,7 +275,9 @@ pub fn run_month(
     };
     let dir = out.join(month.to_string());
     let t2 = Instant::now();
-    report::write_month(&ctx, &dir)?;
+    report::write_month(&ctx, &dir, &|| {
+        eprintln!("{}: another run of this month is writing; waiting for it to finish", dir.display())
+    })?;
     t.write = t2.elapsed();
     let total = MonthResult::totals(&result.managers).1;
     eprintln!(

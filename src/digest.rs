@@ -14,3 +14,8 @@ pub fn sha256_file(path: &Path) -> std::io::Result<(String, u64)> {
     let n = std::io::copy(&mut File::open(path)?, &mut h)?;
     Ok((hex::encode(h.finalize()), n))
 }
+
+/// Hex SHA-256 of bytes in memory.
+pub fn sha256_bytes(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}

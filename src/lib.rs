@@ -14,6 +14,10 @@
 //!
 //! Only `ingest` and `report` touch files; `money` holds the one rounding policy.
 
+/// The version and the fingerprint of the code this binary was built from (see `build.rs`):
+/// caches are keyed on it and the manifest names it.
+pub const BUILD: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("BROKERCOMP_BUILD"));
+
 pub mod analysis;
 pub mod app;
 pub mod calendar;

@@ -7,6 +7,11 @@
 use rust_decimal::prelude::*;
 use rust_decimal::RoundingStrategy;
 
+/// Amounts of this many yuan or more are refused, in inputs and in the configuration (SPEC §2
+/// "range"): no real figure of a branch comes near, and sums of many such amounts stay far
+/// inside what a decimal holds, so no arithmetic on accepted amounts can overflow.
+pub const AMOUNT_LIMIT: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
+
 /// The rounding rule of a salary standard (`[rounding] mode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RoundingMode {
@@ -59,6 +64,39 @@ pub fn from_excel_float(f: f64) -> Option<Decimal> {
         return Some(Decimal::new(grid as i64, 4).normalize());
     }
     Decimal::from_f64(f).map(|d| d.round_dp(4).normalize())
+}
+
+/// Parse a decimal written plainly (`-12.5`) or in scientific notation (`1.5e3`), exactly and with
+/// checked arithmetic: `None` for anything else, and for a value beyond what a decimal holds
+/// (never an overflow). Used for the configuration and, after separators and currency signs are
+/// removed, for amounts in cells.
+pub fn parse_decimal(s: &str) -> Option<Decimal> {
+    let s = s.trim();
+    let Some((mantissa, exp)) = s.split_once(['e', 'E']) else {
+        return Decimal::from_str_exact(s).ok();
+    };
+    let m = Decimal::from_str_exact(mantissa).ok()?;
+    let exp = exp.strip_prefix('+').unwrap_or(exp);
+    let digits = exp.strip_prefix('-').unwrap_or(exp);
+    if digits.is_empty() || digits.len() > 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let e: i64 = exp.parse().ok()?;
+    if m.is_zero() {
+        return Some(Decimal::ZERO);
+    }
+    if e > 0 {
+        let mut v = m;
+        for _ in 0..e.min(40) {
+            v = v.checked_mul(Decimal::TEN)?;
+        }
+        Some(v)
+    } else {
+        let places = i64::from(m.scale()) + e.abs();
+        let mut v = m;
+        v.set_scale(u32::try_from(places).ok().filter(|p| *p <= 28)?).ok()?;
+        Some(v)
+    }
 }
 
 /// A decimal as f64, only for writing a number cell.
@@ -149,6 +187,28 @@ mod tests {
             }
             let exact = Decimal::from_f64(f).map(|d| d.round_dp(4).normalize());
             assert_eq!(from_excel_float(f), exact, "{f:?}");
+        }
+    }
+
+    #[test]
+    fn the_amount_limit_is_ten_to_the_fifteen() {
+        assert_eq!(AMOUNT_LIMIT, d("1000000000000000"));
+    }
+
+    #[test]
+    fn decimals_plain_and_scientific_never_overflow() {
+        assert_eq!(parse_decimal("12.50"), Some(d("12.50")));
+        assert_eq!(parse_decimal("1.5e3"), Some(d("1500")));
+        assert_eq!(parse_decimal("25E-3"), Some(d("0.025")));
+        assert_eq!(parse_decimal("-2e+2"), Some(d("-200")));
+        assert_eq!(parse_decimal("5e28"), Some(d("50000000000000000000000000000")));
+        assert_eq!(parse_decimal("8e28"), None, "beyond what a decimal holds");
+        assert_eq!(parse_decimal("1e999999"), None);
+        assert_eq!(parse_decimal("1e-40"), None);
+        assert_eq!(parse_decimal("99999999999999999999999999999999"), None);
+        assert_eq!(parse_decimal("0e999999"), Some(Decimal::ZERO));
+        for bad in ["", "e5", "1e", "1e+", "1.2.3", "1e5.5", "abc"] {
+            assert_eq!(parse_decimal(bad), None, "{bad}");
         }
     }
 

@@ -134,6 +134,31 @@ proptest! {
         for e in recon::equations(&ctx) {
             prop_assert!(e.holds(), "{}: {}", e.item, e.equation);
         }
+        // The crm file totals, computed here from the generated cells (not by the code that
+        // computes the credited amounts): each client's value once, from its first row where
+        // it parses.
+        let lines: Vec<String> = rows.iter().map(crm_line).collect();
+        let mut first: std::collections::BTreeMap<String, [Option<Decimal>; 3]> = Default::default();
+        for l in &lines {
+            let c: Vec<&str> = l.split(',').collect();
+            let e = first.entry(c[0].to_string()).or_default();
+            for (k, col) in [(0, 9), (1, 10), (2, 7)] {
+                if e[k].is_none() {
+                    e[k] = c[col].parse::<Decimal>().ok();
+                }
+            }
+        }
+        for (k, r) in input.crm_recon.iter().enumerate() {
+            let want: Decimal = first.values().filter_map(|v| v[k]).sum();
+            prop_assert_eq!(r.file_total, want, "file total {} from the raw cells", k);
+        }
+        // The credited net commission of the reconciliation is what compute credited.
+        let credited: Decimal = result.managers.iter().map(|m| m.net_commission).sum();
+        prop_assert_eq!(input.crm_recon[0].credited, credited);
+        // Rows read are the rows written (no blank or summary row is generated here).
+        let crm_file = input.files.iter().find(|f| f.kind == brokercomp::ingest::Kind::Crm).unwrap();
+        prop_assert_eq!(crm_file.counts.rows_read, lines.len() as u64);
+        prop_assert_eq!(crm_file.accepted + crm_file.rejected, lines.len() as u64);
         // Nothing dropped silently: every crm row is accepted, or rejected with an exception.
         let rejected = input.crm.iter().filter(|r| !r.accepted).count();
         let crm_exceptions: std::collections::BTreeSet<u32> = input.issues.iter()

@@ -2,7 +2,7 @@
 //!
 //! A month's summary is computed from its own inputs with its own standard version. It is kept
 //! in memory for the run and on disk under `<reports>/.cache/`, keyed by the SHA-256 of
-//! everything the month's figures depend on: the tool version, the configuration file, the
+//! everything the month's figures depend on: the build of the tool, the configuration file, the
 //! standard file, every input file of the month, and the accounts and roster files of every
 //! earlier month (returning clients). Change any of them and the key changes, so a cached month
 //! is recomputed rather than reused: the cache can never go stale silently.
@@ -49,6 +49,9 @@ impl<'a> History<'a> {
         cache_dir: Option<PathBuf>,
         loader: &'a Loader<'a>,
     ) -> Self {
+        if let Some(dir) = &cache_dir {
+            remove_stale_temporaries(dir);
+        }
         Self {
             cfg,
             loader,
@@ -129,8 +132,14 @@ impl<'a> History<'a> {
 
     /// The SHA-256 of everything the month's figures depend on.
     fn key(&self, month: YearMonth) -> Result<String, RunError> {
+        self.key_for_build(crate::BUILD, month)
+    }
+
+    /// As [`History::key`], for the build `build`: a changed rule (another build) must never
+    /// reuse figures an earlier build computed.
+    fn key_for_build(&self, build: &str, month: YearMonth) -> Result<String, RunError> {
         let mut h = Sha256::new();
-        h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        h.update(build.as_bytes());
         h.update(read(&self.cfg.file)?);
         let standard = self.standards.for_month(month, &self.cfg.standards_dir)?;
         h.update(standard.sha256.as_bytes());
@@ -160,6 +169,19 @@ impl<'a> History<'a> {
     }
 }
 
+/// Temporary files of cache writes that a killed run left (an hour old: no live run is still
+/// writing them).
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for e in entries.filter_map(Result::ok) {
+        let old = e.metadata().and_then(|m| m.modified()).is_ok_and(|t| t < hour_ago);
+        if e.file_name().to_string_lossy().starts_with(".cache-") && old {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 fn read(path: &Path) -> Result<Vec<u8>, RunError> {
     std::fs::read(path).map_err(|e| {
         RunError::Input(FileError {
@@ -179,4 +201,34 @@ fn hash_file(h: &mut Sha256, data: &Path, p: &Path) -> Result<(), RunError> {
     })?;
     h.update(sha.as_bytes());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cache_key_changes_with_the_build_and_the_inputs() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("data/2026-10")).unwrap();
+        std::fs::create_dir_all(root.join("standards")).unwrap();
+        let standard = include_str!("../../config/standards/2026.toml");
+        std::fs::write(root.join("standards/2026.toml"), standard).unwrap();
+        let cfg_text = "[organization]\nname = \"x\"\ncode = \"X\"\n[paths]\ndata = \"data\"\nreports = \"reports\"\nstandards = \"standards\"\n";
+        std::fs::write(root.join("c.toml"), cfg_text).unwrap();
+        for f in ["crm.csv", "accounts.csv", "roster.csv"] {
+            std::fs::write(root.join("data/2026-10").join(f), "x\n").unwrap();
+        }
+        let cfg = Config::load(&root.join("c.toml")).unwrap();
+        let standards = StandardSet::load(&cfg.standards_dir).unwrap();
+        let loader = |_m: YearMonth| -> Result<MonthSummary, RunError> { unreachable!() };
+        let h = History::new(&cfg, &standards, &cfg.data_dir, None, &loader);
+        let m = YearMonth::parse("2026-10").unwrap();
+        let a = h.key_for_build("0.1.0+aaaa", m).unwrap();
+        assert_eq!(a, h.key_for_build("0.1.0+aaaa", m).unwrap());
+        assert_ne!(a, h.key_for_build("0.1.0+bbbb", m).unwrap(), "another build, another key");
+        std::fs::write(root.join("data/2026-10/crm.csv"), "y\n").unwrap();
+        assert_ne!(a, h.key_for_build("0.1.0+aaaa", m).unwrap(), "another input, another key");
+    }
 }

@@ -45,10 +45,40 @@ impl Aggregate {
 
 const NO_GROUP: &str = "";
 
-fn fen(v: Decimal, scale: u32) -> i64 {
+/// An amount in integer units of the last decimal place (fen at scale 2), `None` when it does
+/// not fit in an i64.
+fn fen(v: Decimal, scale: u32) -> Option<i64> {
     let mut r = v;
     r.rescale(scale);
-    i64::try_from(r.mantissa()).unwrap_or(i64::MAX)
+    i64::try_from(r.mantissa()).ok()
+}
+
+/// Every amount of every manager in fen; refused (never saturated) when the sum of their
+/// magnitudes would not fit in an i64, so that no group sum in polars can overflow.
+fn amounts_in_fen(managers: &[ManagerFigures], scale: u32) -> PolarsResult<[Vec<i64>; 5]> {
+    let mut out: [Vec<i64>; 5] = Default::default();
+    let mut magnitude: i64 = 0;
+    for m in managers {
+        let values = [
+            m.metrics.net_inflow,
+            m.metrics.month_end_assets,
+            m.metrics.net_commission,
+            m.metrics.net_revenue,
+            m.total,
+        ];
+        for (k, v) in values.into_iter().enumerate() {
+            let f = fen(v, scale).and_then(|f| magnitude.checked_add(f.checked_abs()?).map(|s| (f, s))).ok_or_else(
+                || {
+                    PolarsError::ComputeError(
+                        format!("amounts too large for the team analysis (manager {})", m.person.manager_id).into(),
+                    )
+                },
+            )?;
+            magnitude = f.1;
+            out[k].push(f.0);
+        }
+    }
+    Ok(out)
 }
 
 /// Group the managers' figures by `by` ("team", "group", "outlet"; several for a composite key).
@@ -58,6 +88,7 @@ fn fen(v: Decimal, scale: u32) -> i64 {
 pub fn aggregate(managers: &[ManagerFigures], by: &[&str], scale: u32) -> PolarsResult<Vec<Aggregate>> {
     let s = |f: &dyn Fn(&ManagerFigures) -> String| managers.iter().map(f).collect::<Vec<String>>();
     let i = |f: &dyn Fn(&ManagerFigures) -> i64| managers.iter().map(f).collect::<Vec<i64>>();
+    let [net_inflow, month_end_assets, net_commission, net_revenue, total_pay] = amounts_in_fen(managers, scale)?;
     let df = df!(
         "team" => s(&|m| m.person.team.clone()),
         "group" => s(&|m| m.person.group.clone().unwrap_or_else(|| NO_GROUP.into())),
@@ -67,11 +98,11 @@ pub fn aggregate(managers: &[ManagerFigures], by: &[&str], scale: u32) -> Polars
         "part_time" => i(&|m| i64::from(m.person.employment == Employment::PartTime)),
         "new_accounts" => i(&|m| i64::from(m.new_accounts)),
         "valid_accounts" => i(&|m| i64::from(m.valid_accounts)),
-        "net_inflow" => i(&|m| fen(m.metrics.net_inflow, scale)),
-        "month_end_assets" => i(&|m| fen(m.metrics.month_end_assets, scale)),
-        "net_commission" => i(&|m| fen(m.metrics.net_commission, scale)),
-        "net_revenue" => i(&|m| fen(m.metrics.net_revenue, scale)),
-        "total_pay" => i(&|m| fen(m.total, scale)),
+        "net_inflow" => net_inflow,
+        "month_end_assets" => month_end_assets,
+        "net_commission" => net_commission,
+        "net_revenue" => net_revenue,
+        "total_pay" => total_pay,
     )?;
     const SUMS: [&str; 10] = [
         "employees",

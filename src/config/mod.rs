@@ -34,9 +34,7 @@ impl NumRaw {
         match self {
             NumRaw::Int(i) => Ok(Decimal::from(*i)),
             NumRaw::Float(f) => Decimal::from_str(&f.to_string()).map_err(|_| format!("{f} is not a decimal number")),
-            NumRaw::Str(s) => Decimal::from_str(s.trim())
-                .or_else(|_| Decimal::from_scientific(s.trim()))
-                .map_err(|_| format!("{s:?} is not a decimal number")),
+            NumRaw::Str(s) => crate::money::parse_decimal(s).ok_or_else(|| format!("{s:?} is not a decimal number")),
         }
     }
     pub fn raw(&self) -> String {
@@ -222,6 +220,8 @@ pub struct ReviewSettings {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub file: PathBuf,
+    /// SHA-256 of the configuration file as read (the manifest names it).
+    pub sha256: String,
     pub organization: Organization,
     pub data_dir: PathBuf,
     pub reports_dir: PathBuf,
@@ -242,7 +242,9 @@ impl Config {
         let text =
             std::fs::read_to_string(path).map_err(|e| ConfigError::new(path, "", format!("cannot read: {e}")))?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        Self::parse(&text, path, &dir)
+        let mut c = Self::parse(&text, path, &dir)?;
+        c.sha256 = crate::digest::sha256_bytes(text.as_bytes());
+        Ok(c)
     }
 
     /// Validate configuration text; `dir` anchors relative paths.
@@ -283,7 +285,13 @@ impl Config {
                 let key = format!("teams[{i}].plan.\"{m}\"");
                 let ym = YearMonth::parse(m).ok_or_else(|| err(&key, format!("{m:?} is not a month YYYY-MM")))?;
                 let net_inflow = match &p.net_inflow {
-                    Some(n) => Some(n.to_decimal().map_err(|e| err(&format!("{key}.net_inflow"), e))?),
+                    Some(n) => {
+                        let v = n.to_decimal().map_err(|e| err(&format!("{key}.net_inflow"), e))?;
+                        if v.abs() >= crate::money::AMOUNT_LIMIT {
+                            return Err(err(&format!("{key}.net_inflow"), format!("{} is out of range", n.raw())));
+                        }
+                        Some(v)
+                    }
                     None => None,
                 };
                 plan.insert(
@@ -376,6 +384,7 @@ impl Config {
 
         Ok(Config {
             file: file.to_path_buf(),
+            sha256: String::new(),
             organization: Organization { name: raw.organization.name, code },
             data_dir: resolve(&raw.paths.data),
             reports_dir: resolve(&raw.paths.reports),

@@ -215,6 +215,9 @@ impl Standard {
             if v < Decimal::ZERO {
                 return Err(err(key, format!("{} must not be negative", n.raw())));
             }
+            if v >= crate::money::AMOUNT_LIMIT {
+                return Err(err(key, format!("{} is out of range (10^15 yuan or more)", n.raw())));
+            }
             Ok(v)
         };
         let rate = |key: &str, n: &NumRaw| -> Result<Decimal, ConfigError> {

@@ -95,12 +95,6 @@ pub fn text(cell: &Data) -> Result<Option<String>, String> {
     }
 }
 
-/// Amounts of this many yuan or more are refused (SPEC §2 "range"): no real figure of a branch
-/// comes near, and every sum of such amounts stays far inside what a decimal holds.
-pub fn money_limit() -> Decimal {
-    Decimal::from(1_000_000_000_000_000i64)
-}
-
 /// Why a money cell is not an amount.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MoneyError {
@@ -146,45 +140,10 @@ pub fn money(cell: &Data, wan: bool) -> Result<Option<Decimal>, MoneyError> {
         }
     };
     let v = if wan { v.checked_mul(Decimal::from(10_000)).ok_or(MoneyError::OutOfRange)? } else { v };
-    if v.abs() >= money_limit() {
+    if v.abs() >= crate::money::AMOUNT_LIMIT {
         return Err(MoneyError::OutOfRange);
     }
     Ok(Some(v))
-}
-
-/// A number in scientific notation (`1.5e3`, `2E-2`), exact, with checked arithmetic: a huge
-/// exponent is out of range, never an overflow.
-fn parse_scientific(t: &str) -> Result<Decimal, MoneyError> {
-    let bad = || MoneyError::Unparseable("not an amount".into());
-    let (mantissa, exp) = t.split_once(['e', 'E']).ok_or_else(bad)?;
-    let m = Decimal::from_str(mantissa).map_err(|_| bad())?;
-    let exp = exp.strip_prefix('+').unwrap_or(exp);
-    if exp.is_empty() || exp.len() > 6 || !exp.trim_start_matches('-').bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad());
-    }
-    let e: i32 = exp.parse().map_err(|_| bad())?;
-    if m.is_zero() {
-        return Ok(Decimal::ZERO);
-    }
-    if e > 0 {
-        if e > 28 {
-            return Err(MoneyError::OutOfRange);
-        }
-        let mut v = m;
-        for _ in 0..e {
-            v = v.checked_mul(Decimal::TEN).ok_or(MoneyError::OutOfRange)?;
-        }
-        Ok(v)
-    } else {
-        // A negative exponent only moves the point: beyond 28 places nothing is left.
-        let places = m.scale() + e.unsigned_abs();
-        if places > 28 {
-            return Err(MoneyError::Unparseable("more decimal places than an amount can have".into()));
-        }
-        let mut v = m;
-        v.set_scale(places).map_err(|_| bad())?;
-        Ok(v)
-    }
 }
 
 /// Parse an amount written as text: `1,234.50`, `1，234.50`, `￥1234`, `1234元`, `(1,234.50)`.
@@ -248,14 +207,23 @@ pub fn parse_money_text(s: &str) -> Result<Decimal, MoneyError> {
     if !clean.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'e' || b == b'E' || b == b'+' || b == b'-') {
         return Err(bad());
     }
-    let v = if clean.contains(['e', 'E']) {
-        parse_scientific(&clean)?
-    } else {
-        let digits = clean.split('.').next().unwrap_or("").trim_start_matches('0').len();
-        if digits > 16 {
-            return Err(MoneyError::OutOfRange);
+    let digits = clean.split(['.', 'e', 'E']).next().unwrap_or("").trim_start_matches('0').len();
+    if digits > 16 {
+        return Err(MoneyError::OutOfRange);
+    }
+    let v = match crate::money::parse_decimal(&clean) {
+        Some(v) => v,
+        // A well-formed exponent that no decimal can hold is an amount out of range.
+        None if clean.split_once(['e', 'E']).is_some_and(|(m, e)| {
+            crate::money::parse_decimal(m).is_some()
+                && e.trim_start_matches(['+', '-']).bytes().all(|b| b.is_ascii_digit())
+                && !e.starts_with('-')
+                && !e.is_empty()
+        }) =>
+        {
+            return Err(MoneyError::OutOfRange)
         }
-        Decimal::from_str(&clean).map_err(|_| bad())?
+        None => return Err(bad()),
     };
     Ok(if negative { -v } else { v })
 }

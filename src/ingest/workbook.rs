@@ -22,6 +22,9 @@ use crate::error::FileError;
 pub const MAX_PART_BYTES: u64 = 2 << 30;
 /// Nor the sum of its parts.
 pub const MAX_TOTAL_BYTES: u64 = 6 << 30;
+/// A shared-strings table is held in memory whole: a real one of a million-row export is tens of
+/// megabytes.
+pub const MAX_SHARED_STRINGS_BYTES: u64 = 512 << 20;
 /// The smallest shared-string entry (`<si/>`) takes five bytes.
 const MIN_SHARED_STRING_BYTES: u64 = 5;
 
@@ -84,13 +87,23 @@ fn pick_sheet(sheets: &[Sheet], want: Option<&str>, label: &str) -> Result<Strin
     }
 }
 
-/// Check the directory of a zip before calamine opens it.
-fn check_zip(path: &Path, label: &str) -> Result<(), FileError> {
+/// What a zip holds, by its parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ZipBook {
+    Xlsx,
+    Xlsb,
+    Ods,
+    Unknown,
+}
+
+/// Check the directory of a zip before calamine opens it, and say which workbook it holds.
+fn check_zip(path: &Path, label: &str) -> Result<ZipBook, FileError> {
     let f = File::open(path).map_err(|e| file_err(label, None, format!("cannot open: {e}")))?;
     let mut zip = zip::ZipArchive::new(BufReader::new(f))
         .map_err(|e| file_err(label, None, format!("not a readable workbook (a damaged zip): {e}")))?;
     let mut total = 0u64;
     let mut shared: Option<(usize, u64)> = None;
+    let mut book = ZipBook::Unknown;
     for i in 0..zip.len() {
         let entry = zip
             .by_index_raw(i)
@@ -108,8 +121,24 @@ fn check_zip(path: &Path, label: &str) -> Result<(), FileError> {
             ));
         }
         total = total.saturating_add(size);
-        if name.to_ascii_lowercase().ends_with("sharedstrings.xml") {
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with("sharedstrings.xml") {
+            if size > MAX_SHARED_STRINGS_BYTES {
+                return Err(file_err(
+                    label,
+                    None,
+                    format!(
+                        "refused: its shared-strings table declares {size} bytes uncompressed, more than {MAX_SHARED_STRINGS_BYTES} (a zip bomb?)"
+                    ),
+                ));
+            }
             shared = Some((i, size));
+        }
+        match lower.as_str() {
+            "xl/workbook.xml" => book = ZipBook::Xlsx,
+            "xl/workbook.bin" => book = ZipBook::Xlsb,
+            "content.xml" if book == ZipBook::Unknown => book = ZipBook::Ods,
+            _ => {}
         }
     }
     if total > MAX_TOTAL_BYTES {
@@ -141,7 +170,7 @@ fn check_zip(path: &Path, label: &str) -> Result<(), FileError> {
             }
         }
     }
-    Ok(())
+    Ok(book)
 }
 
 /// The number in `attr="…"` of the `<sst …>` element at the start of a shared-strings part.
@@ -174,27 +203,38 @@ fn read_zip(
     on_sheet: &mut dyn FnMut(&str),
     visit: &mut Visit<'_>,
 ) -> Result<String, FileError> {
-    check_zip(path, label)?;
+    let book = check_zip(path, label)?;
     let open = || File::open(path).map(BufReader::new).map_err(|e| file_err(label, None, format!("cannot open: {e}")));
-    let xlsx_err = match open_workbook_from_rs::<Xlsx<_>, _>(open()?) {
-        Ok(wb) => return stream_xlsx(wb, label, sheet, on_sheet, visit),
-        Err(e) => e.to_string(),
-    };
-    if let Ok(mut wb) = open_workbook_from_rs::<Ods<_>, _>(open()?) {
-        let name = pick_sheet(wb.sheets_metadata(), sheet, label)?;
-        on_sheet(&name);
-        let range = wb.worksheet_range(&name).map_err(|e| file_err(label, Some(&name), format!("cannot read: {e}")))?;
-        visit_range(&range, visit);
-        return Ok(name);
+    let cannot_open = |what: &str, e: String| file_err(label, None, format!("not a readable {what} workbook: {e}"));
+    match book {
+        ZipBook::Xlsx => {
+            let wb = open_workbook_from_rs::<Xlsx<_>, _>(open()?).map_err(|e| cannot_open("xlsx", e.to_string()))?;
+            stream_xlsx(wb, label, sheet, on_sheet, visit)
+        }
+        ZipBook::Ods => {
+            let mut wb =
+                open_workbook_from_rs::<Ods<_>, _>(open()?).map_err(|e| cannot_open("OpenDocument", e.to_string()))?;
+            let name = pick_sheet(wb.sheets_metadata(), sheet, label)?;
+            on_sheet(&name);
+            let range =
+                wb.worksheet_range(&name).map_err(|e| file_err(label, Some(&name), format!("cannot read: {e}")))?;
+            visit_range(&range, visit);
+            Ok(name)
+        }
+        ZipBook::Xlsb => {
+            let mut wb =
+                open_workbook_from_rs::<Xlsb<_>, _>(open()?).map_err(|e| cannot_open("xlsb", e.to_string()))?;
+            let name = pick_sheet(wb.sheets_metadata(), sheet, label)?;
+            on_sheet(&name);
+            let range =
+                wb.worksheet_range(&name).map_err(|e| file_err(label, Some(&name), format!("cannot read: {e}")))?;
+            visit_range(&range, visit);
+            Ok(name)
+        }
+        ZipBook::Unknown => {
+            Err(file_err(label, None, "not a readable workbook: a zip archive, but neither xlsx, xlsb nor ods"))
+        }
     }
-    if let Ok(mut wb) = open_workbook_from_rs::<Xlsb<_>, _>(open()?) {
-        let name = pick_sheet(wb.sheets_metadata(), sheet, label)?;
-        on_sheet(&name);
-        let range = wb.worksheet_range(&name).map_err(|e| file_err(label, Some(&name), format!("cannot read: {e}")))?;
-        visit_range(&range, visit);
-        return Ok(name);
-    }
-    Err(file_err(label, None, format!("not a readable workbook (zip, but neither xlsx, ods nor xlsb): {xlsx_err}")))
 }
 
 fn read_ole(

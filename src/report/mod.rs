@@ -1,14 +1,16 @@
-//! Report: a computed month → its files (SPEC §5), written atomically under a per-month lock.
+//! Report: a computed month → its files (SPEC §5), replaced as a set under a per-month lock.
 //!
-//! Every output is rendered into a temporary file in the month's folder (created 0600), hashed,
-//! and only when all of them are complete renamed into place; the manifest comes last. A run
-//! that fails leaves the previous outputs of the month whole. Two runs of one month never
-//! interleave: the second waits on the lock in the month's folder.
+//! Every output is rendered into a staging folder beside the month's folder (files created
+//! 0600), hashed, the manifest last; then the staging folder takes the month folder's place in
+//! one step ([`publish`]). A run that fails or is killed leaves the previous outputs of the month
+//! whole; the next run removes what it left behind. Two runs of one month never interleave: the
+//! second waits on the lock in the month's folder.
 
 pub mod compensation;
 pub mod detail;
 pub mod labels;
 pub mod payroll;
+pub mod publish;
 pub mod recon;
 pub mod review;
 pub mod slips;
@@ -17,10 +19,9 @@ pub mod team;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::json;
-use tempfile::NamedTempFile;
 
 use crate::calendar::YearMonth;
 use crate::compute::{Component, MonthResult};
@@ -73,70 +74,84 @@ pub fn file_names(labels: &Labels, month: YearMonth) -> [String; 4] {
     ]
 }
 
-/// Holds the month's lock until dropped.
-pub struct MonthLock {
-    _file: File,
-}
+use crate::digest::sha256_file as hash_file;
+pub use publish::{lock_month, MonthLock};
 
-/// Take the month's lock, waiting for another run of the same month to finish.
-///
-/// # Errors
-/// When the folder or lock file cannot be created.
-pub fn lock_month(dir: &Path) -> Result<MonthLock, RunError> {
-    let werr = |p: &Path, e: std::io::Error| RunError::Write { path: p.to_path_buf(), message: e.to_string() };
-    std::fs::create_dir_all(dir).map_err(|e| werr(dir, e))?;
-    let path = dir.join(".brokercomp.lock");
+/// Create an empty file readable by the owner only, for a writer to fill.
+fn create_private(path: &Path) -> std::io::Result<()> {
     let mut options = File::options();
-    options.create(true).truncate(false).write(true);
+    options.create(true).truncate(true).write(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options.open(&path).map_err(|e| werr(&path, e))?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => {
-            eprintln!("{}: another run of this month is writing; waiting for it to finish", dir.display());
-            file.lock().map_err(|e| werr(&path, e))?;
-        }
-        Err(std::fs::TryLockError::Error(e)) => return Err(werr(&path, e)),
-    }
-    Ok(MonthLock { _file: file })
+    options.open(path).map(|_| ())
 }
 
-use crate::digest::sha256_file as hash_file;
-
-/// A temporary file in `dir`, readable by the owner only.
-fn temp_in(dir: &Path) -> std::io::Result<NamedTempFile> {
-    tempfile::Builder::new().prefix(".brokercomp-").suffix(".tmp").tempfile_in(dir)
+/// Names of the outputs an earlier run listed in the month's manifest.
+fn earlier_outputs(dir: &Path) -> Vec<String> {
+    let Ok(bytes) = std::fs::read(dir.join("manifest.json")) else { return Vec::new() };
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) else { return Vec::new() };
+    v["outputs"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|o| o["file"].as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
 }
 
-/// Render every output of the month into `dir` (the month's folder), atomically.
+/// Render every output of the month and replace the month's folder's outputs with them as a
+/// set (see [`publish`]). `on_wait` is called when another run holds the month's lock.
 ///
 /// # Errors
 /// [`RunError::Write`] when any output cannot be written; nothing of the month is replaced then.
-pub fn write_month(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, RunError> {
-    let _lock = lock_month(dir)?;
+pub fn write_month(ctx: &ReportCtx<'_>, dir: &Path, on_wait: &dyn Fn()) -> Result<Vec<Written>, RunError> {
+    let _lock = lock_month(dir, on_wait)?;
+    publish::recover(dir)?;
+    let staging = publish::staging_folder(dir)?;
+    let result = render_into(ctx, &staging).and_then(|written| {
+        let mut ours: Vec<String> = earlier_outputs(dir);
+        ours.extend(written.iter().map(|w| w.name.clone()));
+        ours.push("manifest.json".into());
+        publish::carry_over(dir, &staging, &|n| ours.iter().any(|o| o == n))?;
+        publish::fault("carried").map_err(|e| RunError::Write { path: dir.to_path_buf(), message: e })?;
+        publish::swap(&staging, dir)?;
+        Ok(written)
+    });
+    match result {
+        Ok(written) => {
+            if let Err(e) = publish::fault("swapped") {
+                // The new set is in place; only the old one is left for the next run to remove.
+                return Err(RunError::Write { path: dir.to_path_buf(), message: e });
+            }
+            publish::discard(&staging);
+            Ok(written)
+        }
+        Err(e) => {
+            publish::discard(&staging);
+            Err(e)
+        }
+    }
+}
+
+/// Render every output of the month into `dir` (a fresh staging folder), the manifest last.
+fn render_into(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, RunError> {
     let names = file_names(ctx.labels, ctx.month());
     let werr = |name: &str, e: String| RunError::Write { path: dir.join(name), message: e };
-    let mut staged: Vec<(String, NamedTempFile)> = Vec::new();
 
     type Render<'r> = &'r (dyn Fn(&Path) -> Result<(), String> + Sync);
-    let stage = |name: &str, render: Render<'_>| -> Result<(String, NamedTempFile), RunError> {
-        let tmp = temp_in(dir).map_err(|e| werr(name, e.to_string()))?;
-        render(tmp.path()).map_err(|e| werr(name, e))?;
-        if std::env::var_os("BROKERCOMP_FAIL_WRITE").is_some_and(|v| v == name) {
-            return Err(werr(name, "simulated write failure (BROKERCOMP_FAIL_WRITE)".into()));
-        }
-        Ok((name.to_string(), tmp))
+    let stage = |name: &str, render: Render<'_>| -> Result<String, RunError> {
+        let path = dir.join(name);
+        create_private(&path).map_err(|e| werr(name, e.to_string()))?;
+        render(&path).map_err(|e| werr(name, e))?;
+        publish::fault(&format!("stage:{name}")).map_err(|e| werr(name, e))?;
+        Ok(name.to_string())
     };
     // The million-row detail is written on a second core while the other files are written.
     let (detail, others) = std::thread::scope(|s| {
         let detail = s.spawn(|| stage(&names[1], &|p| detail::write(p, ctx).map_err(|e| e.to_string())));
-        let others = (|| -> Result<Vec<(String, NamedTempFile)>, RunError> {
+        let others = (|| -> Result<Vec<String>, RunError> {
             let mut v = vec![
                 stage(&names[0], &|p| compensation::write(p, ctx).map_err(|e| e.to_string()))?,
                 stage(&names[2], &|p| slips::write(p, ctx).map_err(|e| e.to_string()))?,
                 stage(&names[3], &|p| {
-                    let f = File::create(p).map_err(|e| e.to_string())?;
+                    let f = File::options().write(true).truncate(true).open(p).map_err(|e| e.to_string())?;
                     let mut w = BufWriter::new(f);
                     payroll::write(&mut w, ctx).map_err(|e| e.to_string())?;
                     w.flush().map_err(|e| e.to_string())
@@ -163,23 +178,22 @@ pub fn write_month(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, RunE
     });
     let detail = detail.map_err(|_| werr(&names[1], "the writer thread failed".into()))??;
     let mut others = others?;
-    staged.push(others.remove(0));
-    staged.push(detail);
+    let mut staged = vec![others.remove(0), detail];
     staged.append(&mut others);
 
     let mut written = Vec::new();
-    for (name, tmp) in &staged {
-        let (sha256, size) = hash_file(tmp.path()).map_err(|e| werr(name, e.to_string()))?;
+    for name in &staged {
+        let path = dir.join(name);
+        let (sha256, size) = hash_file(&path).map_err(|e| werr(name, e.to_string()))?;
+        File::open(&path).and_then(|f| f.sync_all()).map_err(|e| werr(name, e.to_string()))?;
         written.push(Written { name: name.clone(), sha256, size });
     }
     let manifest = manifest(ctx, &written);
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| werr("manifest.json", e.to_string()))? + "\n";
-    staged.push(stage("manifest.json", &|p| std::fs::write(p, text.as_bytes()).map_err(|e| e.to_string()))?);
-    for (name, tmp) in staged {
-        let target: PathBuf = dir.join(&name);
-        tmp.as_file().sync_all().map_err(|e| werr(&name, e.to_string()))?;
-        tmp.persist(&target).map_err(|e| werr(&name, e.error.to_string()))?;
-    }
+    stage("manifest.json", &|p| std::fs::write(p, text.as_bytes()).map_err(|e| e.to_string()))?;
+    File::open(dir.join("manifest.json"))
+        .and_then(|f| f.sync_all())
+        .map_err(|e| werr("manifest.json", e.to_string()))?;
     Ok(written)
 }
 
@@ -209,6 +223,26 @@ fn manifest(ctx: &ReportCtx<'_>, written: &[Written]) -> serde_json::Value {
     let (components, total) = MonthResult::totals(&ctx.result.managers);
     let mut totals = serde_json::Map::new();
     totals.insert("managers".into(), json!(ctx.result.managers.len()));
+    // The metrics as the payroll shows them (each manager's figure rounded on its own), summed.
+    let mut metrics = crate::compute::Metrics::default();
+    let (mut new_accounts, mut valid_accounts) = (0u64, 0u64);
+    for m in &ctx.result.managers {
+        let x = m.metrics(r);
+        metrics.net_commission += x.net_commission;
+        metrics.other_revenue += x.other_revenue;
+        metrics.net_revenue += x.net_revenue;
+        metrics.net_inflow += x.net_inflow;
+        metrics.month_end_assets += x.month_end_assets;
+        new_accounts += u64::from(m.new_accounts);
+        valid_accounts += u64::from(m.valid_accounts);
+    }
+    totals.insert("net_commission".into(), json!(r.format(metrics.net_commission)));
+    totals.insert("other_revenue".into(), json!(r.format(metrics.other_revenue)));
+    totals.insert("net_revenue".into(), json!(r.format(metrics.net_revenue)));
+    totals.insert("net_inflow".into(), json!(r.format(metrics.net_inflow)));
+    totals.insert("month_end_assets".into(), json!(r.format(metrics.month_end_assets)));
+    totals.insert("new_accounts".into(), json!(new_accounts));
+    totals.insert("valid_accounts".into(), json!(valid_accounts));
     for c in Component::ALL {
         totals.insert(c.key().into(), json!(r.format(components[c as usize])));
     }
@@ -216,7 +250,12 @@ fn manifest(ctx: &ReportCtx<'_>, written: &[Written]) -> serde_json::Value {
     let exceptions = ctx.input.issues.iter().filter(|i| i.severity == Severity::Exception).count();
     json!({
         "month": ctx.month().to_string(),
-        "tool": { "name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION") },
+        "tool": {
+            "name": env!("CARGO_PKG_NAME"),
+            "version": env!("CARGO_PKG_VERSION"),
+            "build": crate::BUILD,
+        },
+        "configuration": { "file": ctx.config.file.display().to_string(), "sha256": ctx.config.sha256 },
         "organization": { "name": ctx.config.organization.name, "code": ctx.config.organization.code },
         "standard": {
             "name": ctx.standard.name,

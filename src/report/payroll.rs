@@ -32,6 +32,17 @@ pub const HEADER: [&str; 23] = [
     "total",
 ];
 
+/// A text field as a spreadsheet may open it safely: one that begins with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return gets a leading `'`, so that it is never run as a formula (SPEC §5
+/// item 6).
+pub fn formula_safe(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
 /// Write the CSV.
 ///
 /// # Errors
@@ -44,11 +55,11 @@ pub fn write(out: &mut dyn Write, ctx: &ReportCtx<'_>) -> std::io::Result<()> {
     for m in &ctx.result.managers {
         let x = m.metrics(r);
         let mut rec: Vec<String> = vec![
-            m.person.manager_id.clone(),
-            m.person.name.clone(),
-            m.person.team.clone(),
-            m.person.group.clone().unwrap_or_default(),
-            m.level.clone(),
+            formula_safe(&m.person.manager_id),
+            formula_safe(&m.person.name),
+            formula_safe(&m.person.team),
+            formula_safe(m.person.group.as_deref().unwrap_or_default()),
+            formula_safe(&m.level),
             m.person.employment.code().to_string(),
             r.format(x.net_commission),
             r.format(x.other_revenue),
@@ -64,4 +75,19 @@ pub fn write(out: &mut dyn Write, ctx: &ReportCtx<'_>) -> std::io::Result<()> {
     }
     w.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::formula_safe;
+
+    #[test]
+    fn text_that_a_spreadsheet_would_run_gets_a_quote() {
+        for t in ["=1+2", "+86 1380", "-3", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(formula_safe(t), format!("'{t}"));
+        }
+        for t in ["王伟", "8001", "一组", "a=b", ""] {
+            assert_eq!(formula_safe(t), t);
+        }
+    }
 }
