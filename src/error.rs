@@ -1,6 +1,6 @@
-//! The error types of each layer, with messages written by hand.
-//!
-//! Library code returns these; only `main` formats them and maps them to exit codes.
+//! The errors of the configuration and ingestion layers, and the command's [`RunError`] that
+//! carries any layer's error to `main`, which alone formats it and maps it to an exit code.
+//! (compute, analysis and report have their own enums beside their code.)
 
 use std::fmt;
 use std::path::PathBuf;
@@ -52,19 +52,23 @@ impl fmt::Display for FileError {
 
 impl std::error::Error for FileError {}
 
-/// Why a command stopped without writing (exit status 2), or failed while writing.
+/// Why a command stopped (exit status 2): the error of the layer that refused, or of the
+/// command line. Each layer's message is its own; this only says which kind it is.
 #[derive(Debug)]
 pub enum RunError {
     Usage(String),
     Config(ConfigError),
     Input(FileError),
+    Compute(Box<crate::compute::ComputeError>),
+    Analysis(crate::analysis::AnalysisError),
+    Report(crate::report::ReportError),
     /// `--strict` and the month has row-level exceptions.
     Strict {
         month: String,
         exceptions: usize,
     },
-    /// Writing an output failed; the previous outputs of the month are whole.
-    Write {
+    /// The sample generator could not write its files.
+    Sample {
         path: PathBuf,
         message: String,
     },
@@ -76,12 +80,14 @@ impl fmt::Display for RunError {
             RunError::Usage(m) => write!(f, "{m}"),
             RunError::Config(e) => write!(f, "configuration error: {e}"),
             RunError::Input(e) => write!(f, "input error: {e}"),
+            // An unknown roster level is a configuration error (SPEC §3).
+            RunError::Compute(e) => write!(f, "configuration error: {e}"),
+            RunError::Analysis(e) => write!(f, "analysis error: {e}"),
+            RunError::Report(e) => write!(f, "{e}"),
             RunError::Strict { month, exceptions } => {
                 write!(f, "{month}: {exceptions} data exception(s) and --strict: nothing written")
             }
-            RunError::Write { path, message } => {
-                write!(f, "cannot write {}: {message} (earlier outputs left as they were)", path.display())
-            }
+            RunError::Sample { path, message } => write!(f, "cannot write {}: {message}", path.display()),
         }
     }
 }
@@ -97,5 +103,23 @@ impl From<ConfigError> for RunError {
 impl From<FileError> for RunError {
     fn from(e: FileError) -> Self {
         RunError::Input(e)
+    }
+}
+
+impl From<crate::compute::ComputeError> for RunError {
+    fn from(e: crate::compute::ComputeError) -> Self {
+        RunError::Compute(Box::new(e))
+    }
+}
+
+impl From<crate::analysis::AnalysisError> for RunError {
+    fn from(e: crate::analysis::AnalysisError) -> Self {
+        RunError::Analysis(e)
+    }
+}
+
+impl From<crate::report::ReportError> for RunError {
+    fn from(e: crate::report::ReportError) -> Self {
+        RunError::Report(e)
     }
 }

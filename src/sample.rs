@@ -310,7 +310,13 @@ fn write_month(
     let bold = Format::new().set_bold();
     let pct = Format::new().set_num_format("0%");
     let date_fmt = Format::new().set_num_format("yyyy-mm-dd");
-    let props = crate::report::style::properties(month, "sample", "brokercomp sample").map_err(xe)?;
+    // Fixed document dates: the same seed gives byte-identical files.
+    let created = rust_xlsxwriter::ExcelDateTime::from_ymd(month.year as u16, month.month as u8, 1).map_err(xe)?;
+    let props = rust_xlsxwriter::DocProperties::new()
+        .set_title("sample")
+        .set_company("brokercomp sample")
+        .set_author("brokercomp")
+        .set_creation_datetime(&created);
     let level_label = |l: &str| match l {
         "T" => "见习客户经理",
         "L1" => "客户经理",

@@ -9,10 +9,11 @@ mod common;
 use common::*;
 
 use brokercomp::calendar::YearMonth;
-use brokercomp::compute::{compute_month, MonthResult};
+use brokercomp::compute::compute_month;
 use brokercomp::config::{Config, StandardSet};
-use brokercomp::ingest::month::ingest_month;
-use brokercomp::report::{compensation::row_figures, labels, recon, ReportCtx};
+use brokercomp::ingest::ingest_month;
+use brokercomp::model::{Column, Component, Kind};
+use brokercomp::report::{labels, recon, row};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -102,36 +103,41 @@ proptest! {
         let month = YearMonth::parse("2026-10").unwrap();
         let standard = standards.for_month(month, &cfg.standards_dir).unwrap();
         let input = ingest_month(&cfg, &ws.data(), month).unwrap();
-        let result = compute_month(&cfg, standard, &input).unwrap();
-        let ctx = ReportCtx { config: &cfg, standard, input: &input, result: &result, labels: labels::labels(cfg.report.locale), analysis: None };
+        // What compute consumes, kept for the checks below.
+        let crm_recon = input.crm_recon.clone();
+        let rejected_rows = input.crm.iter().filter(|r| !r.accepted).count();
+        let result = compute_month(&cfg, standard, input).unwrap();
+        let r = standard.rounding;
 
         // Each row: total = Σ components; each component already at the standard's scale.
         for m in &result.managers {
-            prop_assert_eq!(m.total, m.components.iter().copied().sum::<Decimal>());
-            for c in m.components {
-                prop_assert_eq!(c, standard.rounding.round(c));
+            prop_assert_eq!(m.total, m.components.total());
+            for c in Component::ALL {
+                let v = m.components.get(c);
+                prop_assert_eq!(v, r.round(v));
             }
         }
-        // Grand total = Σ rows = Σ team subtotals, column by column.
-        let (components, total) = MonthResult::totals(&result.managers);
-        prop_assert_eq!(total, components.iter().copied().sum::<Decimal>());
-        let mut by_team: std::collections::BTreeMap<&str, [Decimal; 16]> = Default::default();
-        let mut grand = [Decimal::ZERO; 16];
+        // Grand total = Σ rows = Σ team subtotals, column by column of the report.
+        let (components, total) = result.totals();
+        prop_assert_eq!(total, components.total());
+        let columns = Column::report();
+        let mut by_team: std::collections::BTreeMap<&str, Vec<Decimal>> = Default::default();
+        let mut grand = vec![Decimal::ZERO; columns.len()];
         for m in &result.managers {
-            let f = row_figures(&ctx, m);
-            let t = by_team.entry(m.person.team.as_str()).or_insert([Decimal::ZERO; 16]);
-            for k in 0..16 {
-                t[k] += f[k];
-                grand[k] += f[k];
+            let t = by_team.entry(m.person.team.as_str()).or_insert_with(|| vec![Decimal::ZERO; columns.len()]);
+            for (k, col) in columns.iter().enumerate() {
+                let v = row::value(m, *col, r, "", "").number();
+                t[k] += v;
+                grand[k] += v;
             }
         }
-        for k in 0..16 {
+        for k in 0..columns.len() {
             let subs: Decimal = by_team.values().map(|t| t[k]).sum();
             prop_assert_eq!(subs, grand[k]);
         }
-        prop_assert_eq!(grand[15], total);
+        prop_assert_eq!(grand[columns.len() - 1], total);
         // Every reconciliation equation holds exactly.
-        for e in recon::equations(&ctx) {
+        for e in recon::equations(&result.reconciliation, &labels::labels(cfg.report.locale).recon) {
             prop_assert!(e.holds(), "{}: {}", e.item, e.equation);
         }
         // The crm file totals, computed here from the generated cells (not by the code that
@@ -148,23 +154,22 @@ proptest! {
                 }
             }
         }
-        for (k, r) in input.crm_recon.iter().enumerate() {
+        for (k, m) in crm_recon.iter().enumerate() {
             let want: Decimal = first.values().filter_map(|v| v[k]).sum();
-            prop_assert_eq!(r.file_total, want, "file total {} from the raw cells", k);
+            prop_assert_eq!(m.file_total, want, "file total {} from the raw cells", k);
         }
         // The credited net commission of the reconciliation is what compute credited.
-        let credited: Decimal = result.managers.iter().map(|m| m.net_commission).sum();
-        prop_assert_eq!(input.crm_recon[0].credited, credited);
+        let credited: Decimal = result.managers.iter().map(|m| m.credited.net_commission).sum();
+        prop_assert_eq!(crm_recon[0].credited, credited);
         // Rows read are the rows written (no blank or summary row is generated here).
-        let crm_file = input.files.iter().find(|f| f.kind == brokercomp::ingest::Kind::Crm).unwrap();
+        let crm_file = result.files.iter().find(|f| f.kind == Kind::Crm).unwrap();
         prop_assert_eq!(crm_file.counts.rows_read, lines.len() as u64);
         prop_assert_eq!(crm_file.accepted + crm_file.rejected, lines.len() as u64);
         // Nothing dropped silently: every crm row is accepted, or rejected with an exception.
-        let rejected = input.crm.iter().filter(|r| !r.accepted).count();
-        let crm_exceptions: std::collections::BTreeSet<u32> = input.issues.iter()
-            .filter(|i| i.kind == brokercomp::ingest::Kind::Crm && i.severity == brokercomp::ingest::Severity::Exception)
+        let crm_exceptions: std::collections::BTreeSet<u32> = result.issues.iter()
+            .filter(|i| i.kind == Kind::Crm && i.is_exception())
             .map(|i| i.row).collect();
-        prop_assert_eq!(rejected, crm_exceptions.len());
+        prop_assert_eq!(rejected_rows, crm_exceptions.len());
     }
 
     #[test]

@@ -174,10 +174,10 @@ fn print_setup_of_the_compensation_report() {
     assert!(workbook.contains("_xlnm.Print_Titles"), "repeated header rows");
 }
 
-fn zip_entries(f: std::fs::File) -> std::collections::HashMap<String, String> {
+fn zip_entries(f: std::fs::File) -> std::collections::BTreeMap<String, String> {
     use std::io::Read;
     let mut z = zip::ZipArchive::new(f).unwrap();
-    let mut out = std::collections::HashMap::new();
+    let mut out = std::collections::BTreeMap::new();
     for i in 0..z.len() {
         let mut e = z.by_index(i).unwrap();
         let mut s = String::new();

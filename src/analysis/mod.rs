@@ -1,24 +1,43 @@
-//! Analysis: the month among its neighbours — team figures, history, and the level reviews.
+//! Analysis: the month among its neighbours — team figures and the level reviews.
 //!
-//! Takes each month's computed result and reduces it to a [`MonthSummary`] (the figures a team
-//! report and a review need, rounded as on the payroll). Earlier months come from [`history`]:
-//! regenerated from their own inputs and their own standard version, through a cache whose key
-//! is the SHA-256 of everything the month depends on, so a cached month can never be stale.
-//! `team` builds the team analysis (polars group-bys); `review` the quarterly and annual reviews.
+//! Takes the computed month reduced to a [`MonthSummary`] (the figures a team report and a
+//! review need, rounded as on the payroll) and the summaries of the months it is compared with;
+//! gives an [`Analysis`]: the team analysis (SPEC §5 item 4, polars group-bys in [`team`]) and,
+//! at quarter and year end, the reviews (§4.7, §4.8, [`review`]). Pure: where the earlier months
+//! come from is the caller's business (see `crate::history`); [`months_needed`] says which.
+//! Refuses ([`AnalysisError`]) figures too large to group exactly.
 
-pub mod history;
 pub mod review;
 pub mod team;
 
-use std::collections::BTreeMap;
+use std::fmt;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::YearMonth;
-use crate::compute::{Metrics, MonthResult};
-use crate::config::Standard;
-use crate::ingest::month::{Employment, MonthInput, Person};
+use crate::compute::ComputedMonth;
+use crate::config::{Config, Standard};
+use crate::model::{Components, Employment, Metrics, Person};
+use review::{annual_review, quarter_of, quarterly_review, AnnualReview, QuarterReview};
+use team::{team_analysis, TeamAnalysis};
+
+/// Why the analysis of a month cannot be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnalysisError {
+    /// A group-by failed (polars' message).
+    Grouping(String),
+}
+
+impl fmt::Display for AnalysisError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AnalysisError::Grouping(m) => write!(f, "the team analysis could not be made: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for AnalysisError {}
 
 /// One active manager's month, as the reports show it (metrics rounded each on its own).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,7 +53,7 @@ pub struct ManagerFigures {
     pub metrics: Metrics,
     pub new_accounts: u32,
     pub valid_accounts: u32,
-    pub components: [Decimal; 9],
+    pub components: Components,
     pub total: Decimal,
     /// The month's duty score, when the scores file lists the manager.
     pub duty_score: Option<Decimal>,
@@ -65,12 +84,11 @@ impl MonthSummary {
 }
 
 /// Reduce a computed month to its summary.
-pub fn summarize(standard: &Standard, input: &MonthInput, result: &MonthResult) -> MonthSummary {
+pub fn summarize(month: &ComputedMonth) -> MonthSummary {
+    let standard: &Standard = &month.standard;
     let r = standard.rounding;
-    let scores: BTreeMap<&str, Decimal> =
-        input.scores.iter().filter(|s| s.accepted).map(|s| (s.manager_id.as_str(), s.score)).collect();
-    let last = result.month.last_day();
-    let managers = result
+    let last = month.month.last_day();
+    let managers = month
         .managers
         .iter()
         .map(|m| {
@@ -88,24 +106,66 @@ pub fn summarize(standard: &Standard, input: &MonthInput, result: &MonthResult) 
                 valid_accounts: m.valid_accounts,
                 components: m.components,
                 total: m.total,
-                duty_score: scores.get(m.person.manager_id.as_str()).copied(),
+                duty_score: m.duty_score,
             }
         })
         .collect();
-    let team_of: BTreeMap<&str, &str> =
-        result.managers.iter().map(|m| (m.person.manager_id.as_str(), m.person.team.as_str())).collect();
-    let accounts = result
+    let team_of: std::collections::BTreeMap<&str, &str> =
+        month.managers.iter().map(|m| (m.person.manager_id.as_str(), m.person.team.as_str())).collect();
+    let accounts = month
         .accounts
         .iter()
-        .map(|o| {
-            let a = &input.accounts[o.row];
-            AccountFigure {
-                manager_id: a.manager_id.clone(),
-                team: team_of.get(a.manager_id.as_str()).map(|t| t.to_string()).unwrap_or_default(),
-                account_type: a.account_type.clone(),
-                valid: o.valid.is_ok(),
-            }
+        .map(|a| AccountFigure {
+            manager_id: a.manager_id.clone(),
+            team: team_of.get(a.manager_id.as_str()).map(|t| t.to_string()).unwrap_or_default(),
+            account_type: a.account_type.clone(),
+            valid: a.valid.is_ok(),
         })
         .collect();
-    MonthSummary { month: result.month, standard: standard.name.clone(), managers, accounts }
+    MonthSummary { month: month.month, standard: standard.name.clone(), managers, accounts }
+}
+
+/// The month's analysis workbooks' contents.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub team: TeamAnalysis,
+    pub quarter: Option<QuarterReview>,
+    pub annual: Option<AnnualReview>,
+}
+
+/// The earlier months the analysis of `month` compares it with: January to the month before,
+/// the previous month, the same month last year, and the quarter at quarter end.
+pub fn months_needed(month: YearMonth) -> Vec<YearMonth> {
+    let mut needed: Vec<YearMonth> = (1..month.month).filter_map(|m| YearMonth::new(month.year, m)).collect();
+    needed.push(month.prev());
+    needed.push(YearMonth { year: month.year - 1, month: month.month });
+    if let Some((_, q)) = quarter_of(month) {
+        needed.extend(q.iter().filter(|m| **m < month));
+    }
+    needed.sort();
+    needed.dedup();
+    needed
+}
+
+/// The team analysis of `current` and, at quarter and year end, the reviews. `earlier` gives
+/// the summary of an earlier month, `None` when that month has no inputs.
+///
+/// # Errors
+/// [`AnalysisError`] when the figures cannot be grouped.
+pub fn analyse<'a>(
+    cfg: &Config,
+    standard: &Standard,
+    current: &'a MonthSummary,
+    earlier: &dyn Fn(YearMonth) -> Option<&'a MonthSummary>,
+) -> Result<Analysis, AnalysisError> {
+    let month = current.month;
+    let get = |m: YearMonth| if m == month { Some(current) } else { earlier(m) };
+    let year: Vec<YearMonth> = (1..=month.month).filter_map(|m| YearMonth::new(month.year, m)).collect();
+    let last_year = YearMonth { year: month.year - 1, month: month.month };
+    let by_month: Vec<(YearMonth, Option<&MonthSummary>)> = year.iter().map(|m| (*m, get(*m))).collect();
+    let team = team_analysis(cfg, standard.rounding.scale, current, get(month.prev()), get(last_year), &by_month)
+        .map_err(|e| AnalysisError::Grouping(e.to_string()))?;
+    let quarter = quarter_of(month).map(|(_, q)| quarterly_review(cfg, standard, q, [get(q[0]), get(q[1]), get(q[2])]));
+    let annual = (month.month == 12).then(|| annual_review(cfg, &by_month));
+    Ok(Analysis { team, quarter, annual })
 }

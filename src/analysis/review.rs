@@ -7,7 +7,7 @@ use super::{ManagerFigures, MonthSummary};
 use crate::calendar::YearMonth;
 use crate::config::standard::Bars;
 use crate::config::{Config, Level, Standard};
-use crate::ingest::month::Employment;
+use crate::model::{Components, Employment};
 
 /// What the review proposes; the roster of the next month decides.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,7 +173,7 @@ pub struct AnnualRow {
     pub net_inflow: Decimal,
     pub new_accounts: u32,
     pub valid_accounts: u32,
-    pub components: [Decimal; 9],
+    pub components: Components,
     pub total: Decimal,
     pub grade: String,
 }
@@ -205,7 +205,7 @@ pub fn annual_review(cfg: &Config, year: &[(YearMonth, Option<&MonthSummary>)]) 
             net_inflow: Decimal::ZERO,
             new_accounts: 0,
             valid_accounts: 0,
-            components: [Decimal::ZERO; 9],
+            components: Components::default(),
             total: Decimal::ZERO,
             grade: String::new(),
         };
@@ -218,9 +218,7 @@ pub fn annual_review(cfg: &Config, year: &[(YearMonth, Option<&MonthSummary>)]) 
                 r.net_inflow += x.metrics.net_inflow;
                 r.new_accounts += x.new_accounts;
                 r.valid_accounts += x.valid_accounts;
-                for (k, v) in x.components.iter().enumerate() {
-                    r.components[k] += v;
-                }
+                r.components.add(&x.components);
                 r.total += x.total;
             }
         }
@@ -254,8 +252,8 @@ pub fn annual_review(cfg: &Config, year: &[(YearMonth, Option<&MonthSummary>)]) 
 mod tests {
     use super::*;
     use crate::calendar::Date;
-    use crate::compute::Metrics;
-    use crate::ingest::month::Person;
+    use crate::model::Metrics;
+    use crate::model::Person;
     use std::path::Path;
     use std::str::FromStr;
 
@@ -297,7 +295,7 @@ mod tests {
             metrics: Metrics { net_commission: d(nr), net_revenue: d(nr), ..Metrics::default() },
             new_accounts: valid,
             valid_accounts: valid,
-            components: [Decimal::ONE; 9],
+            components: Components::default(),
             total: d("9"),
             duty_score: score.map(d),
         }

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use super::{ManagerFigures, MonthSummary};
 use crate::calendar::YearMonth;
 use crate::config::Config;
-use crate::ingest::month::Employment;
+use crate::model::Employment;
 
 /// The figures of one team, group, outlet or the branch.
 #[derive(Debug, Clone, PartialEq, Default)]

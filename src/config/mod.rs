@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use crate::calendar::YearMonth;
 use crate::error::ConfigError;
-use crate::ingest::Kind;
+use crate::model::Kind;
 
 pub use standard::{Level, Schedule, ScheduleMode, Standard, StandardSet, Tier};
 

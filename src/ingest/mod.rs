@@ -1,268 +1,217 @@
 //! Ingestion: a month's input files → typed rows with their locations, and every exception.
 //!
-//! Takes the month folder and the configuration; finds the files of each kind by pattern,
-//! reads them whatever their format (`source`), finds the header row and maps the columns by
-//! alias (`table`), parses the cells (`values`) and checks the rows of the month together
-//! (`month`: duplicates, shares, activity). Gives [`month::MonthInput`]. Refuses, with a
-//! [`crate::error::FileError`], what cannot be read at all; row problems are collected, never
-//! fatal.
+//! Takes the month folder and the configuration; gives [`MonthInput`]: every row of every file
+//! with its location and whether it is accepted, the issues of 数据异常, the per-file counts and
+//! the crm reconciliation figures. Nothing is dropped without an [`Issue`]. Refuses, with a
+//! [`FileError`], what cannot be read at all; row problems are collected, never fatal.
+//!
+//! The road through it, one file per job:
+//!
+//! ```text
+//! discover ─► source ─┬─ text      (CSV, TSV, HTML: our own RFC 4180 reader)
+//!  (which      (open, └─ workbook  (calamine; in a reader process: isolate)
+//!   files)     sniff)        │
+//!                        table      header row, aliases, units, blank and summary rows
+//!                            │
+//!                        rows       cells → values (values), each problem an issue
+//!                            │
+//!                        parse/<kind>   one parser per kind, and the kind's own checks
+//!                            │
+//!                        checks     duplicates, inactive managers (every kind)
+//!                        reconcile  crm client-level agreement, shares, file totals
+//!                        earlier    returning clients (earlier months' accounts)
+//! ```
 
+pub mod checks;
+pub mod discover;
+pub mod earlier;
 pub mod isolate;
-pub mod month;
+pub mod parse;
+pub mod read;
+pub mod reconcile;
+pub mod rows;
 pub mod source;
 pub mod table;
 pub mod text;
 pub mod values;
 pub mod workbook;
 
-use std::fmt;
+use std::path::{Path, PathBuf};
 
-/// The input kinds of SPEC §2.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Kind {
-    Crm,
-    Accounts,
-    Roster,
-    Adjustments,
-    Scores,
+use rust_decimal::Decimal;
+
+pub use crate::error::FileError;
+pub use discover::{discover, Found, Unread};
+pub use parse::accounts::{AccountRow, AccountStatus};
+pub use parse::adjustments::AdjustmentRow;
+pub use parse::crm::CrmRow;
+pub use parse::roster::RosterRow;
+pub use parse::scores::ScoreRow;
+pub use read::{Activity, InputFile};
+pub use reconcile::MoneyRecon;
+
+use checks::{later_copies, reject_duplicates, reject_inactive, row_issue, Blame};
+use read::Reading;
+use crate::calendar::YearMonth;
+use crate::config::Config;
+use crate::lookup::{Lookup, LookupSet};
+use crate::model::fields::{accounts as A, scores as S};
+use crate::model::{Issue, Kind, Severity};
+
+/// Everything read for one month.
+#[derive(Debug, Clone)]
+pub struct MonthInput {
+    pub month: YearMonth,
+    pub files: Vec<InputFile>,
+    pub crm: Vec<CrmRow>,
+    pub accounts: Vec<AccountRow>,
+    pub roster: Vec<RosterRow>,
+    pub adjustments: Vec<AdjustmentRow>,
+    pub scores: Vec<ScoreRow>,
+    /// 数据异常, sorted by kind, file and row.
+    pub issues: Vec<Issue>,
+    /// Month-end assets of clients with accepted crm rows (client-level figure).
+    pub client_assets: Lookup<String, Decimal>,
+    /// net_commission, other_revenue, net_inflow.
+    pub crm_recon: [MoneyRecon; 3],
+    /// Files of the month folder that were not read, with the reason (listed in 数据异常).
+    pub unread: Vec<(String, Unread)>,
+    /// Time spent reading and parsing the files (the rest of ingestion is checking).
+    pub read_time: std::time::Duration,
 }
 
-/// How a field's cells are read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldType {
-    Text,
-    Money,
-    Ratio,
-    Date,
-    YesNo,
+impl MonthInput {
+    /// Row-level exceptions (not information).
+    pub fn exception_count(&self) -> usize {
+        self.issues.iter().filter(|i| i.is_exception()).count()
+    }
 }
 
-/// One column of a kind: its name, header aliases, type and whether it is required.
-#[derive(Debug)]
-pub struct Field {
-    pub name: &'static str,
-    pub aliases: &'static [&'static str],
-    pub ty: FieldType,
-    pub required: bool,
+/// The roster of the month, parsed and checked, and who is active in it.
+pub(crate) fn read_roster(reading: &mut Reading<'_>, paths: &[PathBuf]) -> Result<(Vec<RosterRow>, Activity), FileError> {
+    let month = reading.month;
+    let mut roster = reading.kind(Kind::Roster, paths, |p, file, row| parse::roster::parse(p, file, row, month))?;
+    parse::roster::check(&mut roster, month, &reading.files, &mut reading.issues);
+    let active: LookupSet<String> = roster.iter().filter(|r| r.active).map(|r| r.person.manager_id.clone()).collect();
+    let on_roster: LookupSet<String> =
+        roster.iter().filter(|r| r.accepted).map(|r| r.person.manager_id.clone()).collect();
+    Ok((roster, Activity::new(month, active, on_roster)))
 }
 
-impl Field {
-    /// What an optional field is taken to be when a file has no column for it (the information
-    /// line says so, so that a misspelt header never turns into silent zeros).
-    pub fn when_absent(&self) -> &'static str {
-        match self.name {
-            "share" => "taken as 100%",
-            "other_revenue" => "taken as 0",
-            "regular_date" => "nobody has a 转正 date, so every employee is paid at the probation ratio",
-            "leave_date" => "nobody has left",
-            "leader" => "nobody is a group leader",
-            "group" => "nobody is in a group",
-            _ => "left empty",
+/// The account rows of the month, parsed and checked (returning clients not yet marked).
+pub(crate) fn read_accounts(
+    reading: &mut Reading<'_>,
+    paths: &[PathBuf],
+    activity: &Activity,
+) -> Result<Vec<AccountRow>, FileError> {
+    let mut accounts = reading.kind(Kind::Accounts, paths, parse::accounts::parse)?;
+    parse::accounts::check(&mut accounts, reading.month, activity, &reading.files, &mut reading.issues);
+    Ok(accounts)
+}
+
+/// Mark the new accounts whose client opened an account in an earlier month as returning
+/// (information, SPEC §4.5).
+fn mark_returning(
+    accounts: &mut [AccountRow],
+    earlier: &Lookup<String, YearMonth>,
+    files: &[InputFile],
+    issues: &mut Vec<Issue>,
+) {
+    for a in accounts.iter_mut().filter(|a| a.status == AccountStatus::New) {
+        if let Some(m) = earlier.get(&a.client_id) {
+            a.status = AccountStatus::Returning(*m);
+            let why = format!("returning client: opened an account in {m}; not a new account");
+            let issue = row_issue(Kind::Accounts, files, a, A::CLIENT_ID, a.client_id.clone(), why);
+            issues.push(Issue { severity: Severity::Information, ..issue });
         }
     }
 }
 
-const fn f(name: &'static str, aliases: &'static [&'static str], ty: FieldType, required: bool) -> Field {
-    Field { name, aliases, ty, required }
-}
-
-use FieldType::*;
-
-/// Column indexes of the crm fields.
-pub mod crm {
-    pub const CLIENT_ID: usize = 0;
-    pub const CLIENT_NAME: usize = 1;
-    pub const MANAGER_ID: usize = 2;
-    pub const RELATION: usize = 3;
-    pub const SHARE: usize = 4;
-    pub const MONTH_END_ASSETS: usize = 5;
-    pub const AVG_DAILY_ASSETS: usize = 6;
-    pub const NET_INFLOW: usize = 7;
-    pub const TRADE_VOLUME: usize = 8;
-    pub const NET_COMMISSION: usize = 9;
-    pub const OTHER_REVENUE: usize = 10;
-}
-static CRM: [Field; 11] = [
-    f("client_id", &["客户号", "客户代码", "资金账号", "client_id"], Text, true),
-    f("client_name", &["客户姓名", "客户名称", "client_name"], Text, false),
-    f("manager_id", &["客户经理编号", "员工编号", "工号", "所属员工", "manager_id"], Text, true),
-    f("relation", &["关系类型", "relation"], Text, false),
-    f("share", &["分配比例", "分成比例", "share"], Ratio, false),
-    f("month_end_assets", &["月末资产", "期末资产", "总资产", "month_end_assets"], Money, true),
-    f("avg_daily_assets", &["日均资产", "avg_daily_assets"], Money, false),
-    f("net_inflow", &["资金净流入", "净流入", "资产净流入", "net_inflow"], Money, true),
-    f("trade_volume", &["交易量", "成交金额", "trade_volume"], Money, false),
-    f("net_commission", &["净佣金", "net_commission"], Money, true),
-    f("other_revenue", &["其他净收入", "其它净收入", "其他收入", "其它收入", "other_revenue"], Money, false),
-];
-
-/// Column indexes of the accounts fields.
-pub mod accounts {
-    pub const CLIENT_ID: usize = 0;
-    pub const CLIENT_NAME: usize = 1;
-    pub const OPEN_DATE: usize = 2;
-    pub const ACCOUNT_TYPE: usize = 3;
-    pub const MANAGER_ID: usize = 4;
-    pub const OUTLET: usize = 5;
-    pub const FIRST_DEPOSIT: usize = 6;
-}
-static ACCOUNTS: [Field; 7] = [
-    f("client_id", &["客户号", "资金账号", "client_id"], Text, true),
-    f("client_name", &["客户姓名", "client_name"], Text, false),
-    f("open_date", &["开户日期", "open_date"], Date, true),
-    f("account_type", &["账户类型", "开户类型", "account_type"], Text, true),
-    f("manager_id", &["开发人员编号", "营销人员", "客户经理编号", "工号", "manager_id"], Text, true),
-    f("outlet", &["网点", "营业网点", "银行网点", "outlet"], Text, false),
-    f("first_deposit", &["首次入金", "首笔入金", "开户资产", "first_deposit"], Money, true),
-];
-
-/// Column indexes of the roster fields.
-pub mod roster {
-    pub const MANAGER_ID: usize = 0;
-    pub const NAME: usize = 1;
-    pub const TEAM: usize = 2;
-    pub const GROUP: usize = 3;
-    pub const OUTLET: usize = 4;
-    pub const LEVEL: usize = 5;
-    pub const EMPLOYMENT: usize = 6;
-    pub const HIRE_DATE: usize = 7;
-    pub const REGULAR_DATE: usize = 8;
-    pub const LEAVE_DATE: usize = 9;
-    pub const LEADER: usize = 10;
-}
-static ROSTER: [Field; 11] = [
-    f("manager_id", &["工号", "员工编号", "manager_id"], Text, true),
-    f("name", &["姓名", "name"], Text, true),
-    f("team", &["团队", "team"], Text, true),
-    f("group", &["小组", "group"], Text, false),
-    f("outlet", &["网点", "驻点网点", "outlet"], Text, false),
-    f("level", &["级别", "职级", "level"], Text, true),
-    f("employment", &["用工性质", "employment"], Text, true),
-    f("hire_date", &["入职日期", "hire_date"], Date, true),
-    f("regular_date", &["转正日期", "regular_date"], Date, false),
-    f("leave_date", &["离职日期", "leave_date"], Date, false),
-    f("leader", &["是否组长", "组长", "leader"], YesNo, false),
-];
-
-/// Column indexes of the adjustments fields.
-pub mod adjustments {
-    pub const MANAGER_ID: usize = 0;
-    pub const AMOUNT: usize = 1;
-    pub const CATEGORY: usize = 2;
-    pub const REASON: usize = 3;
-}
-static ADJUSTMENTS: [Field; 4] = [
-    f("manager_id", &["工号", "员工编号", "客户经理编号", "manager_id"], Text, true),
-    f("amount", &["金额", "调整金额", "amount"], Money, true),
-    f("category", &["类别", "调整类别", "category"], Text, false),
-    f("reason", &["说明", "原因", "备注", "reason"], Text, false),
-];
-
-/// Column indexes of the scores fields.
-pub mod scores {
-    pub const MANAGER_ID: usize = 0;
-    pub const DUTY_SCORE: usize = 1;
-}
-static SCORES: [Field; 2] = [
-    f("manager_id", &["工号", "员工编号", "客户经理编号", "manager_id"], Text, true),
-    f("duty_score", &["职责得分", "职责考核得分", "得分", "duty_score"], Money, true),
-];
-
-impl Kind {
-    pub const ALL: [Kind; 5] = [Kind::Crm, Kind::Accounts, Kind::Roster, Kind::Adjustments, Kind::Scores];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Crm => "crm",
-            Kind::Accounts => "accounts",
-            Kind::Roster => "roster",
-            Kind::Adjustments => "adjustments",
-            Kind::Scores => "scores",
+/// An account whose client is absent from the CRM export while a CRM client id equals it but
+/// for leading zeros: one export lost them (the account stays not valid; say why).
+fn leading_zeros_hint(crm: &[CrmRow], accounts: &[AccountRow], files: &[InputFile], issues: &mut Vec<Issue>) {
+    let crm_ids: LookupSet<&str> = crm.iter().filter_map(|r| r.client_id.as_deref()).collect();
+    let mut by_digits: Lookup<&str, &str> = Lookup::new();
+    for id in crm.iter().filter_map(|r| r.client_id.as_deref()) {
+        by_digits.get_or_insert_with(id.trim_start_matches('0'), || id);
+    }
+    for a in accounts.iter().filter(|a| a.status == AccountStatus::New) {
+        if crm_ids.contains(a.client_id.as_str()) {
+            continue;
+        }
+        if let Some(other) = by_digits.get(a.client_id.trim_start_matches('0')) {
+            let why = format!(
+                "client {} is not in the CRM export, but client {other} is: leading zeros lost in one of the exports? (the account is judged as absent from the CRM)",
+                a.client_id
+            );
+            let issue = row_issue(Kind::Accounts, files, a, A::CLIENT_ID, a.client_id.clone(), why);
+            issues.push(Issue { severity: Severity::Information, ..issue });
         }
     }
-
-    pub fn from_name(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.name() == s)
-    }
-
-    pub fn required(self) -> bool {
-        matches!(self, Kind::Crm | Kind::Accounts | Kind::Roster)
-    }
-
-    pub fn default_patterns(self) -> &'static [&'static str] {
-        match self {
-            Kind::Crm => &["crm*", "*业绩*"],
-            Kind::Accounts => &["accounts*", "*开户*"],
-            Kind::Roster => &["roster*", "*名册*"],
-            Kind::Adjustments => &["adjustments*", "*调整*"],
-            Kind::Scores => &["scores*", "*考核*"],
-        }
-    }
-
-    pub fn fields(self) -> &'static [Field] {
-        match self {
-            Kind::Crm => &CRM,
-            Kind::Accounts => &ACCOUNTS,
-            Kind::Roster => &ROSTER,
-            Kind::Adjustments => &ADJUSTMENTS,
-            Kind::Scores => &SCORES,
-        }
-    }
-
-    /// The key cell of a row (summary detection): client_id for crm and accounts, else manager_id.
-    pub fn key_field(self) -> usize {
-        0
-    }
 }
 
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+/// Read and check every input of `month`.
+///
+/// # Errors
+/// A [`FileError`] for anything that stops the month before writing (SPEC §7, file-level).
+pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Result<MonthInput, FileError> {
+    let found = discover(config, data_dir, month)?;
+    let mut reading = Reading::new(config, data_dir, month);
+
+    // The roster first: activity decides the other kinds' rows.
+    let (roster, activity) = read_roster(&mut reading, found.paths(Kind::Roster))?;
+
+    let mut crm = reading.kind(Kind::Crm, found.paths(Kind::Crm), parse::crm::parse)?;
+    let (client_assets, crm_recon) =
+        reconcile::check_crm(&mut crm, &reading.files, &mut reading.issues, &activity);
+
+    let mut accounts = read_accounts(&mut reading, found.paths(Kind::Accounts), &activity)?;
+    let earlier = earlier::earlier_account_clients(config, data_dir, month)?;
+    mark_returning(&mut accounts, &earlier, &reading.files, &mut reading.issues);
+    leading_zeros_hint(&crm, &accounts, &reading.files, &mut reading.issues);
+
+    let mut adjustments = reading.kind(Kind::Adjustments, found.paths(Kind::Adjustments), parse::adjustments::parse)?;
+    reject_inactive(&mut adjustments, (Kind::Adjustments, crate::model::fields::adjustments::MANAGER_ID), &activity, &reading.files, &mut reading.issues);
+
+    let mut scores = reading.kind(Kind::Scores, found.paths(Kind::Scores), parse::scores::parse)?;
+    let raw = |s: &ScoreRow| s.manager_id.clone();
+    let blame = Blame { kind: Kind::Scores, field: S::MANAGER_ID, raw: &raw };
+    let copies = later_copies(&scores, |s| s.manager_id.as_str());
+    let what = |s: &ScoreRow| format!("a score of manager {}", s.manager_id);
+    reject_duplicates(&mut scores, copies, blame, what, &reading.files, &mut reading.issues);
+    reject_inactive(&mut scores, (Kind::Scores, S::MANAGER_ID), &activity, &reading.files, &mut reading.issues);
+
+    // Per-file accepted / rejected.
+    for r in &roster {
+        reading.tally(r.file, r.accepted);
     }
-}
-
-/// How serious an entry of 数据异常 is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    /// Excluded from pay; exit status 1.
-    Exception,
-    /// Listed for the reader; does not change the exit status.
-    Information,
-}
-
-/// One entry of 数据异常: where, what was there and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Issue {
-    pub severity: Severity,
-    pub kind: Kind,
-    /// The file, relative to the data folder.
-    pub file: String,
-    pub sheet: String,
-    /// Excel row number (1-based physical row), or line number for text files.
-    pub row: u32,
-    pub column: String,
-    pub raw: String,
-    pub reason: String,
-}
-
-impl fmt::Display for Issue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let tag = match self.severity {
-            Severity::Exception => "exception",
-            Severity::Information => "info",
-        };
-        write!(f, "{tag}: {}", self.file)?;
-        if !self.sheet.is_empty() {
-            write!(f, ":{}", self.sheet)?;
-        }
-        write!(f, ":{}", self.row)?;
-        if !self.column.is_empty() {
-            write!(f, ":{}", self.column)?;
-        }
-        write!(f, ": {}", self.reason)?;
-        if !self.raw.is_empty() {
-            write!(f, " (value {:?})", self.raw)?;
-        }
-        Ok(())
+    for r in &crm {
+        reading.tally(r.file, r.accepted);
     }
+    for r in &accounts {
+        reading.tally(r.file, r.status != AccountStatus::Rejected);
+    }
+    for r in &adjustments {
+        reading.tally(r.file, r.accepted);
+    }
+    for r in &scores {
+        reading.tally(r.file, r.accepted);
+    }
+
+    let Reading { files, mut issues, read_time, .. } = reading;
+    issues.sort_by(|a, b| (a.kind, &a.file, a.row, a.severity).cmp(&(b.kind, &b.file, b.row, b.severity)));
+    Ok(MonthInput {
+        month,
+        files,
+        crm,
+        accounts,
+        roster,
+        adjustments,
+        scores,
+        issues,
+        client_assets,
+        crm_recon,
+        unread: found.unread,
+        read_time,
+    })
 }

@@ -6,14 +6,15 @@
 //! header, blank rows and summary rows (合计, 总计, 小计) are skipped and counted; every other
 //! row goes to the caller with a [`RowCells`] view.
 
-use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 
 use calamine::Data;
 
 use super::values::{is_blank, raw, trim};
-use super::{source, Field, Kind};
+use super::source;
+use crate::model::{Field, Kind};
 use crate::config::InputSpec;
+use crate::lookup::Lookup;
 use crate::error::FileError;
 
 /// The header must be within this many rows.
@@ -131,12 +132,12 @@ fn is_summary(cells: &[Data], key: Option<usize>) -> bool {
 }
 
 /// Build the alias table of a kind: normalised alias → field index.
-pub fn alias_table(kind: Kind, spec: &InputSpec) -> HashMap<String, usize> {
-    let mut t = HashMap::default();
+pub fn alias_table(kind: Kind, spec: &InputSpec) -> Lookup<String, usize> {
+    let mut t = Lookup::new();
     for (i, f) in kind.fields().iter().enumerate() {
         let extra = spec.columns.get(f.name).map(Vec::as_slice).unwrap_or(&[]);
         for a in f.aliases.iter().copied().map(str::to_string).chain(extra.iter().cloned()) {
-            t.entry(normalize_header(&a).0).or_insert(i);
+            t.get_or_insert_with(normalize_header(&a).0, || i);
         }
     }
     t
@@ -164,7 +165,7 @@ struct Candidate {
     twice: Option<(usize, Column, Column)>,
 }
 
-fn try_header(cells: &[Data], fields: usize, aliases: &HashMap<String, usize>, nfields: usize) -> Candidate {
+fn try_header(cells: &[Data], fields: usize, aliases: &Lookup<String, usize>, nfields: usize) -> Candidate {
     let mut columns: Vec<Option<Column>> = vec![None; nfields];
     let mut hits = 0;
     let mut twice = None;

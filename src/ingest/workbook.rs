@@ -156,7 +156,9 @@ fn check_zip(path: &Path, label: &str) -> Result<ZipBook, FileError> {
             .read_to_end(&mut head)
             .map_err(|e| file_err(label, None, format!("not a readable workbook: {e}")))?;
         let head = String::from_utf8_lossy(&head);
-        for attr in ["uniqueCount", "count"] {
+        // `uniqueCount` is the number of entries (calamine reserves room for it); `count` is
+        // the number of cells that use them and may be far larger.
+        for attr in ["uniqueCount"] {
             if let Some(n) = declared_count(&head, attr) {
                 if n.saturating_mul(MIN_SHARED_STRING_BYTES) > size {
                     return Err(file_err(

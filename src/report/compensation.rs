@@ -9,31 +9,26 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
+use super::row::{value, Value};
 use super::style::{header_text, print_setup, properties, Styles, Widths};
+use super::working::trace;
 use super::{recon, ReportCtx};
-use crate::compute::{Component, ManagerPay};
-use crate::ingest::month::{Employment, Unread};
-use crate::ingest::Severity;
+use crate::compute::ManagerPay;
+use crate::ingest::Unread;
+use crate::model::{Column, Employment, Severity};
 use crate::money::to_cell;
-
-/// The 22 figures of a main-sheet row: metrics rounded each on its own, then the components and
-/// the total. Index 0..6 are metrics (4 and 5 are counts).
-pub fn row_figures(ctx: &ReportCtx<'_>, m: &ManagerPay) -> [Decimal; 16] {
-    let x = m.metrics(ctx.standard.rounding);
-    let mut out = [Decimal::ZERO; 16];
-    out[..4].copy_from_slice(&[x.net_commission, x.other_revenue, x.net_revenue, x.net_inflow]);
-    out[4] = Decimal::from(m.new_accounts);
-    out[5] = Decimal::from(m.valid_accounts);
-    out[6..15].copy_from_slice(&m.components);
-    out[15] = m.total;
-    out
-}
 
 pub fn employment_label(ctx: &ReportCtx<'_>, e: Employment) -> &'static str {
     match e {
         Employment::Employee => ctx.labels.employee,
         Employment::PartTime => ctx.labels.part_time,
     }
+}
+
+/// A manager's cell of `col` as the workbook shows it (the level by its label, employment in
+/// words).
+fn cell<'a>(ctx: &ReportCtx<'_>, m: &'a ManagerPay, col: Column) -> Value<'a> {
+    value(m, col, ctx.rounding(), &m.level_label, employment_label(ctx, m.person.employment))
 }
 
 /// Write the workbook to `path`.
@@ -44,7 +39,7 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
     let l = ctx.labels;
     let st = Styles::new();
     let mut wb = Workbook::new();
-    wb.set_properties(&properties(ctx.month(), l.compensation_title, &ctx.config.organization.name)?);
+    wb.set_properties(&properties(ctx.ym(), l.compensation_title, &ctx.config.organization.name)?);
     main_sheet(wb.add_worksheet(), ctx, &st)?;
     trace_sheet(wb.add_worksheet(), ctx, &st)?;
     adjustments_sheet(wb.add_worksheet(), ctx, &st)?;
@@ -56,9 +51,11 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
 fn main_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(), XlsxError> {
     let l = ctx.labels;
     let org = &ctx.config.organization.name;
-    let month = ctx.month().to_string();
+    let month = ctx.ym().to_string();
+    let standard = &ctx.month.standard;
     ws.set_name(l.sheet_main)?;
-    let ncol = l.main_columns.len() as u16;
+    let columns = Column::report();
+    let ncol = columns.len() as u16;
     ws.merge_range(0, 0, 0, ncol - 1, &format!("{org} {}", l.compensation_title), &st.title)?;
     ws.merge_range(
         1,
@@ -69,70 +66,68 @@ fn main_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<()
             "{}：{month}    {}：{} ({})    {}：{}",
             l.month,
             l.standard,
-            ctx.standard.name,
-            ctx.standard.file_name(),
+            standard.name,
+            standard.file_name(),
             l.sha256,
-            ctx.standard.sha256
+            standard.sha256
         ),
         &st.subtitle,
     )?;
     let mut widths = Widths::new(ncol as usize, 40);
-    for (c, h) in l.main_columns.iter().enumerate() {
-        ws.write_string_with_format(2, c as u16, *h, &st.header)?;
+    for (c, col) in columns.iter().enumerate() {
+        let h = l.columns.get(*col);
+        ws.write_string_with_format(2, c as u16, h, &st.header)?;
         widths.see(c, h);
     }
     ws.set_row_height(2, 30)?;
+    // The first numeric column: identity columns before it are text.
+    let first_figure = columns.iter().position(|c| !matches!(c, Column::Identity(_))).unwrap_or(0);
     let mut row = 3u32;
-    let mut grand = [Decimal::ZERO; 16];
-    let managers = &ctx.result.managers;
+    let mut grand = vec![Decimal::ZERO; columns.len()];
+    let managers = &ctx.month.managers;
     let mut i = 0;
     while i < managers.len() {
         let team = &managers[i].person.team;
-        let mut sub = [Decimal::ZERO; 16];
+        let mut sub = vec![Decimal::ZERO; columns.len()];
         while i < managers.len() && &managers[i].person.team == team {
             let m = &managers[i];
-            let ident = [
-                m.person.manager_id.as_str(),
-                m.person.name.as_str(),
-                m.person.team.as_str(),
-                m.person.group.as_deref().unwrap_or(""),
-                m.level_label.as_str(),
-                employment_label(ctx, m.person.employment),
-            ];
-            for (c, t) in ident.iter().enumerate() {
-                ws.write_string_with_format(row, c as u16, *t, &st.text)?;
-                widths.see(c, t);
-            }
-            let f = row_figures(ctx, m);
-            for (k, v) in f.iter().enumerate() {
-                let col = (k + 6) as u16;
-                let fmt = if k == 4 || k == 5 { &st.count } else { &st.money };
-                ws.write_number_with_format(row, col, to_cell(*v), fmt)?;
-                widths.see_money(col as usize, to_cell(*v));
-                sub[k] += v;
+            for (c, col) in columns.iter().enumerate() {
+                match cell(ctx, m, *col) {
+                    Value::Text(t) => {
+                        ws.write_string_with_format(row, c as u16, t, &st.text)?;
+                        widths.see(c, t);
+                    }
+                    v => {
+                        let fmt = if matches!(v, Value::Count(_)) { &st.count } else { &st.money };
+                        let n = v.number();
+                        ws.write_number_with_format(row, c as u16, to_cell(n), fmt)?;
+                        widths.see_money(c, to_cell(n));
+                        sub[c] += n;
+                    }
+                }
             }
             row += 1;
             i += 1;
         }
         ws.write_string_with_format(row, 0, l.subtotal, &st.total_text)?;
-        for c in 1..6u16 {
+        for c in 1..first_figure as u16 {
             ws.write_string_with_format(row, c, if c == 2 { team.as_str() } else { "" }, &st.total_text)?;
         }
-        for (k, v) in sub.iter().enumerate() {
-            let fmt = if k == 4 || k == 5 { &st.total_count } else { &st.total_money };
-            ws.write_number_with_format(row, (k + 6) as u16, to_cell(*v), fmt)?;
-            grand[k] += v;
+        for (c, col) in columns.iter().enumerate().skip(first_figure) {
+            let fmt = if is_count(*col) { &st.total_count } else { &st.total_money };
+            ws.write_number_with_format(row, c as u16, to_cell(sub[c]), fmt)?;
+            grand[c] += sub[c];
         }
         row += 1;
     }
     ws.write_string_with_format(row, 0, l.grand_total, &st.total_text)?;
-    for c in 1..6u16 {
+    for c in 1..first_figure as u16 {
         ws.write_string_with_format(row, c, "", &st.total_text)?;
     }
-    for (k, v) in grand.iter().enumerate() {
-        let fmt = if k == 4 || k == 5 { &st.total_count } else { &st.total_money };
-        ws.write_number_with_format(row, (k + 6) as u16, to_cell(*v), fmt)?;
-        widths.see_money(k + 6, to_cell(*v));
+    for (c, col) in columns.iter().enumerate().skip(first_figure) {
+        let fmt = if is_count(*col) { &st.total_count } else { &st.total_money };
+        ws.write_number_with_format(row, c as u16, to_cell(grand[c]), fmt)?;
+        widths.see_money(c, to_cell(grand[c]));
     }
     row += 2;
     // Sign-off block (article 15): each role with a signature line and a date line.
@@ -159,6 +154,11 @@ fn main_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<()
     Ok(())
 }
 
+/// A column of counts (written without decimals).
+fn is_count(col: Column) -> bool {
+    matches!(col, Column::Metric(m) if m.is_count())
+}
+
 fn trace_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(), XlsxError> {
     let l = ctx.labels;
     ws.set_name(l.sheet_trace)?;
@@ -168,8 +168,8 @@ fn trace_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(
         widths.see(c, h);
     }
     let mut row = 1u32;
-    for m in &ctx.result.managers {
-        for t in &m.trace {
+    for m in &ctx.month.managers {
+        for t in &trace(m) {
             let cells =
                 [m.person.manager_id.as_str(), m.person.name.as_str(), t.rule, t.item.as_str(), t.working.as_str()];
             for (c, s) in cells.iter().enumerate() {
@@ -203,14 +203,13 @@ fn adjustments_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Re
         ws.write_string_with_format(0, c as u16, *h, &st.header)?;
         widths.see(c, h);
     }
-    let names: rustc_hash::FxHashMap<&str, &str> =
-        ctx.result.managers.iter().map(|m| (m.person.manager_id.as_str(), m.person.name.as_str())).collect();
+    let names: std::collections::BTreeMap<&str, &str> =
+        ctx.month.managers.iter().map(|m| (m.person.manager_id.as_str(), m.person.name.as_str())).collect();
     let mut row = 1u32;
     let mut total = Decimal::ZERO;
-    for a in ctx.input.adjustments.iter().filter(|a| a.accepted) {
-        let file = &ctx.input.files[a.file as usize].label;
+    for a in &ctx.month.adjustments {
         let cells = [
-            file.as_str(),
+            a.file.as_str(),
             "",
             a.manager_id.as_str(),
             names.get(a.manager_id.as_str()).copied().unwrap_or(""),
@@ -233,7 +232,7 @@ fn adjustments_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Re
     // The total is what reaches pay: each manager's sum rounded once (the 手工调整 column of the
     // report). When amounts carry more decimals than the standard, the exact sum of the rows is
     // shown under it, so that neither figure hides the other.
-    let paid: Decimal = ctx.result.managers.iter().map(|m| m.component(Component::Adjustments)).sum();
+    let paid: Decimal = ctx.month.managers.iter().map(|m| m.components.adjustments).sum();
     ws.write_string_with_format(row, 0, l.grand_total, &st.total_text)?;
     ws.write_number_with_format(row, 6, to_cell(paid), &st.total_money)?;
     if paid != total {
@@ -254,7 +253,7 @@ fn issues_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<
         widths.see(c, h);
     }
     let mut row = 1u32;
-    for (file, why) in &ctx.input.unread {
+    for (file, why) in &ctx.month.unread {
         let reason = match why {
             Unread::NoPattern => l.unread_no_pattern,
             Unread::NotSpreadsheet => l.unread_not_spreadsheet,
@@ -266,7 +265,7 @@ fn issues_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<
         }
         row += 1;
     }
-    for i in &ctx.input.issues {
+    for i in &ctx.month.issues {
         let sev = match i.severity {
             Severity::Exception => l.exception,
             Severity::Information => l.information,
@@ -303,7 +302,7 @@ fn recon_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(
         ws.write_string_with_format(0, c as u16, *h, &st.header)?;
         widths.see(c, h);
     }
-    for (row, e) in (1u32..).zip(recon::equations(ctx)) {
+    for (row, e) in (1u32..).zip(recon::equations(&ctx.month.reconciliation, &l.recon)) {
         ws.write_string_with_format(row, 0, &e.item, &st.text)?;
         ws.write_string_with_format(row, 1, &e.equation, &st.text)?;
         widths.see(0, &e.item);

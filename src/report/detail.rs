@@ -9,7 +9,7 @@ use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::style::{header_text, print_setup, properties, Styles};
 use super::ReportCtx;
-use crate::ingest::month::Relation;
+use crate::model::Relation;
 use crate::money::to_cell;
 
 /// Rows a sheet takes before the detail continues on a new sheet (Excel's limit is 1,048,576).
@@ -22,15 +22,10 @@ const ROWS_PER_SHEET: u32 = 1_000_000;
 pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
     let l = ctx.labels;
     let st = Styles::new();
-    let rounding = ctx.standard.rounding;
+    let rounding = ctx.rounding();
     let mut wb = Workbook::new();
-    wb.set_properties(&properties(ctx.month(), l.detail_title, &ctx.config.organization.name)?);
+    wb.set_properties(&properties(ctx.ym(), l.detail_title, &ctx.config.organization.name)?);
 
-    // Accepted rows grouped by manager, in file order within a manager.
-    let mut by_manager: rustc_hash::FxHashMap<&str, Vec<usize>> = rustc_hash::FxHashMap::default();
-    for (i, r) in ctx.input.crm.iter().enumerate().filter(|(_, r)| r.accepted) {
-        by_manager.entry(r.manager_id.as_deref().unwrap_or("")).or_default().push(i);
-    }
     let widths: [f64; 16] =
         [10.0, 10.0, 14.0, 14.0, 16.0, 8.0, 8.0, 16.0, 16.0, 16.0, 16.0, 14.0, 14.0, 14.0, 14.0, 16.0];
     let org = &ctx.config.organization.name;
@@ -46,7 +41,7 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
         for c in 7..16u16 {
             ws.set_column_format(c, &st.money_plain)?;
         }
-        ws.write_string_with_format(0, 0, format!("{org} {} {}", l.detail_title, ctx.month()), &st.bold)?;
+        ws.write_string_with_format(0, 0, format!("{org} {} {}", l.detail_title, ctx.ym()), &st.bold)?;
         for (c, h) in l.detail_columns.iter().enumerate() {
             ws.write_string_with_format(1, c as u16, *h, &st.header)?;
         }
@@ -61,8 +56,11 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
     let mut sheet_no = 0u32;
     let mut idx = open_sheet(&mut wb, sheet_no)?;
     let mut row = 2u32;
-    for m in &ctx.result.managers {
-        let Some(rows) = by_manager.get(m.person.manager_id.as_str()) else { continue };
+    for m in &ctx.month.managers {
+        let rows = &m.rows;
+        if rows.is_empty() {
+            continue;
+        }
         let mut sub = [Decimal::ZERO; 3];
         // A manager's rows and subtotal: one line more than the rows.
         for k in 0..=rows.len() {
@@ -88,8 +86,8 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
                 row += 1;
                 break;
             }
-            let r = &ctx.input.crm[rows[k]];
-            let share = r.share.unwrap_or(Decimal::ONE);
+            let r = &rows[k];
+            let share = r.share;
             let rel = match r.relation {
                 Some(Relation::Development) => l.development,
                 Some(Relation::Service) => l.service,
@@ -98,7 +96,7 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
             ws.write_string(row, 0, &m.person.manager_id)?;
             ws.write_string(row, 1, &m.person.name)?;
             ws.write_string(row, 2, &m.person.team)?;
-            ws.write_string(row, 3, r.client_id.as_deref().unwrap_or(""))?;
+            ws.write_string(row, 3, &r.client_id)?;
             ws.write_string(row, 4, &r.client_name)?;
             ws.write_string(row, 5, rel)?;
             ws.write_number(row, 6, to_cell(share))?;
@@ -115,11 +113,7 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
                     ws.write_number(row, 7 + c as u16, to_cell(*v))?;
                 }
             }
-            let credited = [
-                r.net_commission.unwrap_or_default() * share,
-                r.other_revenue.unwrap_or_default() * share,
-                r.net_inflow.unwrap_or_default() * share,
-            ];
+            let credited = [r.credited_net_commission, r.credited_other_revenue, r.credited_net_inflow];
             for (c, v) in credited.iter().enumerate() {
                 ws.write_number(row, 13 + c as u16, to_cell(*v))?;
                 sub[c] += v;

@@ -4,6 +4,7 @@
 //! carry the same numbers under different words.
 
 use crate::config::Locale;
+use crate::model::{Column, Component, Identity, Metric};
 
 /// The labels of one locale.
 #[derive(Debug)]
@@ -31,8 +32,8 @@ pub struct Labels {
     pub signature: &'static str,
     pub date: &'static str,
     pub page_footer: &'static str,
-    /// identity (6), metrics (6), components (9), total — the main sheet's columns.
-    pub main_columns: [&'static str; 22],
+    /// The label of each column of a manager's row.
+    pub columns: ColumnLabels,
     pub subtotal: &'static str,
     pub grand_total: &'static str,
     pub no_group: &'static str,
@@ -68,11 +69,102 @@ pub struct Labels {
     pub recon: ReconLabels,
 }
 
+/// The label of each column of a manager's row (SPEC §5 item 1), one field per column: adding a
+/// component is a compile error here until each locale names it.
+#[derive(Debug)]
+pub struct ColumnLabels {
+    pub manager_id: &'static str,
+    pub name: &'static str,
+    pub team: &'static str,
+    pub group: &'static str,
+    pub level: &'static str,
+    pub employment: &'static str,
+    pub net_commission: &'static str,
+    pub other_revenue: &'static str,
+    pub net_revenue: &'static str,
+    pub net_inflow: &'static str,
+    pub month_end_assets: &'static str,
+    pub new_accounts: &'static str,
+    pub valid_accounts: &'static str,
+    pub base_salary: &'static str,
+    pub minimum_penalty: &'static str,
+    pub net_commission_pay: &'static str,
+    pub other_revenue_pay: &'static str,
+    pub account_bonus: &'static str,
+    pub asset_bonus: &'static str,
+    pub leader_override: &'static str,
+    pub cap_deduction: &'static str,
+    pub adjustments: &'static str,
+    pub total: &'static str,
+}
+
+impl ReconLabels {
+    /// The name of an input kind.
+    pub fn kind(&self, k: crate::model::Kind) -> &'static str {
+        use crate::model::Kind;
+        match k {
+            Kind::Crm => self.crm,
+            Kind::Accounts => self.accounts_kind,
+            Kind::Roster => self.roster,
+            Kind::Adjustments => self.adjustments,
+            Kind::Scores => self.scores,
+        }
+    }
+}
+
+impl ColumnLabels {
+    pub fn get(&self, col: Column) -> &'static str {
+        match col {
+            Column::Identity(i) => match i {
+                Identity::ManagerId => self.manager_id,
+                Identity::Name => self.name,
+                Identity::Team => self.team,
+                Identity::Group => self.group,
+                Identity::Level => self.level,
+                Identity::Employment => self.employment,
+            },
+            Column::Metric(m) => self.metric(m),
+            Column::Component(c) => self.component(c),
+            Column::Total => self.total,
+        }
+    }
+
+    pub fn metric(&self, m: Metric) -> &'static str {
+        match m {
+            Metric::NetCommission => self.net_commission,
+            Metric::OtherRevenue => self.other_revenue,
+            Metric::NetRevenue => self.net_revenue,
+            Metric::NetInflow => self.net_inflow,
+            Metric::MonthEndAssets => self.month_end_assets,
+            Metric::NewAccounts => self.new_accounts,
+            Metric::ValidAccounts => self.valid_accounts,
+        }
+    }
+
+    pub fn component(&self, c: Component) -> &'static str {
+        match c {
+            Component::BaseSalary => self.base_salary,
+            Component::MinimumPenalty => self.minimum_penalty,
+            Component::NetCommissionPay => self.net_commission_pay,
+            Component::OtherRevenuePay => self.other_revenue_pay,
+            Component::AccountBonus => self.account_bonus,
+            Component::AssetBonus => self.asset_bonus,
+            Component::LeaderOverride => self.leader_override,
+            Component::CapDeduction => self.cap_deduction,
+            Component::Adjustments => self.adjustments,
+        }
+    }
+}
+
 /// The words of the 对账 sheet.
 #[derive(Debug)]
 pub struct ReconLabels {
-    /// crm, accounts, roster, adjustments, scores (in [`crate::ingest::Kind::ALL`] order)
-    pub kinds: [&'static str; 5],
+    /// The name of each input kind.
+    pub crm: &'static str,
+    pub accounts_kind: &'static str,
+    pub roster: &'static str,
+    pub adjustments: &'static str,
+    pub scores: &'static str,
     pub rows: &'static str,
     pub read: &'static str,
     pub accepted: &'static str,
@@ -118,30 +210,31 @@ pub static ZH: Labels = Labels {
     signature: "签字",
     date: "日期",
     page_footer: "&C第 &P 页 / 共 &N 页",
-    main_columns: [
-        "工号",
-        "姓名",
-        "团队",
-        "小组",
-        "级别",
-        "用工性质",
-        "净佣金",
-        "其他净收入",
-        "净收入",
-        "资金净流入",
-        "新开户",
-        "有效户",
-        "基本工资",
-        "考核扣减",
-        "净佣金提成",
-        "其他收入提成",
-        "开户奖励",
-        "资产奖励",
-        "管理津贴",
-        "封顶扣减",
-        "手工调整",
-        "应发合计",
-    ],
+    columns: ColumnLabels {
+        manager_id: "工号",
+        name: "姓名",
+        team: "团队",
+        group: "小组",
+        level: "级别",
+        employment: "用工性质",
+        net_commission: "净佣金",
+        other_revenue: "其他净收入",
+        net_revenue: "净收入",
+        net_inflow: "资金净流入",
+        month_end_assets: "月末资产",
+        new_accounts: "新开户",
+        valid_accounts: "有效户",
+        base_salary: "基本工资",
+        minimum_penalty: "考核扣减",
+        net_commission_pay: "净佣金提成",
+        other_revenue_pay: "其他收入提成",
+        account_bonus: "开户奖励",
+        asset_bonus: "资产奖励",
+        leader_override: "管理津贴",
+        cap_deduction: "封顶扣减",
+        adjustments: "手工调整",
+        total: "应发合计",
+    },
     subtotal: "小计",
     grand_total: "合计",
     no_group: "（未分组）",
@@ -191,7 +284,11 @@ pub static ZH: Labels = Labels {
     unread_not_spreadsheet: "不是表格或文本文件，未读取",
     unread_folder: "是文件夹，未读取",
     recon: ReconLabels {
-        kinds: ["客户业绩明细", "开户明细", "人员名册", "手工调整", "职责考核"],
+        crm: "客户业绩明细",
+        accounts_kind: "开户明细",
+        roster: "人员名册",
+        adjustments: "手工调整",
+        scores: "职责考核",
         rows: "行数",
         read: "读入",
         accepted: "接受",
@@ -237,30 +334,31 @@ pub static EN: Labels = Labels {
     signature: "Signature",
     date: "Date",
     page_footer: "&CPage &P of &N",
-    main_columns: [
-        "ID",
-        "Name",
-        "Team",
-        "Group",
-        "Level",
-        "Employment",
-        "Net commission",
-        "Other revenue",
-        "Net revenue",
-        "Net inflow",
-        "New accounts",
-        "Valid accounts",
-        "Base salary",
-        "Minimum penalty",
-        "Commission pay",
-        "Other revenue pay",
-        "Account bonus",
-        "Asset bonus",
-        "Leader override",
-        "Cap deduction",
-        "Adjustments",
-        "Total",
-    ],
+    columns: ColumnLabels {
+        manager_id: "ID",
+        name: "Name",
+        team: "Team",
+        group: "Group",
+        level: "Level",
+        employment: "Employment",
+        net_commission: "Net commission",
+        other_revenue: "Other revenue",
+        net_revenue: "Net revenue",
+        net_inflow: "Net inflow",
+        month_end_assets: "Month-end assets",
+        new_accounts: "New accounts",
+        valid_accounts: "Valid accounts",
+        base_salary: "Base salary",
+        minimum_penalty: "Minimum penalty",
+        net_commission_pay: "Commission pay",
+        other_revenue_pay: "Other revenue pay",
+        account_bonus: "Account bonus",
+        asset_bonus: "Asset bonus",
+        leader_override: "Leader override",
+        cap_deduction: "Cap deduction",
+        adjustments: "Adjustments",
+        total: "Total",
+    },
     subtotal: "Subtotal",
     grand_total: "Grand total",
     no_group: "(no group)",
@@ -310,7 +408,11 @@ pub static EN: Labels = Labels {
     unread_not_spreadsheet: "not a spreadsheet or text file: not read",
     unread_folder: "a folder: not read",
     recon: ReconLabels {
-        kinds: ["crm", "accounts", "roster", "adjustments", "scores"],
+        crm: "crm",
+        accounts_kind: "accounts",
+        roster: "roster",
+        adjustments: "adjustments",
+        scores: "scores",
         rows: "rows",
         read: "read",
         accepted: "accepted",
@@ -393,7 +495,10 @@ pub struct AnalysisLabels {
     pub no: &'static str,
     pub missing_months: &'static str,
     /// 名次, 工号, 姓名, 团队, 小组, 级别, 月数, 净佣金, 其他净收入, 净收入, 资金净流入, 新开户, 有效户, (9 components), 应发合计, 等级
-    pub annual_columns: [&'static str; 24],
+    /// The annual review's first columns (rank, identity, months); the metric and component
+    /// columns follow with the labels of [`ColumnLabels`], then the grade.
+    pub annual_lead: [&'static str; 7],
+    pub annual_grade: &'static str,
 }
 
 pub static ZH_ANALYSIS: AnalysisLabels = AnalysisLabels {
@@ -469,32 +574,8 @@ pub static ZH_ANALYSIS: AnalysisLabels = AnalysisLabels {
     yes: "是",
     no: "否",
     missing_months: "缺少输入数据的月份",
-    annual_columns: [
-        "名次",
-        "工号",
-        "姓名",
-        "团队",
-        "小组",
-        "级别",
-        "月数",
-        "净佣金",
-        "其他净收入",
-        "净收入",
-        "资金净流入",
-        "新开户",
-        "有效户",
-        "基本工资",
-        "考核扣减",
-        "净佣金提成",
-        "其他收入提成",
-        "开户奖励",
-        "资产奖励",
-        "管理津贴",
-        "封顶扣减",
-        "手工调整",
-        "应发合计",
-        "等级",
-    ],
+    annual_lead: ["名次", "工号", "姓名", "团队", "小组", "级别", "月数"],
+    annual_grade: "等级",
 };
 
 pub static EN_ANALYSIS: AnalysisLabels = AnalysisLabels {
@@ -570,30 +651,6 @@ pub static EN_ANALYSIS: AnalysisLabels = AnalysisLabels {
     yes: "yes",
     no: "no",
     missing_months: "Months without inputs",
-    annual_columns: [
-        "Rank",
-        "ID",
-        "Name",
-        "Team",
-        "Group",
-        "Level",
-        "Months",
-        "Net commission",
-        "Other revenue",
-        "Net revenue",
-        "Net inflow",
-        "New accounts",
-        "Valid accounts",
-        "Base salary",
-        "Minimum penalty",
-        "Commission pay",
-        "Other revenue pay",
-        "Account bonus",
-        "Asset bonus",
-        "Leader override",
-        "Cap deduction",
-        "Adjustments",
-        "Total",
-        "Grade",
-    ],
+    annual_lead: ["Rank", "ID", "Name", "Team", "Group", "Level", "Months"],
+    annual_grade: "Grade",
 };

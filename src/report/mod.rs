@@ -8,51 +8,65 @@
 
 pub mod compensation;
 pub mod detail;
+pub mod explain;
 pub mod labels;
 pub mod payroll;
 pub mod publish;
 pub mod recon;
 pub mod review;
+pub mod row;
 pub mod slips;
 pub mod style;
 pub mod team;
+pub mod working;
 
+use std::fmt;
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
+use crate::analysis::Analysis;
 use crate::calendar::YearMonth;
-use crate::compute::{Component, MonthResult};
-use crate::config::{Config, Standard};
-use crate::error::RunError;
-use crate::ingest::month::MonthInput;
-use crate::ingest::Severity;
+use crate::compute::ComputedMonth;
+use crate::config::Config;
+use crate::model::{Component, Metrics};
 pub use labels::Labels;
+
+/// Why a month's outputs could not be written (the month's earlier outputs are left whole).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportError {
+    Write { path: PathBuf, message: String },
+}
+
+impl fmt::Display for ReportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReportError::Write { path, message } => {
+                write!(f, "cannot write {}: {message} (earlier outputs left as they were)", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for ReportError {}
 
 /// What every report of a month is made from.
 pub struct ReportCtx<'a> {
     pub config: &'a Config,
-    pub standard: &'a Standard,
-    pub input: &'a MonthInput,
-    pub result: &'a MonthResult,
+    pub month: &'a ComputedMonth,
     pub labels: &'static Labels,
     /// The team analysis and, at quarter and year end, the reviews.
     pub analysis: Option<&'a Analysis>,
 }
 
-/// The month's analysis workbooks' contents.
-#[derive(Debug, Clone)]
-pub struct Analysis {
-    pub team: crate::analysis::team::TeamAnalysis,
-    pub quarter: Option<crate::analysis::review::QuarterReview>,
-    pub annual: Option<crate::analysis::review::AnnualReview>,
-}
-
 impl ReportCtx<'_> {
-    pub fn month(&self) -> YearMonth {
-        self.result.month
+    pub fn ym(&self) -> YearMonth {
+        self.month.month
+    }
+    pub fn rounding(&self) -> crate::money::Rounding {
+        self.month.standard.rounding
     }
 }
 
@@ -100,8 +114,8 @@ fn earlier_outputs(dir: &Path) -> Vec<String> {
 /// set (see [`publish`]). `on_wait` is called when another run holds the month's lock.
 ///
 /// # Errors
-/// [`RunError::Write`] when any output cannot be written; nothing of the month is replaced then.
-pub fn write_month(ctx: &ReportCtx<'_>, dir: &Path, on_wait: &dyn Fn()) -> Result<Vec<Written>, RunError> {
+/// [`ReportError::Write`] when any output cannot be written; nothing of the month is replaced then.
+pub fn write_month(ctx: &ReportCtx<'_>, dir: &Path, on_wait: &dyn Fn()) -> Result<Vec<Written>, ReportError> {
     let _lock = lock_month(dir, on_wait)?;
     publish::recover(dir)?;
     let staging = publish::staging_folder(dir)?;
@@ -110,7 +124,7 @@ pub fn write_month(ctx: &ReportCtx<'_>, dir: &Path, on_wait: &dyn Fn()) -> Resul
         ours.extend(written.iter().map(|w| w.name.clone()));
         ours.push("manifest.json".into());
         publish::carry_over(dir, &staging, &|n| ours.iter().any(|o| o == n))?;
-        publish::fault("carried").map_err(|e| RunError::Write { path: dir.to_path_buf(), message: e })?;
+        publish::fault("carried").map_err(|e| ReportError::Write { path: dir.to_path_buf(), message: e })?;
         publish::swap(&staging, dir)?;
         Ok(written)
     });
@@ -118,7 +132,7 @@ pub fn write_month(ctx: &ReportCtx<'_>, dir: &Path, on_wait: &dyn Fn()) -> Resul
         Ok(written) => {
             if let Err(e) = publish::fault("swapped") {
                 // The new set is in place; only the old one is left for the next run to remove.
-                return Err(RunError::Write { path: dir.to_path_buf(), message: e });
+                return Err(ReportError::Write { path: dir.to_path_buf(), message: e });
             }
             publish::discard(&staging);
             Ok(written)
@@ -131,12 +145,12 @@ pub fn write_month(ctx: &ReportCtx<'_>, dir: &Path, on_wait: &dyn Fn()) -> Resul
 }
 
 /// Render every output of the month into `dir` (a fresh staging folder), the manifest last.
-fn render_into(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, RunError> {
-    let names = file_names(ctx.labels, ctx.month());
-    let werr = |name: &str, e: String| RunError::Write { path: dir.join(name), message: e };
+fn render_into(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, ReportError> {
+    let names = file_names(ctx.labels, ctx.ym());
+    let werr = |name: &str, e: String| ReportError::Write { path: dir.join(name), message: e };
 
     type Render<'r> = &'r (dyn Fn(&Path) -> Result<(), String> + Sync);
-    let stage = |name: &str, render: Render<'_>| -> Result<String, RunError> {
+    let stage = |name: &str, render: Render<'_>| -> Result<String, ReportError> {
         let path = dir.join(name);
         create_private(&path).map_err(|e| werr(name, e.to_string()))?;
         render(&path).map_err(|e| werr(name, e))?;
@@ -146,7 +160,7 @@ fn render_into(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, RunError
     // The million-row detail is written on a second core while the other files are written.
     let (detail, others) = std::thread::scope(|s| {
         let detail = s.spawn(|| stage(&names[1], &|p| detail::write(p, ctx).map_err(|e| e.to_string())));
-        let others = (|| -> Result<Vec<String>, RunError> {
+        let others = (|| -> Result<Vec<String>, ReportError> {
             let mut v = vec![
                 stage(&names[0], &|p| compensation::write(p, ctx).map_err(|e| e.to_string()))?,
                 stage(&names[2], &|p| slips::write(p, ctx).map_err(|e| e.to_string()))?,
@@ -160,7 +174,7 @@ fn render_into(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, RunError
             if let Some(a) = ctx.analysis {
                 let al = labels::analysis_labels(ctx.config.report.locale);
                 let cfg = ctx.config;
-                let m = ctx.month();
+                let m = ctx.ym();
                 let name = format!("{}_{m}.xlsx", al.team_file);
                 v.push(stage(&name, &|p| team::write(p, cfg, &a.team, al).map_err(|e| e.to_string()))?);
                 if let Some(q) = &a.quarter {
@@ -198,9 +212,9 @@ fn render_into(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, RunError
 }
 
 fn manifest(ctx: &ReportCtx<'_>, written: &[Written]) -> serde_json::Value {
-    let r = ctx.standard.rounding;
-    let inputs: Vec<_> = ctx
-        .input
+    let month = ctx.month;
+    let r = ctx.rounding();
+    let inputs: Vec<_> = month
         .files
         .iter()
         .map(|f| {
@@ -220,19 +234,14 @@ fn manifest(ctx: &ReportCtx<'_>, written: &[Written]) -> serde_json::Value {
         .collect();
     let outputs: Vec<_> =
         written.iter().map(|w| json!({ "file": w.name, "size": w.size, "sha256": w.sha256 })).collect();
-    let (components, total) = MonthResult::totals(&ctx.result.managers);
+    let (components, total) = month.totals();
     let mut totals = serde_json::Map::new();
-    totals.insert("managers".into(), json!(ctx.result.managers.len()));
+    totals.insert("managers".into(), json!(month.managers.len()));
     // The metrics as the payroll shows them (each manager's figure rounded on its own), summed.
-    let mut metrics = crate::compute::Metrics::default();
+    let mut metrics = Metrics::default();
     let (mut new_accounts, mut valid_accounts) = (0u64, 0u64);
-    for m in &ctx.result.managers {
-        let x = m.metrics(r);
-        metrics.net_commission += x.net_commission;
-        metrics.other_revenue += x.other_revenue;
-        metrics.net_revenue += x.net_revenue;
-        metrics.net_inflow += x.net_inflow;
-        metrics.month_end_assets += x.month_end_assets;
+    for m in &month.managers {
+        metrics.add(&m.metrics(r));
         new_accounts += u64::from(m.new_accounts);
         valid_accounts += u64::from(m.valid_accounts);
     }
@@ -244,12 +253,13 @@ fn manifest(ctx: &ReportCtx<'_>, written: &[Written]) -> serde_json::Value {
     totals.insert("new_accounts".into(), json!(new_accounts));
     totals.insert("valid_accounts".into(), json!(valid_accounts));
     for c in Component::ALL {
-        totals.insert(c.key().into(), json!(r.format(components[c as usize])));
+        totals.insert(c.key().into(), json!(r.format(components.get(c))));
     }
     totals.insert("total".into(), json!(r.format(total)));
-    let exceptions = ctx.input.issues.iter().filter(|i| i.severity == Severity::Exception).count();
+    let exceptions = month.exception_count();
+    let standard = &month.standard;
     json!({
-        "month": ctx.month().to_string(),
+        "month": ctx.ym().to_string(),
         "tool": {
             "name": env!("CARGO_PKG_NAME"),
             "version": env!("CARGO_PKG_VERSION"),
@@ -258,16 +268,16 @@ fn manifest(ctx: &ReportCtx<'_>, written: &[Written]) -> serde_json::Value {
         "configuration": { "file": ctx.config.file.display().to_string(), "sha256": ctx.config.sha256 },
         "organization": { "name": ctx.config.organization.name, "code": ctx.config.organization.code },
         "standard": {
-            "name": ctx.standard.name,
-            "file": ctx.standard.file_name(),
-            "effective_from": ctx.standard.effective_from.to_string(),
-            "sha256": ctx.standard.sha256,
+            "name": standard.name,
+            "file": standard.file_name(),
+            "effective_from": standard.effective_from.to_string(),
+            "sha256": standard.sha256,
         },
         "inputs": inputs,
         "outputs": outputs,
         "totals": totals,
-        "unread_files": ctx.input.unread.iter().map(|(f, _)| f.clone()).collect::<Vec<_>>(),
+        "unread_files": month.unread.iter().map(|(f, _)| f.clone()).collect::<Vec<_>>(),
         "exceptions": exceptions,
-        "information": ctx.input.issues.len() - exceptions,
+        "information": month.issues.len() - exceptions,
     })
 }

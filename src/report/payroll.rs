@@ -1,36 +1,12 @@
 //! `payroll_YYYY-MM.csv` (SPEC §5 item 6): UTF-8 with BOM, RFC 4180, one row per active manager
-//! in report order, amounts with exactly `rounding.scale` decimals.
+//! in report order, amounts with exactly `rounding.scale` decimals; the header is
+//! [`Column::payroll`], derived from the one list of components.
 
 use std::io::Write;
 
+use super::row::{value, Value};
 use super::ReportCtx;
-
-/// The header, always English.
-pub const HEADER: [&str; 23] = [
-    "manager_id",
-    "name",
-    "team",
-    "group",
-    "level",
-    "employment",
-    "net_commission",
-    "other_revenue",
-    "net_revenue",
-    "net_inflow",
-    "month_end_assets",
-    "new_accounts",
-    "valid_accounts",
-    "base_salary",
-    "minimum_penalty",
-    "net_commission_pay",
-    "other_revenue_pay",
-    "account_bonus",
-    "asset_bonus",
-    "leader_override",
-    "cap_deduction",
-    "adjustments",
-    "total",
-];
+use crate::model::Column;
 
 /// A text field as a spreadsheet may open it safely: one that begins with `=`, `+`, `-`, `@`, a
 /// tab or a carriage return gets a leading `'`, so that it is never run as a formula (SPEC §5
@@ -50,27 +26,19 @@ pub fn formula_safe(s: &str) -> String {
 pub fn write(out: &mut dyn Write, ctx: &ReportCtx<'_>) -> std::io::Result<()> {
     out.write_all(b"\xEF\xBB\xBF")?;
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);
-    w.write_record(HEADER)?;
-    let r = ctx.standard.rounding;
-    for m in &ctx.result.managers {
-        let x = m.metrics(r);
-        let mut rec: Vec<String> = vec![
-            formula_safe(&m.person.manager_id),
-            formula_safe(&m.person.name),
-            formula_safe(&m.person.team),
-            formula_safe(m.person.group.as_deref().unwrap_or_default()),
-            formula_safe(&m.level),
-            m.person.employment.code().to_string(),
-            r.format(x.net_commission),
-            r.format(x.other_revenue),
-            r.format(x.net_revenue),
-            r.format(x.net_inflow),
-            r.format(x.month_end_assets),
-            m.new_accounts.to_string(),
-            m.valid_accounts.to_string(),
-        ];
-        rec.extend(m.components.iter().map(|v| r.format(*v)));
-        rec.push(r.format(m.total));
+    let columns = Column::payroll();
+    w.write_record(columns.iter().map(|c| c.key()))?;
+    let r = ctx.rounding();
+    let mut rec: Vec<String> = Vec::with_capacity(columns.len());
+    for m in &ctx.month.managers {
+        rec.clear();
+        for col in &columns {
+            rec.push(match value(m, *col, r, &m.level, m.person.employment.code()) {
+                Value::Text(t) => formula_safe(t),
+                Value::Money(v) => r.format(v),
+                Value::Count(n) => n.to_string(),
+            });
+        }
         w.write_record(&rec)?;
     }
     w.flush()?;

@@ -16,7 +16,7 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use crate::error::RunError;
+use super::ReportError;
 
 /// The lock file in a month's folder.
 pub const LOCK_FILE: &str = ".brokercomp.lock";
@@ -26,8 +26,8 @@ pub struct MonthLock {
     _file: File,
 }
 
-fn werr(p: &Path, e: impl std::fmt::Display) -> RunError {
-    RunError::Write { path: p.to_path_buf(), message: e.to_string() }
+fn werr(p: &Path, e: impl std::fmt::Display) -> ReportError {
+    ReportError::Write { path: p.to_path_buf(), message: e.to_string() }
 }
 
 /// Take the month's lock, waiting for another run of the same month to finish (`on_wait` is
@@ -35,7 +35,7 @@ fn werr(p: &Path, e: impl std::fmt::Display) -> RunError {
 ///
 /// # Errors
 /// When the folder or lock file cannot be created.
-pub fn lock_month(dir: &Path, on_wait: &dyn Fn()) -> Result<MonthLock, RunError> {
+pub fn lock_month(dir: &Path, on_wait: &dyn Fn()) -> Result<MonthLock, ReportError> {
     std::fs::create_dir_all(dir).map_err(|e| werr(dir, e))?;
     let path = dir.join(LOCK_FILE);
     let mut options = File::options();
@@ -96,7 +96,7 @@ fn reports_of(dir: &Path) -> PathBuf {
 ///
 /// # Errors
 /// When a leftover cannot be removed.
-pub fn recover(dir: &Path) -> Result<(), RunError> {
+pub fn recover(dir: &Path) -> Result<(), ReportError> {
     let reports = reports_of(dir);
     let name = month_name(dir);
     let prefixes = [format!(".{name}.staging-"), format!(".{name}.old-")];
@@ -160,7 +160,7 @@ fn make_writable(p: &Path) {
 ///
 /// # Errors
 /// When it cannot be created.
-pub fn staging_folder(dir: &Path) -> Result<PathBuf, RunError> {
+pub fn staging_folder(dir: &Path) -> Result<PathBuf, ReportError> {
     let reports = reports_of(dir);
     let path = reports.join(format!(".{}.staging-{}", month_name(dir), std::process::id()));
     if path.exists() {
@@ -179,7 +179,7 @@ pub fn staging_folder(dir: &Path) -> Result<PathBuf, RunError> {
 ///
 /// # Errors
 /// When an entry cannot be linked or copied.
-pub fn carry_over(dir: &Path, staging: &Path, ours: &dyn Fn(&str) -> bool) -> Result<(), RunError> {
+pub fn carry_over(dir: &Path, staging: &Path, ours: &dyn Fn(&str) -> bool) -> Result<(), ReportError> {
     let Ok(entries) = std::fs::read_dir(dir) else { return Ok(()) };
     for e in entries.filter_map(Result::ok) {
         let name = e.file_name();
@@ -192,7 +192,7 @@ pub fn carry_over(dir: &Path, staging: &Path, ours: &dyn Fn(&str) -> bool) -> Re
     Ok(())
 }
 
-fn link_tree(from: &Path, to: &Path) -> Result<(), RunError> {
+fn link_tree(from: &Path, to: &Path) -> Result<(), ReportError> {
     let meta = std::fs::symlink_metadata(from).map_err(|e| werr(from, e))?;
     if meta.is_dir() {
         std::fs::create_dir(to).map_err(|e| werr(to, e))?;
@@ -221,7 +221,7 @@ fn link_tree(from: &Path, to: &Path) -> Result<(), RunError> {
 ///
 /// # Errors
 /// When neither the exchange nor the renames succeed; the month's folder is then unchanged.
-pub fn swap(staging: &Path, dir: &Path) -> Result<(), RunError> {
+pub fn swap(staging: &Path, dir: &Path) -> Result<(), ReportError> {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::ffi::OsStrExt;

@@ -1,11 +1,14 @@
-//! 对账: the reconciliation equations of SPEC §7, each with its exact figures.
+//! 对账: the reconciliation equations of SPEC §7 in words, each with its exact figures.
+//!
+//! Takes the month's [`Reconciliation`] (counted and summed where the figures arise, in ingest
+//! and compute); gives one [`Equation`] per input kind's rows, per crm money field, for the
+//! accounts, and for the pay totals.
 
 use rust_decimal::Decimal;
 
-use super::compensation::row_figures;
-use super::ReportCtx;
-use crate::compute::MonthResult;
-use crate::ingest::Kind;
+use super::labels::ReconLabels;
+use crate::compute::Reconciliation;
+use crate::model::Kind;
 use crate::money::exact;
 
 /// One equation: `left = right`, with the working written out.
@@ -24,92 +27,71 @@ impl Equation {
 }
 
 /// Every equation of the month.
-pub fn equations(ctx: &ReportCtx<'_>) -> Vec<Equation> {
-    let w = &ctx.labels.recon;
-    let kind = |k: Kind| w.kinds[Kind::ALL.iter().position(|x| *x == k).unwrap_or(0)];
+pub fn equations(r: &Reconciliation, w: &ReconLabels) -> Vec<Equation> {
     let mut out = Vec::new();
     let d = |n: u64| Decimal::from(n);
 
-    for k in Kind::ALL {
-        let files: Vec<_> = ctx.input.files.iter().filter(|f| f.kind == k).collect();
-        if files.is_empty() {
-            continue;
-        }
-        let read: u64 = files.iter().map(|f| f.counts.rows_read).sum();
-        let acc: u64 = files.iter().map(|f| f.accepted).sum();
-        let rej: u64 = files.iter().map(|f| f.rejected).sum();
-        let skip: u64 = files.iter().map(|f| f.counts.blank + f.counts.summary).sum();
+    for k in &r.rows {
         out.push(Equation {
-            item: format!("{}: {}", kind(k), w.rows),
-            equation: format!("{} {read} = {} {acc} + {} {rej} + {} {skip}", w.read, w.accepted, w.rejected, w.skipped),
-            left: d(read),
-            right: d(acc + rej + skip),
+            item: format!("{}: {}", w.kind(k.kind), w.rows),
+            equation: format!(
+                "{} {} = {} {} + {} {} + {} {}",
+                w.read, k.read, w.accepted, k.accepted, w.rejected, k.rejected, w.skipped, k.skipped
+            ),
+            left: d(k.read),
+            right: d(k.accepted) + d(k.rejected) + d(k.skipped),
         });
     }
 
-    for (r, name) in ctx.input.crm_recon.iter().zip(w.money) {
+    for (m, name) in r.money.iter().zip(w.money) {
         out.push(Equation {
-            item: format!("{}: {name}", kind(Kind::Crm)),
+            item: format!("{}: {name}", w.kind(Kind::Crm)),
             equation: format!(
                 "{} {} = {} {} + {} {} + {} {}",
                 w.file_total,
-                exact(r.file_total),
+                exact(m.file_total),
                 w.credited,
-                exact(r.credited),
+                exact(m.credited),
                 w.unattributed,
-                exact(r.unattributed),
+                exact(m.unattributed),
                 w.rejected_clients,
-                exact(r.rejected)
+                exact(m.rejected)
             ),
-            left: r.file_total,
-            right: r.credited + r.unattributed + r.rejected,
+            left: m.file_total,
+            right: m.credited + m.unattributed + m.rejected,
         });
     }
 
-    let a = &ctx.result.accounts_recon;
+    let a = &r.accounts;
     out.push(Equation {
-        item: format!("{}: {}", kind(Kind::Accounts), w.accounts),
+        item: format!("{}: {}", w.kind(Kind::Accounts), w.accounts),
         equation: format!(
             "{} {} = {} {} + {} {} + {} {} + {} {}",
-            w.rows,
-            a.rows,
-            w.valid,
-            a.valid,
-            w.not_valid,
-            a.not_valid,
-            w.returning,
-            a.returning,
-            w.rejected,
-            a.rejected
+            w.rows, a.rows, w.valid, a.valid, w.not_valid, a.not_valid, w.returning, a.returning, w.rejected, a.rejected
         ),
         left: d(a.rows),
-        right: d(a.valid + a.not_valid + a.returning + a.rejected),
+        right: d(a.valid) + d(a.not_valid) + d(a.returning) + d(a.rejected),
     });
 
-    // Pay: the grand total against the rows and against the team subtotals.
-    let rows_total: Decimal = ctx.result.managers.iter().map(|m| m.total).sum();
-    let components_total: Decimal = MonthResult::totals(&ctx.result.managers).0.iter().copied().sum();
+    // Pay: the grand total against the components and against the team subtotals.
     out.push(Equation {
         item: w.total_pay.to_string(),
-        equation: format!("{} {} = {} {}", w.sum_rows, exact(rows_total), w.sum_components, exact(components_total)),
-        left: rows_total,
-        right: components_total,
+        equation: format!(
+            "{} {} = {} {}",
+            w.sum_rows,
+            exact(r.pay_rows),
+            w.sum_components,
+            exact(r.pay_components)
+        ),
+        left: r.pay_rows,
+        right: r.pay_components,
     });
-    let mut teams: Vec<Decimal> = Vec::new();
-    let mut last: Option<&str> = None;
-    for m in &ctx.result.managers {
-        if last != Some(m.person.team.as_str()) {
-            teams.push(Decimal::ZERO);
-            last = Some(m.person.team.as_str());
-        }
-        *teams.last_mut().expect("pushed") += row_figures(ctx, m)[15];
-    }
-    let teams_total: Decimal = teams.iter().copied().sum();
+    let teams_total: Decimal = r.team_totals.iter().map(|(_, v)| *v).sum();
     out.push(Equation {
         item: w.team_subtotals.to_string(),
-        equation: format!("{} {} = {} {}", w.sum_subtotals, exact(teams_total), w.grand_total, exact(rows_total)),
+        equation: format!("{} {} = {} {}", w.sum_subtotals, exact(teams_total), w.grand_total, exact(r.pay_rows)),
         left: teams_total,
-        right: rows_total,
+        right: r.pay_rows,
     });
     out
 }

@@ -8,10 +8,11 @@ use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use super::labels::AnalysisLabels;
 use super::style::{header_text, print_setup, properties, Styles, Widths};
-use crate::analysis::review::{AnnualReview, Proposal, QuarterReview};
+use crate::analysis::review::{AnnualReview, AnnualRow, Proposal, QuarterReview};
 use crate::analysis::ManagerFigures;
 use crate::config::standard::Bars;
 use crate::config::Config;
+use crate::model::{Component, Metric};
 use crate::money::{exact, to_cell};
 
 /// A level's bars in words: "净收入 120000, 有效户 15".
@@ -135,7 +136,22 @@ pub fn write_annual(
     wb.set_properties(&properties(december, l.annual_title, org)?);
     let ws = wb.add_worksheet();
     ws.set_name(a.year.to_string())?;
-    let ncol = l.annual_columns.len() as u16;
+    let columns = super::labels::labels(cfg.report.locale);
+    let mut header: Vec<&str> = l.annual_lead.to_vec();
+    header.extend([
+        Metric::NetCommission,
+        Metric::OtherRevenue,
+        Metric::NetRevenue,
+        Metric::NetInflow,
+        Metric::NewAccounts,
+        Metric::ValidAccounts,
+    ]
+    .iter()
+    .map(|m| columns.columns.metric(*m)));
+    header.extend(Component::ALL.iter().map(|c| columns.columns.component(*c)));
+    header.push(columns.columns.total);
+    header.push(l.annual_grade);
+    let ncol = header.len() as u16;
     ws.merge_range(0, 0, 0, ncol - 1, &format!("{org} {} {}", l.annual_title, a.year), &st.title)?;
     let grades: Vec<String> =
         cfg.review.annual_grades.iter().map(|g| format!("{} ≤ {}%", g.grade, g.top_percent)).collect();
@@ -145,40 +161,44 @@ pub fn write_annual(
         ws.write_string(2, 0, format!("{}：{}", l.missing_months, m.join(", ")))?;
     }
     let mut widths = Widths::new(ncol as usize, 30);
-    for (c, h) in l.annual_columns.iter().enumerate() {
+    for (c, h) in header.iter().enumerate() {
         ws.write_string_with_format(3, c as u16, *h, &st.header)?;
         widths.see(c, h);
     }
-    let mut totals = [Decimal::ZERO; 16];
+    // The year's figures: the metrics, then every component, then the total.
+    let figures = |r: &AnnualRow| -> Vec<(Decimal, bool)> {
+        let mut f = vec![
+            (r.net_commission, false),
+            (r.other_revenue, false),
+            (r.net_revenue, false),
+            (r.net_inflow, false),
+            (Decimal::from(r.new_accounts), true),
+            (Decimal::from(r.valid_accounts), true),
+        ];
+        f.extend(Component::ALL.iter().map(|c| (r.components.get(*c), false)));
+        f.push((r.total, false));
+        f
+    };
+    let mut totals: Vec<(Decimal, bool)> = Vec::new();
     for (i, r) in a.rows.iter().enumerate() {
         let row = 4 + i as u32;
         ws.write_number_with_format(row, 0, r.rank as f64, &st.count)?;
         write_identity(ws, row, 1, &r.manager, &st, &mut widths)?;
         ws.write_number_with_format(row, 6, f64::from(r.months), &st.count)?;
-        let figures: [Decimal; 16] = {
-            let mut f = [Decimal::ZERO; 16];
-            f[0] = r.net_commission;
-            f[1] = r.other_revenue;
-            f[2] = r.net_revenue;
-            f[3] = r.net_inflow;
-            f[4] = Decimal::from(r.new_accounts);
-            f[5] = Decimal::from(r.valid_accounts);
-            f[6..15].copy_from_slice(&r.components);
-            f[15] = r.total;
-            f
-        };
-        for (k, v) in figures.iter().enumerate() {
-            let fmt = if k == 4 || k == 5 { &st.count } else { &st.money };
+        let f = figures(r);
+        totals.resize(f.len(), (Decimal::ZERO, false));
+        for (k, (v, count)) in f.iter().enumerate() {
+            let fmt = if *count { &st.count } else { &st.money };
             ws.write_number_with_format(row, 7 + k as u16, to_cell(*v), fmt)?;
             widths.see_money(7 + k, to_cell(*v));
-            totals[k] += v;
+            totals[k] = (totals[k].0 + v, *count);
         }
-        ws.write_string_with_format(row, 23, &r.grade, &st.text)?;
+        ws.write_string_with_format(row, 7 + f.len() as u16, &r.grade, &st.text)?;
     }
     let row = 4 + a.rows.len() as u32;
     ws.write_string_with_format(row, 0, super::labels::labels(cfg.report.locale).grand_total, &st.total_text)?;
-    for (k, v) in totals.iter().enumerate() {
-        let fmt = if k == 4 || k == 5 { &st.total_count } else { &st.total_money };
+    for (k, (v, count)) in totals.iter().enumerate() {
+        let fmt = if *count { &st.total_count } else { &st.total_money };
         ws.write_number_with_format(row, 7 + k as u16, to_cell(*v), fmt)?;
     }
     finish(ws, cfg, &widths, 3)?;

@@ -10,7 +10,8 @@ use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::style::{header_text, print_setup, properties, Styles, Widths};
 use super::ReportCtx;
-use crate::compute::{AccountOutcome, Invalid, ManagerPay};
+use crate::compute::rules::account_bonus::Invalid;
+use crate::compute::{AccountOutcome, ManagerPay};
 use crate::money::{exact, to_cell};
 
 /// Page breaks per sheet stay under Excel's 1,023.
@@ -26,13 +27,13 @@ pub struct Slip<'a> {
 /// The slips of the month, in manager_id order (code point), numbered from 001.
 pub fn slips<'a>(ctx: &'a ReportCtx<'a>) -> Vec<Slip<'a>> {
     let managers: BTreeMap<&str, &ManagerPay> =
-        ctx.result.managers.iter().map(|m| (m.person.manager_id.as_str(), m)).collect();
+        ctx.month.managers.iter().map(|m| (m.person.manager_id.as_str(), m)).collect();
     let mut by_manager: BTreeMap<&str, Vec<&AccountOutcome>> = BTreeMap::new();
-    for o in &ctx.result.accounts {
-        by_manager.entry(ctx.input.accounts[o.row].manager_id.as_str()).or_default().push(o);
+    for o in &ctx.month.accounts {
+        by_manager.entry(o.manager_id.as_str()).or_default().push(o);
     }
     let code = &ctx.config.organization.code;
-    let ym = ctx.month().compact();
+    let ym = ctx.ym().compact();
     by_manager
         .into_iter()
         .filter_map(|(id, accounts)| managers.get(id).map(|m| (m, accounts)))
@@ -63,7 +64,7 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
     let l = ctx.labels;
     let st = Styles::new();
     let mut wb = Workbook::new();
-    wb.set_properties(&properties(ctx.month(), l.slip_title, &ctx.config.organization.name)?);
+    wb.set_properties(&properties(ctx.ym(), l.slip_title, &ctx.config.organization.name)?);
     let all = slips(ctx);
     let org = &ctx.config.organization.name;
     let chunks: Vec<&[Slip<'_>]> = if all.is_empty() { vec![&[]] } else { all.chunks(SLIPS_PER_SHEET).collect() };
@@ -87,7 +88,7 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
             ws.merge_range(row, 0, row, 7, &format!("{org} {}", l.slip_title), &st.title)?;
             row += 1;
             ws.write_string(row, 0, format!("{}：{}", l.serial, slip.serial))?;
-            ws.write_string(row, 5, format!("{}：{}", l.month, ctx.month()))?;
+            ws.write_string(row, 5, format!("{}：{}", l.month, ctx.ym()))?;
             row += 1;
             ws.write_string(row, 0, format!("{}：{}（{}）", l.manager, m.person.name, m.person.manager_id))?;
             ws.write_string(
@@ -103,7 +104,7 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
             let mut deposits = Decimal::ZERO;
             let mut valid = 0;
             for (k, o) in slip.accounts.iter().enumerate() {
-                let a = &ctx.input.accounts[o.row];
+                let a = o;
                 ws.write_number_with_format(row, 0, (k + 1) as f64, &st.count)?;
                 let date = a.open_date.map(|d| d.to_string()).unwrap_or_default();
                 let cells = [

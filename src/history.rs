@@ -1,4 +1,4 @@
-//! Earlier months, exactly as regenerating them gives.
+//! Earlier months, exactly as regenerating them gives (the application's cross-month memory).
 //!
 //! A month's summary is computed from its own inputs with its own standard version. It is kept
 //! in memory for the run and on disk under `<reports>/.cache/`, keyed by the SHA-256 of
@@ -13,12 +13,12 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::MonthSummary;
+use crate::analysis::MonthSummary;
 use crate::calendar::YearMonth;
 use crate::config::{Config, StandardSet};
 use crate::error::{FileError, RunError};
-use crate::ingest::month::discover;
-use crate::ingest::Kind;
+use crate::ingest::discover;
+use crate::model::Kind;
 
 #[derive(Serialize, Deserialize)]
 struct Cached {
@@ -213,7 +213,7 @@ mod tests {
         let root = dir.path();
         std::fs::create_dir_all(root.join("data/2026-10")).unwrap();
         std::fs::create_dir_all(root.join("standards")).unwrap();
-        let standard = include_str!("../../config/standards/2026.toml");
+        let standard = include_str!("../config/standards/2026.toml");
         std::fs::write(root.join("standards/2026.toml"), standard).unwrap();
         let cfg_text = "[organization]\nname = \"x\"\ncode = \"X\"\n[paths]\ndata = \"data\"\nreports = \"reports\"\nstandards = \"standards\"\n";
         std::fs::write(root.join("c.toml"), cfg_text).unwrap();

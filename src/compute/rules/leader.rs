@@ -1,0 +1,61 @@
+//! §4.6 管理津贴: a group leader earns a rate of the other active members' rounded
+//! net-commission pay, members of the same team and group; a leader without a group earns 0.
+
+use rust_decimal::Decimal;
+
+use crate::money::Rounding;
+
+/// 管理津贴 and what it was made of.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LeaderOverride {
+    /// A leader with a group: `rate × Σ` of the other members' net-commission pay.
+    Group { team: String, group: String, members: usize, others_pay: Decimal, rate: Decimal, exact: Decimal, value: Decimal },
+    /// Marked as leader, but in no group.
+    NoGroup,
+}
+
+impl LeaderOverride {
+    pub fn value(&self) -> Decimal {
+        match self {
+            LeaderOverride::Group { value, .. } => *value,
+            LeaderOverride::NoGroup => Decimal::ZERO,
+        }
+    }
+}
+
+/// The override of a leader of `team`/`group` whose other members' pay is `others_pay`.
+pub fn leader_override(
+    team: &str,
+    group: &str,
+    members: usize,
+    others_pay: Decimal,
+    rate: Decimal,
+    r: Rounding,
+) -> LeaderOverride {
+    let exact = others_pay * rate;
+    LeaderOverride::Group {
+        team: team.to_string(),
+        group: group.to_string(),
+        members,
+        others_pay,
+        rate,
+        exact,
+        value: r.round(exact),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::RoundingMode;
+    use std::str::FromStr;
+
+    #[test]
+    fn five_percent_of_the_others_rounded_pay() {
+        let r = Rounding { mode: RoundingMode::HalfUp, scale: 2 };
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        let lo = leader_override("甲队", "一组", 2, d("10500.30"), d("0.05"), r);
+        assert_eq!(lo.value(), d("525.02"), "525.015 half up");
+        assert_eq!(LeaderOverride::NoGroup.value(), d("0"));
+    }
+}

@@ -1,0 +1,138 @@
+//! The crm's cross-row checks and the money of the reconciliation (SPEC §7).
+//!
+//! Takes the month's parsed crm rows; rejects, in place, the later copies of a client–manager
+//! pair, every row of a client whose client-level fields disagree across its rows or whose
+//! shares total more than 100%, and the rows of managers not active. Gives, for net commission,
+//! other revenue and net inflow, the file total (each client once, from its first row where the
+//! value parses), the credited amount, the unattributed rest and the rejected clients' amounts —
+//! computed exactly — and the month-end assets of the clients with accepted rows (§4.5).
+
+use rust_decimal::Decimal;
+
+use super::checks::{later_copies, reject_duplicates, reject_inactive, row_issue, Blame};
+use super::parse::crm::CrmRow;
+use super::read::{Activity, InputFile};
+use crate::lookup::Lookup;
+use crate::model::fields::crm as C;
+use crate::model::{Issue, Kind};
+
+/// One crm money field's reconciliation: file total = credited + unattributed + rejected.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MoneyRecon {
+    pub file_total: Decimal,
+    pub credited: Decimal,
+    pub unattributed: Decimal,
+    pub rejected: Decimal,
+}
+
+pub fn check_crm(
+    crm: &mut [CrmRow],
+    files: &[InputFile],
+    issues: &mut Vec<Issue>,
+    activity: &Activity,
+) -> (Lookup<String, Decimal>, [MoneyRecon; 3]) {
+    // Rows of each client, in file order.
+    let mut index: Lookup<&str, usize> = Lookup::new();
+    let mut clients: Vec<Vec<usize>> = Vec::new();
+    for (i, r) in crm.iter().enumerate() {
+        if let Some(c) = r.client_id.as_deref() {
+            let n = clients.len();
+            let ci = *index.get_or_insert_with(c, || n);
+            if ci == n {
+                clients.push(Vec::new());
+            }
+            clients[ci].push(i);
+        }
+    }
+    drop(index);
+
+    type Getter = fn(&CrmRow) -> Option<Decimal>;
+    const CLIENT_FIELDS: [(&str, Getter); 6] = [
+        ("month_end_assets", |r| r.month_end_assets),
+        ("avg_daily_assets", |r| r.avg_daily_assets),
+        ("net_inflow", |r| r.net_inflow),
+        ("trade_volume", |r| r.trade_volume),
+        ("net_commission", |r| r.net_commission),
+        ("other_revenue", |r| r.other_revenue),
+    ];
+    const RECON: [Getter; 3] = [|r| r.net_commission, |r| r.other_revenue, |r| r.net_inflow];
+
+    // Duplicates: the same client and manager twice (rows without a client are rejected already).
+    let raw = |r: &CrmRow| r.client_id.clone().unwrap_or_default();
+    let blame = Blame { kind: Kind::Crm, field: C::CLIENT_ID, raw: &raw };
+    let copies = later_copies(crm, |r| (r.client_id.as_deref(), r.manager_id.as_deref()));
+    let what = |r: &CrmRow| {
+        format!("client {} and manager {}", r.client_id.as_deref().unwrap_or(""), r.manager_id.as_deref().unwrap_or(""))
+    };
+    reject_duplicates(crm, copies, blame, what, files, issues);
+
+    for rows in &clients {
+        // Client-level fields must agree on every row where they parse.
+        let mut disagreement: Option<String> = None;
+        for (name, get) in CLIENT_FIELDS {
+            let mut first: Option<(Decimal, u32)> = None;
+            for &i in rows {
+                if let Some(v) = get(&crm[i]) {
+                    match first {
+                        None => first = Some((v, crm[i].row)),
+                        Some((f, frow)) if f != v => {
+                            disagreement.get_or_insert_with(|| {
+                                format!("client-level {name} disagrees across the client's rows: {} on row {frow}, {} on row {}", f.normalize(), v.normalize(), crm[i].row)
+                            });
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let shares: Decimal = rows.iter().filter(|&&i| crm[i].accepted).filter_map(|&i| crm[i].share).sum();
+        let reject_all = match disagreement {
+            Some(d) => Some(d),
+            None if shares > Decimal::ONE => Some(format!(
+                "shares of the client total {}%, above 100%: all its rows rejected",
+                (shares * Decimal::ONE_HUNDRED).normalize()
+            )),
+            None => None,
+        };
+        if let Some(why) = reject_all {
+            for &i in rows {
+                let r = &mut crm[i];
+                if r.accepted {
+                    r.accepted = false;
+                    let raw = r.client_id.clone().unwrap_or_default();
+                    issues.push(row_issue(Kind::Crm, files, r, C::CLIENT_ID, raw, why.clone()));
+                }
+            }
+        }
+    }
+    // The manager's activity, row by row: a rejected row's share becomes unattributed.
+    reject_inactive(crm, (Kind::Crm, C::MANAGER_ID), activity, files, issues);
+
+    let mut recon: [MoneyRecon; 3] = Default::default();
+    let mut client_assets = Lookup::new();
+    for rows in &clients {
+        // Reconciliation: file total, credited, unattributed, rejected.
+        let any_accepted = rows.iter().any(|&i| crm[i].accepted);
+        let accepted_shares: Decimal = rows.iter().filter(|&&i| crm[i].accepted).filter_map(|&i| crm[i].share).sum();
+        for (k, get) in RECON.iter().enumerate() {
+            let Some(v) = rows.iter().find_map(|&i| get(&crm[i])) else { continue };
+            recon[k].file_total += v;
+            if any_accepted {
+                for &i in rows.iter().filter(|&&i| crm[i].accepted) {
+                    recon[k].credited += v * crm[i].share.unwrap_or(Decimal::ONE);
+                }
+                recon[k].unattributed += v * (Decimal::ONE - accepted_shares);
+            } else {
+                recon[k].rejected += v;
+            }
+        }
+        if any_accepted {
+            if let (Some(c), Some(a)) =
+                (crm[rows[0]].client_id.clone(), rows.iter().find_map(|&i| crm[i].month_end_assets))
+            {
+                client_assets.insert(c, a);
+            }
+        }
+    }
+    (client_assets, recon)
+}

@@ -1,0 +1,155 @@
+//! The cell-to-issue adapter: a row's cells parsed field by field, each problem an issue.
+//!
+//! Takes one data row seen through its file's column mapping; gives typed values, and for each
+//! value that cannot be read (or is required and missing) an [`Issue`] with the file, sheet,
+//! Excel row number, column as the file names it, raw value and reason — never a silent zero.
+
+use rust_decimal::Decimal;
+
+use super::table::RowCells;
+use super::values::{self, raw};
+use crate::calendar::Date;
+use crate::model::{Issue, Kind, Severity};
+
+/// Collects the issues of a row while its cells are parsed: each parser asks for its fields
+/// by index and gets a value or `None`, the reason going to 数据异常 with the file, sheet, row,
+/// column and raw value.
+pub struct RowParse<'a, 'c> {
+    cells: &'a RowCells<'c>,
+    kind: Kind,
+    file: &'a str,
+    sheet: &'a str,
+    row: u32,
+    issues: &'a mut Vec<Issue>,
+    pub ok: bool,
+    /// Issues before this row's.
+    first_issue: usize,
+}
+
+impl<'a, 'c> RowParse<'a, 'c> {
+    /// Start parsing a row; a problem of the whole row (too many fields, a stray quote) makes
+    /// it an exception before any cell is read.
+    pub fn new(
+        cells: &'a RowCells<'c>,
+        kind: Kind,
+        file: &'a str,
+        sheet: &'a str,
+        row: u32,
+        issues: &'a mut Vec<Issue>,
+    ) -> Self {
+        let first_issue = issues.len();
+        let mut p = RowParse { cells, kind, file, sheet, row, issues, ok: true, first_issue };
+        if let Some(problem) = &cells.problem {
+            p.issues.push(Issue {
+                severity: Severity::Exception,
+                kind,
+                file: file.to_string(),
+                sheet: sheet.to_string(),
+                row,
+                column: String::new(),
+                raw: problem.raw.clone(),
+                reason: problem.reason.clone(),
+                manager_id: None,
+            });
+            p.ok = false;
+        }
+        p
+    }
+
+    /// The cell of `field` as read.
+    pub fn cell(&self, field: usize) -> &calamine::Data {
+        self.cells.get(field)
+    }
+
+    /// Reject the row for `field`, with `reason`.
+    pub fn fail(&mut self, field: usize, reason: String) {
+        let f = self.kind.fields();
+        self.issues.push(Issue {
+            severity: Severity::Exception,
+            kind: self.kind,
+            file: self.file.to_string(),
+            sheet: self.sheet.to_string(),
+            row: self.row,
+            column: self.cells.header(field, f),
+            raw: raw(self.cells.get(field)),
+            reason,
+            manager_id: None,
+        });
+        self.ok = false;
+    }
+    pub fn missing(&mut self, field: usize) {
+        let name = self.kind.fields()[field].name;
+        self.fail(field, format!("missing required value ({name})"));
+    }
+    pub fn text(&mut self, field: usize) -> Option<String> {
+        match values::text(self.cells.get(field)) {
+            Ok(v) => v,
+            Err(e) => {
+                self.fail(field, e);
+                None
+            }
+        }
+    }
+    pub fn req_text(&mut self, field: usize) -> Option<String> {
+        let v = self.text(field);
+        if v.is_none() && self.is_empty(field) {
+            self.missing(field);
+        }
+        v
+    }
+    /// The cell is empty (so a missing required value is reported once, not over an error).
+    pub fn is_empty(&self, field: usize) -> bool {
+        values::is_blank(self.cells.get(field))
+    }
+    pub fn money(&mut self, field: usize) -> Option<Decimal> {
+        match values::money(self.cells.get(field), self.cells.wan(field)) {
+            Ok(v) => v,
+            Err(e) => {
+                self.fail(field, e.to_string());
+                None
+            }
+        }
+    }
+    pub fn req_money(&mut self, field: usize) -> Option<Decimal> {
+        let v = self.money(field);
+        if v.is_none() && self.is_empty(field) {
+            self.missing(field);
+        }
+        v
+    }
+    pub fn ratio(&mut self, field: usize) -> Option<Decimal> {
+        match values::ratio(self.cells.get(field)) {
+            Ok(v) => v,
+            Err(e) => {
+                self.fail(field, e);
+                None
+            }
+        }
+    }
+    pub fn date(&mut self, field: usize) -> Option<Date> {
+        match values::date(self.cells.get(field)) {
+            Ok(v) => v,
+            Err(e) => {
+                self.fail(field, format!("unparseable date: {e}"));
+                None
+            }
+        }
+    }
+    pub fn req_date(&mut self, field: usize) -> Option<Date> {
+        let v = self.date(field);
+        if v.is_none() && self.is_empty(field) {
+            self.missing(field);
+        }
+        v
+    }
+
+    /// The row's manager, on every issue this row raised (`explain` lists them by it).
+    pub fn finish(&mut self) {
+        let manager = values::text(self.cells.get(self.kind.manager_field())).ok().flatten();
+        if manager.is_some() {
+            for i in &mut self.issues[self.first_issue..] {
+                i.manager_id = manager.clone();
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! The vocabulary every stage shares, at the bottom of the house: every arrow points down to it.
+//!
+//! Takes nothing; gives the input kinds and their fields ([`fields`]), who a manager is
+//! ([`person`]), the entries of 数据异常 ([`issue`]) and the pay components and report columns
+//! ([`pay`]). It imports nothing of the crate but `calendar`.
+
+pub mod fields;
+pub mod issue;
+pub mod pay;
+pub mod person;
+
+pub use fields::{Field, FieldType, Kind};
+pub use issue::{Issue, Severity};
+pub use pay::{Column, Component, Components, Identity, Metric, Metrics};
+pub use person::{Employment, Person, Relation};
