@@ -1,56 +1,13 @@
-//! The errors of the configuration and ingestion layers, and the command's [`RunError`] that
-//! carries any layer's error to `main`, which alone formats it and maps it to an exit code.
-//! (compute, analysis and report have their own enums beside their code.)
+//! The command's [`RunError`]: it carries any layer's error to `main`, which alone formats it and
+//! maps it to an exit code. Each layer has its own error beside its code
+//! ([`crate::config::ConfigError`], [`crate::ingest::FileError`], [`crate::compute::ComputeError`],
+//! [`crate::analysis::AnalysisError`], [`crate::report::ReportError`]).
 
 use std::fmt;
 use std::path::PathBuf;
 
-/// A configuration or salary-standard error: the file, the key and the bad value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
-    pub file: PathBuf,
-    pub key: String,
-    pub message: String,
-}
-
-impl ConfigError {
-    pub fn new(file: impl Into<PathBuf>, key: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { file: file.into(), key: key.into(), message: message.into() }
-    }
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.key.is_empty() {
-            write!(f, "{}: {}", self.file.display(), self.message)
-        } else {
-            write!(f, "{}: {}: {}", self.file.display(), self.key, self.message)
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
-/// A file-level input error (SPEC §7): the run stops before anything is written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileError {
-    /// The file, relative to the data folder where possible.
-    pub file: String,
-    /// The sheet, when the file has sheets.
-    pub sheet: Option<String>,
-    pub message: String,
-}
-
-impl fmt::Display for FileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.sheet {
-            Some(s) => write!(f, "{}: sheet {}: {}", self.file, s, self.message),
-            None => write!(f, "{}: {}", self.file, self.message),
-        }
-    }
-}
-
-impl std::error::Error for FileError {}
+use crate::config::ConfigError;
+use crate::ingest::FileError;
 
 /// Why a command stopped (exit status 2): the error of the layer that refused, or of the
 /// command line. Each layer's message is its own; this only says which kind it is.

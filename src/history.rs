@@ -16,8 +16,9 @@ use sha2::{Digest, Sha256};
 use crate::analysis::MonthSummary;
 use crate::calendar::YearMonth;
 use crate::config::{Config, StandardSet};
-use crate::error::{FileError, RunError};
+use crate::error::RunError;
 use crate::ingest::discover;
+use crate::ingest::FileError;
 use crate::model::Kind;
 
 #[derive(Serialize, Deserialize)]

@@ -2,17 +2,32 @@
 //!
 //! Each month it reads the CRM export, the account-opening export and the staff roster (plus
 //! manual adjustments and duty scores), applies the salary standard in force that month, and
-//! writes the workbooks finance signs, a payroll CSV and a manifest. Data flows one way:
+//! writes the workbooks finance signs, a payroll CSV and a manifest. Data flows one way, and
+//! every stage takes the previous stage's types and returns its own, complete:
 //!
 //! ```text
-//!  <data>/<YYYY-MM>/*.xlsx|xls|ods|csv       config/brokercomp.toml, config/standards/*.toml
-//!            │                                          │
-//!        ingest ── typed rows + 数据异常 ──►  compute ◄─┘  (pure: rules of SPEC §4)
-//!                                               │
-//!                                            report ──► <reports>/<YYYY-MM>/ (atomic, locked)
+//!  config/brokercomp.toml, standards/*.toml          <data>/<YYYY-MM>/*.xlsx|xls|ods|csv
+//!              │                                                  │
+//!          config ── Config, Standard ──────┐                     │
+//!                                           ▼                     ▼
+//!                                         ingest ── MonthInput (typed rows, 数据异常, counts)
+//!                                           │
+//!                                         compute ── ComputedMonth (pay, working, credited
+//!                                           │         rows, accounts, reconciliation)
+//!                          history ◄───────┤
+//!               (earlier months, cached)   ▼
+//!                                        analysis ── Analysis (team figures, reviews)
+//!                                           │
+//!                                         report ──► <reports>/<YYYY-MM>/ (replaced as a set)
+//!
+//!  model, calendar, money, lookup, digest: the vocabulary and tools every stage shares
+//!  app: the commands (orchestration, and the only code that talks to the terminal)
+//!  main: the command line → app → exit code; errors are formatted there alone
 //! ```
 //!
-//! Only `ingest` and `report` touch files; `money` holds the one rounding policy.
+//! Only `ingest` (and `history`, for its cache) reads files and only `report` writes them;
+//! `compute` and `analysis` are pure. Each layer has its own error type. Anything that reaches a
+//! report is ordered by construction (`clippy.toml` allows no iterable hash map).
 
 /// The version and the fingerprint of the code this binary was built from (see `build.rs`):
 /// caches are keyed on it and the manifest names it.

@@ -438,3 +438,31 @@ fn the_crm_file_totals_equal_the_raw_cells_summed_here() {
     // And they are what a person adds up: 20000 + 45000 + 3000 + 1000 + 0 net commission.
     assert_eq!(totals[0], d("69000"));
 }
+
+/// Regression: a shared-strings table whose `count` (cells using the strings) is far above its
+/// size is an ordinary workbook — only `uniqueCount` bounds the entries. The shipped benchmark's
+/// roster was refused as hostile by a check that read `count`.
+#[test]
+fn a_workbook_whose_strings_repeat_many_times_is_read() {
+    let ws = Workspace::new();
+    standard_month(&ws, MONTH);
+    std::fs::remove_file(ws.data().join(MONTH).join("crm.csv")).unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sheet = wb.add_worksheet();
+    for (c, h) in CRM_HEADER.split(',').enumerate() {
+        sheet.write_string(0, c as u16, h).unwrap();
+    }
+    for r in 1..=3000u32 {
+        let client = format!("X{r}");
+        let values = [client.as_str(), "同名客户", "A01", "开发", "100%", "1", "1", "0", "0", "1", "0"];
+        for (c, v) in values.iter().enumerate() {
+            sheet.write_string(r, c as u16, *v).unwrap();
+        }
+    }
+    wb.save(ws.data().join(MONTH).join("crm.xlsx")).unwrap();
+    let out = ws.run(&["run", "--month", MONTH]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows = payroll(&ws.reports(MONTH).join(format!("payroll_{MONTH}.csv")));
+    let a01 = rows.iter().find(|r| r[0] == "A01").unwrap();
+    assert_eq!(a01[6], "3000.00", "3,000 rows of 1 yuan net commission");
+}

@@ -18,19 +18,7 @@ use calamine::{open_workbook_auto, Data, Reader};
 
 const MONTHS: [&str; 3] = ["2025-12", "2026-03", "2026-10"];
 
-/// Column letters of a 0-based column index (A, B, …, Z, AA, …).
-fn column_name(mut c: usize) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + (c % 26) as u8);
-        if c < 26 {
-            break;
-        }
-        c = c / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap()
-}
+use brokercomp::ingest::table::column_letters as column_name;
 
 /// A cell as one line of text: numbers in their shortest exact form, text with tabs and line
 /// breaks escaped.

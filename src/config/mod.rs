@@ -4,6 +4,7 @@
 //! load; every cross-field check happens here, and every error names the file, the key and the
 //! bad value. Relative paths in the file are relative to the file.
 
+pub mod error;
 pub mod standard;
 
 use std::collections::BTreeMap;
@@ -13,8 +14,8 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use crate::calendar::YearMonth;
-use crate::error::ConfigError;
 use crate::model::Kind;
+pub use error::ConfigError;
 
 pub use standard::{Level, Schedule, ScheduleMode, Standard, StandardSet, Tier};
 

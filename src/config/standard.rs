@@ -11,9 +11,9 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use super::error::ConfigError;
 use super::{toml_error, NumRaw};
 use crate::calendar::YearMonth;
-use crate::error::ConfigError;
 use crate::money::{Rounding, RoundingMode};
 
 #[derive(Debug, Deserialize)]

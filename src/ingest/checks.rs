@@ -19,12 +19,42 @@ pub trait Checked {
     fn manager(&self) -> Option<&str>;
 }
 
+/// [`Checked`] for a row type with `accepted`, `file` and `row` fields; `$manager` gives the
+/// manager the row names.
+#[macro_export]
+macro_rules! checked_by_flag {
+    ($t:ty, $manager:expr) => {
+        impl $crate::ingest::checks::Checked for $t {
+            fn live(&self) -> bool {
+                self.accepted
+            }
+            fn reject(&mut self) {
+                self.accepted = false;
+            }
+            fn at(&self) -> (u16, u32) {
+                (self.file, self.row)
+            }
+            fn manager(&self) -> Option<&str> {
+                let f: fn(&$t) -> Option<&str> = $manager;
+                f(self)
+            }
+        }
+    };
+}
+
 /// For an issue that concerns the whole row rather than one column.
 pub const NO_COLUMN: usize = usize::MAX;
 
 /// The issue of a row: its place, the column (as the file names it) of `field`, the raw value
 /// and the reason. An exception; make it information with `Issue { severity, ..issue }`.
-pub fn row_issue<T: Checked>(kind: Kind, files: &[InputFile], r: &T, field: usize, raw: String, reason: String) -> Issue {
+pub fn row_issue<T: Checked>(
+    kind: Kind,
+    files: &[InputFile],
+    r: &T,
+    field: usize,
+    raw: String,
+    reason: String,
+) -> Issue {
     let (file, row) = r.at();
     let f = &files[file as usize];
     let column = f.headers.get(field).map(String::as_str).unwrap_or("");

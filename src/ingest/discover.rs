@@ -8,10 +8,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use super::error::FileError;
 use crate::calendar::YearMonth;
 use crate::config::Config;
-use crate::error::FileError;
-use crate::model::Kind;
+use crate::model::{Kind, Unread};
 
 /// Case-insensitive wildcard match (`*` any run, `?` one character) on a file name.
 pub fn matches_pattern(pattern: &str, name: &str) -> bool {
@@ -41,17 +41,6 @@ pub fn matches_pattern(pattern: &str, name: &str) -> bool {
 }
 
 const INPUT_EXTENSIONS: [&str; 7] = ["xlsx", "xlsm", "xls", "ods", "csv", "txt", "xlsb"];
-
-/// A file of the month folder that is not read, and why.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unread {
-    /// Its name matches the patterns of no input kind.
-    NoPattern,
-    /// Its extension is not one of a spreadsheet or text file.
-    NotSpreadsheet,
-    /// A folder inside the month folder.
-    Folder,
-}
 
 /// The files of a month folder: those of each kind in name order, and those not read.
 #[derive(Debug, Clone, Default)]

@@ -9,12 +9,12 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::discover::discover;
+use super::error::FileError;
 use super::parse::accounts::AccountStatus;
 use super::read::Reading;
 use super::{read_accounts, read_roster};
 use crate::calendar::YearMonth;
 use crate::config::Config;
-use crate::error::FileError;
 use crate::lookup::Lookup;
 use crate::model::Kind;
 

@@ -17,9 +17,9 @@ use std::sync::OnceLock;
 
 use calamine::{CellErrorType, Data, ExcelDateTime, ExcelDateTimeType};
 
+use super::error::FileError;
 use super::source::{file_err, RawRow, Visit, MAX_COLS};
 use super::workbook::{self, Container};
-use crate::error::FileError;
 
 /// The first argument that makes the binary a reader process.
 pub const CHILD_ARG: &str = "__read-sheet";

@@ -25,6 +25,7 @@
 pub mod checks;
 pub mod discover;
 pub mod earlier;
+pub mod error;
 pub mod isolate;
 pub mod parse;
 pub mod read;
@@ -40,8 +41,9 @@ use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
 
-pub use crate::error::FileError;
-pub use discover::{discover, Found, Unread};
+pub use crate::model::Unread;
+pub use discover::{discover, Found};
+pub use error::FileError;
 pub use parse::accounts::{AccountRow, AccountStatus};
 pub use parse::adjustments::AdjustmentRow;
 pub use parse::crm::CrmRow;
@@ -50,13 +52,13 @@ pub use parse::scores::ScoreRow;
 pub use read::{Activity, InputFile};
 pub use reconcile::MoneyRecon;
 
-use checks::{later_copies, reject_duplicates, reject_inactive, row_issue, Blame};
-use read::Reading;
 use crate::calendar::YearMonth;
 use crate::config::Config;
 use crate::lookup::{Lookup, LookupSet};
 use crate::model::fields::{accounts as A, scores as S};
 use crate::model::{Issue, Kind, Severity};
+use checks::{later_copies, reject_duplicates, reject_inactive, row_issue, Blame};
+use read::Reading;
 
 /// Everything read for one month.
 #[derive(Debug, Clone)]
@@ -88,7 +90,10 @@ impl MonthInput {
 }
 
 /// The roster of the month, parsed and checked, and who is active in it.
-pub(crate) fn read_roster(reading: &mut Reading<'_>, paths: &[PathBuf]) -> Result<(Vec<RosterRow>, Activity), FileError> {
+pub(crate) fn read_roster(
+    reading: &mut Reading<'_>,
+    paths: &[PathBuf],
+) -> Result<(Vec<RosterRow>, Activity), FileError> {
     let month = reading.month;
     let mut roster = reading.kind(Kind::Roster, paths, |p, file, row| parse::roster::parse(p, file, row, month))?;
     parse::roster::check(&mut roster, month, &reading.files, &mut reading.issues);
@@ -162,8 +167,7 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
     let (roster, activity) = read_roster(&mut reading, found.paths(Kind::Roster))?;
 
     let mut crm = reading.kind(Kind::Crm, found.paths(Kind::Crm), parse::crm::parse)?;
-    let (client_assets, crm_recon) =
-        reconcile::check_crm(&mut crm, &reading.files, &mut reading.issues, &activity);
+    let (client_assets, crm_recon) = reconcile::check_crm(&mut crm, &reading.files, &mut reading.issues, &activity);
 
     let mut accounts = read_accounts(&mut reading, found.paths(Kind::Accounts), &activity)?;
     let earlier = earlier::earlier_account_clients(config, data_dir, month)?;
@@ -171,7 +175,13 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
     leading_zeros_hint(&crm, &accounts, &reading.files, &mut reading.issues);
 
     let mut adjustments = reading.kind(Kind::Adjustments, found.paths(Kind::Adjustments), parse::adjustments::parse)?;
-    reject_inactive(&mut adjustments, (Kind::Adjustments, crate::model::fields::adjustments::MANAGER_ID), &activity, &reading.files, &mut reading.issues);
+    reject_inactive(
+        &mut adjustments,
+        (Kind::Adjustments, crate::model::fields::adjustments::MANAGER_ID),
+        &activity,
+        &reading.files,
+        &mut reading.issues,
+    );
 
     let mut scores = reading.kind(Kind::Scores, found.paths(Kind::Scores), parse::scores::parse)?;
     let raw = |s: &ScoreRow| s.manager_id.clone();

@@ -8,11 +8,11 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use super::error::FileError;
 use super::rows::RowParse;
 use super::table::{read_table, FileCounts};
 use crate::calendar::YearMonth;
 use crate::config::Config;
-use crate::error::FileError;
 use crate::lookup::LookupSet;
 use crate::model::{Issue, Kind, Severity};
 

@@ -136,3 +136,63 @@ pub fn check_crm(
     }
     (client_assets, recon)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+    fn row(n: u32, client: &str, manager: &str, share: &str, nc: &str) -> CrmRow {
+        CrmRow {
+            file: 0,
+            row: n,
+            accepted: true,
+            client_id: Some(client.into()),
+            client_name: String::new(),
+            manager_id: Some(manager.into()),
+            relation: None,
+            share: Some(d(share)),
+            month_end_assets: Some(d("1000")),
+            avg_daily_assets: None,
+            net_inflow: Some(d("0")),
+            trade_volume: None,
+            net_commission: Some(d(nc)),
+            other_revenue: Some(d("0")),
+        }
+    }
+
+    #[test]
+    fn client_rows_that_disagree_or_exceed_100_percent_are_rejected_and_the_money_foots() {
+        let mut crm = vec![
+            row(2, "C1", "A", "0.7", "100"),
+            row(3, "C1", "B", "0.2", "100"),
+            row(4, "C2", "A", "0.6", "50"),
+            row(5, "C2", "B", "0.5", "50"),
+            row(6, "C3", "A", "1", "10"),
+            row(7, "C3", "B", "1", "11"),
+            row(8, "C4", "Z", "1", "7"),
+            row(9, "C1", "A", "0.7", "100"),
+        ];
+        let files = vec![InputFile::for_tests(Kind::Crm, "crm.csv")];
+        let mut issues = Vec::new();
+        let activity = Activity::for_tests(&["A", "B"], &["A", "B"], "2026-10");
+        let (assets, money) = check_crm(&mut crm, &files, &mut issues, &activity);
+        let accepted: Vec<u32> = crm.iter().filter(|r| r.accepted).map(|r| r.row).collect();
+        assert_eq!(accepted, [2, 3], "C2 over 100%, C3 disagrees, C4's manager is unknown, row 9 a duplicate");
+        let nc = &money[0];
+        // File total: each client once (100 + 50 + 10 + 7); C1 credits 90% and leaves 10%.
+        assert_eq!(nc.file_total, d("167"));
+        assert_eq!((nc.credited, nc.unattributed, nc.rejected), (d("90.0"), d("10.0"), d("67")));
+        assert_eq!(nc.file_total, nc.credited + nc.unattributed + nc.rejected);
+        assert_eq!(assets.get("C1"), Some(&d("1000")));
+        assert_eq!(assets.get("C2"), None, "a client whose rows were all rejected has no assets");
+        let reasons: Vec<&str> = issues.iter().map(|i| i.reason.as_str()).collect();
+        assert!(reasons.iter().any(|r| r.starts_with("duplicate: client C1 and manager A")), "{reasons:?}");
+        assert!(reasons.iter().any(|r| r.contains("above 100%")), "{reasons:?}");
+        assert!(reasons.iter().any(|r| r.contains("net_commission disagrees")), "{reasons:?}");
+        assert!(reasons.iter().any(|r| r.contains("manager Z is not on the roster")), "{reasons:?}");
+    }
+}

@@ -56,6 +56,16 @@ impl<'a, 'c> RowParse<'a, 'c> {
         p
     }
 
+    /// A required value: read by `read`, and reported missing when the cell is empty (a cell that
+    /// cannot be read is reported once, by `read`).
+    fn required<T>(&mut self, field: usize, read: fn(&mut Self, usize) -> Option<T>) -> Option<T> {
+        let v = read(self, field);
+        if v.is_none() && self.is_empty(field) {
+            self.missing(field);
+        }
+        v
+    }
+
     /// The cell of `field` as read.
     pub fn cell(&self, field: usize) -> &calamine::Data {
         self.cells.get(field)
@@ -81,66 +91,41 @@ impl<'a, 'c> RowParse<'a, 'c> {
         let name = self.kind.fields()[field].name;
         self.fail(field, format!("missing required value ({name})"));
     }
+    /// The value a cell parser gave, or `None` with the row rejected for its reason.
+    fn parsed<T, E: std::fmt::Display>(&mut self, field: usize, r: Result<Option<T>, E>, prefix: &str) -> Option<T> {
+        r.unwrap_or_else(|e| {
+            self.fail(field, format!("{prefix}{e}"));
+            None
+        })
+    }
     pub fn text(&mut self, field: usize) -> Option<String> {
-        match values::text(self.cells.get(field)) {
-            Ok(v) => v,
-            Err(e) => {
-                self.fail(field, e);
-                None
-            }
-        }
+        let r = values::text(self.cells.get(field));
+        self.parsed(field, r, "")
     }
     pub fn req_text(&mut self, field: usize) -> Option<String> {
-        let v = self.text(field);
-        if v.is_none() && self.is_empty(field) {
-            self.missing(field);
-        }
-        v
+        self.required(field, Self::text)
     }
     /// The cell is empty (so a missing required value is reported once, not over an error).
     pub fn is_empty(&self, field: usize) -> bool {
         values::is_blank(self.cells.get(field))
     }
     pub fn money(&mut self, field: usize) -> Option<Decimal> {
-        match values::money(self.cells.get(field), self.cells.wan(field)) {
-            Ok(v) => v,
-            Err(e) => {
-                self.fail(field, e.to_string());
-                None
-            }
-        }
+        let r = values::money(self.cells.get(field), self.cells.wan(field));
+        self.parsed(field, r, "")
     }
     pub fn req_money(&mut self, field: usize) -> Option<Decimal> {
-        let v = self.money(field);
-        if v.is_none() && self.is_empty(field) {
-            self.missing(field);
-        }
-        v
+        self.required(field, Self::money)
     }
     pub fn ratio(&mut self, field: usize) -> Option<Decimal> {
-        match values::ratio(self.cells.get(field)) {
-            Ok(v) => v,
-            Err(e) => {
-                self.fail(field, e);
-                None
-            }
-        }
+        let r = values::ratio(self.cells.get(field));
+        self.parsed(field, r, "")
     }
     pub fn date(&mut self, field: usize) -> Option<Date> {
-        match values::date(self.cells.get(field)) {
-            Ok(v) => v,
-            Err(e) => {
-                self.fail(field, format!("unparseable date: {e}"));
-                None
-            }
-        }
+        let r = values::date(self.cells.get(field));
+        self.parsed(field, r, "unparseable date: ")
     }
     pub fn req_date(&mut self, field: usize) -> Option<Date> {
-        let v = self.date(field);
-        if v.is_none() && self.is_empty(field) {
-            self.missing(field);
-        }
-        v
+        self.required(field, Self::date)
     }
 
     /// The row's manager, on every issue this row raised (`explain` lists them by it).

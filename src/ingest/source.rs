@@ -16,9 +16,9 @@ use std::path::Path;
 
 use calamine::Data;
 
+use super::error::FileError;
 use super::workbook::{self, Container};
 use super::{isolate, text};
-use crate::error::FileError;
 
 /// Columns beyond this are ignored (no input has a needed column that far right).
 pub const MAX_COLS: usize = 512;

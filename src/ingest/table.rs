@@ -10,12 +10,12 @@ use std::path::Path;
 
 use calamine::Data;
 
-use super::values::{is_blank, raw, trim};
+use super::error::FileError;
 use super::source;
-use crate::model::{Field, Kind};
+use super::values::{is_blank, raw, trim};
 use crate::config::InputSpec;
 use crate::lookup::Lookup;
-use crate::error::FileError;
+use crate::model::{Field, Kind};
 
 /// The header must be within this many rows.
 pub const HEADER_SEARCH_ROWS: u32 = 20;

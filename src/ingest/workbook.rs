@@ -15,8 +15,8 @@ use std::path::Path;
 
 use calamine::{open_workbook_from_rs, Data, DataRef, Ods, Reader, Sheet, SheetVisible, Xls, Xlsb, Xlsx};
 
+use super::error::FileError;
 use super::source::{file_err, RawRow, Visit, MAX_COLS};
-use crate::error::FileError;
 
 /// No part of a workbook we read is this large uncompressed; a part declaring more is refused.
 pub const MAX_PART_BYTES: u64 = 2 << 30;
@@ -214,24 +214,13 @@ fn read_zip(
             stream_xlsx(wb, label, sheet, on_sheet, visit)
         }
         ZipBook::Ods => {
-            let mut wb =
+            let wb =
                 open_workbook_from_rs::<Ods<_>, _>(open()?).map_err(|e| cannot_open("OpenDocument", e.to_string()))?;
-            let name = pick_sheet(wb.sheets_metadata(), sheet, label)?;
-            on_sheet(&name);
-            let range =
-                wb.worksheet_range(&name).map_err(|e| file_err(label, Some(&name), format!("cannot read: {e}")))?;
-            visit_range(&range, visit);
-            Ok(name)
+            read_whole_sheet(wb, label, sheet, on_sheet, visit)
         }
         ZipBook::Xlsb => {
-            let mut wb =
-                open_workbook_from_rs::<Xlsb<_>, _>(open()?).map_err(|e| cannot_open("xlsb", e.to_string()))?;
-            let name = pick_sheet(wb.sheets_metadata(), sheet, label)?;
-            on_sheet(&name);
-            let range =
-                wb.worksheet_range(&name).map_err(|e| file_err(label, Some(&name), format!("cannot read: {e}")))?;
-            visit_range(&range, visit);
-            Ok(name)
+            let wb = open_workbook_from_rs::<Xlsb<_>, _>(open()?).map_err(|e| cannot_open("xlsb", e.to_string()))?;
+            read_whole_sheet(wb, label, sheet, on_sheet, visit)
         }
         ZipBook::Unknown => {
             Err(file_err(label, None, "not a readable workbook: a zip archive, but neither xlsx, xlsb nor ods"))
@@ -247,8 +236,24 @@ fn read_ole(
     visit: &mut Visit<'_>,
 ) -> Result<String, FileError> {
     let f = File::open(path).map(BufReader::new).map_err(|e| file_err(label, None, format!("cannot open: {e}")))?;
-    let mut wb: Xls<_> =
+    let wb: Xls<_> =
         open_workbook_from_rs(f).map_err(|e| file_err(label, None, format!("not a readable .xls workbook: {e}")))?;
+    read_whole_sheet(wb, label, sheet, on_sheet, visit)
+}
+
+/// Read a sheet that calamine gives as a whole range (ods, xlsb, xls).
+fn read_whole_sheet<RS, R>(
+    mut wb: R,
+    label: &str,
+    sheet: Option<&str>,
+    on_sheet: &mut dyn FnMut(&str),
+    visit: &mut Visit<'_>,
+) -> Result<String, FileError>
+where
+    RS: std::io::Read + std::io::Seek,
+    R: Reader<RS>,
+    R::Error: std::fmt::Display,
+{
     let name = pick_sheet(wb.sheets_metadata(), sheet, label)?;
     on_sheet(&name);
     let range = wb.worksheet_range(&name).map_err(|e| file_err(label, Some(&name), format!("cannot read: {e}")))?;

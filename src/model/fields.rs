@@ -222,3 +222,14 @@ impl fmt::Display for Kind {
         f.write_str(self.name())
     }
 }
+
+/// A file of the month folder that is not read, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unread {
+    /// Its name matches the patterns of no input kind.
+    NoPattern,
+    /// Its extension is not one of a spreadsheet or text file.
+    NotSpreadsheet,
+    /// A folder inside the month folder.
+    Folder,
+}

@@ -9,7 +9,7 @@ pub mod issue;
 pub mod pay;
 pub mod person;
 
-pub use fields::{Field, FieldType, Kind};
+pub use fields::{Field, FieldType, Kind, Unread};
 pub use issue::{Issue, Severity};
 pub use pay::{Column, Component, Components, Identity, Metric, Metrics};
 pub use person::{Employment, Person, Relation};

@@ -14,8 +14,7 @@ use super::style::{header_text, print_setup, properties, Styles, Widths};
 use super::working::trace;
 use super::{recon, ReportCtx};
 use crate::compute::ManagerPay;
-use crate::ingest::Unread;
-use crate::model::{Column, Employment, Severity};
+use crate::model::{Column, Employment, Severity, Unread};
 use crate::money::to_cell;
 
 pub fn employment_label(ctx: &ReportCtx<'_>, e: Employment) -> &'static str {

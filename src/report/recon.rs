@@ -67,7 +67,16 @@ pub fn equations(r: &Reconciliation, w: &ReconLabels) -> Vec<Equation> {
         item: format!("{}: {}", w.kind(Kind::Accounts), w.accounts),
         equation: format!(
             "{} {} = {} {} + {} {} + {} {} + {} {}",
-            w.rows, a.rows, w.valid, a.valid, w.not_valid, a.not_valid, w.returning, a.returning, w.rejected, a.rejected
+            w.rows,
+            a.rows,
+            w.valid,
+            a.valid,
+            w.not_valid,
+            a.not_valid,
+            w.returning,
+            a.returning,
+            w.rejected,
+            a.rejected
         ),
         left: d(a.rows),
         right: d(a.valid) + d(a.not_valid) + d(a.returning) + d(a.rejected),
@@ -76,13 +85,7 @@ pub fn equations(r: &Reconciliation, w: &ReconLabels) -> Vec<Equation> {
     // Pay: the grand total against the components and against the team subtotals.
     out.push(Equation {
         item: w.total_pay.to_string(),
-        equation: format!(
-            "{} {} = {} {}",
-            w.sum_rows,
-            exact(r.pay_rows),
-            w.sum_components,
-            exact(r.pay_components)
-        ),
+        equation: format!("{} {} = {} {}", w.sum_rows, exact(r.pay_rows), w.sum_components, exact(r.pay_components)),
         left: r.pay_rows,
         right: r.pay_components,
     });

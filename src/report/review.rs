@@ -138,16 +138,18 @@ pub fn write_annual(
     ws.set_name(a.year.to_string())?;
     let columns = super::labels::labels(cfg.report.locale);
     let mut header: Vec<&str> = l.annual_lead.to_vec();
-    header.extend([
-        Metric::NetCommission,
-        Metric::OtherRevenue,
-        Metric::NetRevenue,
-        Metric::NetInflow,
-        Metric::NewAccounts,
-        Metric::ValidAccounts,
-    ]
-    .iter()
-    .map(|m| columns.columns.metric(*m)));
+    header.extend(
+        [
+            Metric::NetCommission,
+            Metric::OtherRevenue,
+            Metric::NetRevenue,
+            Metric::NetInflow,
+            Metric::NewAccounts,
+            Metric::ValidAccounts,
+        ]
+        .iter()
+        .map(|m| columns.columns.metric(*m)),
+    );
     header.extend(Component::ALL.iter().map(|c| columns.columns.component(*c)));
     header.push(columns.columns.total);
     header.push(l.annual_grade);

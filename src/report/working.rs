@@ -173,12 +173,9 @@ pub fn trace(m: &ManagerPay) -> Vec<TraceLine> {
             ),
             Some(*value),
         ),
-        Some(LeaderOverride::NoGroup) => line(
-            "leader_override",
-            "leader_override",
-            "group leader without a group".into(),
-            Some(Decimal::ZERO),
-        ),
+        Some(LeaderOverride::NoGroup) => {
+            line("leader_override", "leader_override", "group leader without a group".into(), Some(Decimal::ZERO))
+        }
     }
     let cap = &w.cap_deduction;
     line(

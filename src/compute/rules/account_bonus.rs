@@ -56,8 +56,14 @@ mod tests {
     fn both_thresholds_are_inclusive() {
         let s = standard();
         assert_eq!(validity(d("10000"), Some(d("10000")), &s), Ok(()));
-        assert_eq!(validity(d("9999.99"), Some(d("50000")), &s), Err(Invalid::LowDeposit { deposit: d("9999.99"), min: d("10000") }));
-        assert_eq!(validity(d("10000"), Some(d("9999.99")), &s), Err(Invalid::LowAssets { assets: d("9999.99"), min: d("10000") }));
+        assert_eq!(
+            validity(d("9999.99"), Some(d("50000")), &s),
+            Err(Invalid::LowDeposit { deposit: d("9999.99"), min: d("10000") })
+        );
+        assert_eq!(
+            validity(d("10000"), Some(d("9999.99")), &s),
+            Err(Invalid::LowAssets { assets: d("9999.99"), min: d("10000") })
+        );
         assert_eq!(validity(d("20000"), None, &s), Err(Invalid::NotInCrm));
     }
 

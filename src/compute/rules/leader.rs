@@ -9,7 +9,15 @@ use crate::money::Rounding;
 #[derive(Debug, Clone, PartialEq)]
 pub enum LeaderOverride {
     /// A leader with a group: `rate × Σ` of the other members' net-commission pay.
-    Group { team: String, group: String, members: usize, others_pay: Decimal, rate: Decimal, exact: Decimal, value: Decimal },
+    Group {
+        team: String,
+        group: String,
+        members: usize,
+        others_pay: Decimal,
+        rate: Decimal,
+        exact: Decimal,
+        value: Decimal,
+    },
     /// Marked as leader, but in no group.
     NoGroup,
 }

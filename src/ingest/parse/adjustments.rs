@@ -3,7 +3,6 @@
 
 use rust_decimal::Decimal;
 
-use crate::ingest::checks::Checked;
 use crate::ingest::rows::RowParse;
 use crate::model::fields::adjustments as J;
 
@@ -18,20 +17,7 @@ pub struct AdjustmentRow {
     pub reason: String,
 }
 
-impl Checked for AdjustmentRow {
-    fn live(&self) -> bool {
-        self.accepted
-    }
-    fn reject(&mut self) {
-        self.accepted = false;
-    }
-    fn at(&self) -> (u16, u32) {
-        (self.file, self.row)
-    }
-    fn manager(&self) -> Option<&str> {
-        Some(&self.manager_id)
-    }
-}
+crate::checked_by_flag!(AdjustmentRow, |r| Some(r.manager_id.as_str()));
 
 /// Parse one adjustment row.
 pub fn parse(p: &mut RowParse<'_, '_>, file: u16, row: u32) -> AdjustmentRow {

@@ -2,7 +2,6 @@
 
 use rust_decimal::Decimal;
 
-use crate::ingest::checks::Checked;
 use crate::ingest::rows::RowParse;
 use crate::model::fields::crm as C;
 use crate::model::Relation;
@@ -27,20 +26,7 @@ pub struct CrmRow {
     pub other_revenue: Option<Decimal>,
 }
 
-impl Checked for CrmRow {
-    fn live(&self) -> bool {
-        self.accepted
-    }
-    fn reject(&mut self) {
-        self.accepted = false;
-    }
-    fn at(&self) -> (u16, u32) {
-        (self.file, self.row)
-    }
-    fn manager(&self) -> Option<&str> {
-        self.manager_id.as_deref()
-    }
-}
+crate::checked_by_flag!(CrmRow, |r| r.manager_id.as_deref());
 
 /// Parse one crm row.
 pub fn parse(p: &mut RowParse<'_, '_>, file: u16, row: u32) -> CrmRow {

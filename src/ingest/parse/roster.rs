@@ -2,7 +2,7 @@
 //! and employed on at least one day of the month).
 
 use crate::calendar::YearMonth;
-use crate::ingest::checks::{later_copies, reject_duplicates, row_issue, Blame, Checked, NO_COLUMN};
+use crate::ingest::checks::{later_copies, reject_duplicates, row_issue, Blame, NO_COLUMN};
 use crate::ingest::read::InputFile;
 use crate::ingest::rows::RowParse;
 use crate::ingest::values;
@@ -21,20 +21,7 @@ pub struct RosterRow {
     pub level: String,
 }
 
-impl Checked for RosterRow {
-    fn live(&self) -> bool {
-        self.accepted
-    }
-    fn reject(&mut self) {
-        self.accepted = false;
-    }
-    fn at(&self) -> (u16, u32) {
-        (self.file, self.row)
-    }
-    fn manager(&self) -> Option<&str> {
-        (!self.person.manager_id.is_empty()).then_some(self.person.manager_id.as_str())
-    }
-}
+crate::checked_by_flag!(RosterRow, |r| (!r.person.manager_id.is_empty()).then_some(r.person.manager_id.as_str()));
 
 /// The words a roster may use for 用工性质.
 fn employment(text: &str) -> Option<Employment> {
@@ -127,5 +114,55 @@ pub fn check(roster: &mut [RosterRow], month: YearMonth, files: &[InputFile], is
             let issue = row_issue(Kind::Roster, files, r, NO_COLUMN, r.person.manager_id.clone(), why);
             issues.push(Issue { severity: Severity::Information, ..issue });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::Date;
+
+    fn row(n: u32, id: &str, hire: (i32, u32, u32), leave: Option<(i32, u32, u32)>) -> RosterRow {
+        let date = |(y, m, d): (i32, u32, u32)| Date::new(y, m, d).unwrap();
+        RosterRow {
+            file: 0,
+            row: n,
+            accepted: true,
+            active: false,
+            person: Person {
+                manager_id: id.into(),
+                name: id.into(),
+                team: "t".into(),
+                group: None,
+                outlet: None,
+                employment: Employment::Employee,
+                hire_date: date(hire),
+                regular_date: None,
+                leave_date: leave.map(date),
+                leader: false,
+            },
+            level: "L1".into(),
+        }
+    }
+
+    #[test]
+    fn activity_duplicates_and_impossible_dates() {
+        let mut roster = vec![
+            row(2, "A", (2020, 1, 1), None),
+            row(3, "B", (2020, 1, 1), Some((2026, 10, 1))),
+            row(4, "C", (2020, 1, 1), Some((2026, 9, 30))),
+            row(5, "D", (2026, 11, 1), None),
+            row(6, "E", (2026, 10, 5), Some((2026, 10, 4))),
+            row(7, "A", (2020, 1, 1), None),
+        ];
+        let files = vec![InputFile::for_tests(Kind::Roster, "roster.csv")];
+        let mut issues = Vec::new();
+        check(&mut roster, YearMonth::parse("2026-10").unwrap(), &files, &mut issues);
+        let active: Vec<&str> = roster.iter().filter(|r| r.active).map(|r| r.person.manager_id.as_str()).collect();
+        assert_eq!(active, ["A", "B"], "B left on the 1st: one day employed");
+        assert!(!roster[4].accepted && issues.iter().any(|i| i.row == 6 && i.reason.contains("before the hire date")));
+        assert!(!roster[5].accepted && issues.iter().any(|i| i.row == 7 && i.reason.contains("duplicate")));
+        let info: Vec<u32> = issues.iter().filter(|i| !i.is_exception()).map(|i| i.row).collect();
+        assert_eq!(info, [4, 5], "people not employed in the month are information");
     }
 }

@@ -3,7 +3,6 @@
 
 use rust_decimal::Decimal;
 
-use crate::ingest::checks::Checked;
 use crate::ingest::rows::RowParse;
 use crate::model::fields::scores as S;
 
@@ -16,20 +15,7 @@ pub struct ScoreRow {
     pub score: Decimal,
 }
 
-impl Checked for ScoreRow {
-    fn live(&self) -> bool {
-        self.accepted
-    }
-    fn reject(&mut self) {
-        self.accepted = false;
-    }
-    fn at(&self) -> (u16, u32) {
-        (self.file, self.row)
-    }
-    fn manager(&self) -> Option<&str> {
-        Some(&self.manager_id)
-    }
-}
+crate::checked_by_flag!(ScoreRow, |r| Some(r.manager_id.as_str()));
 
 /// Parse one score row; a score outside 0–100 rejects it.
 pub fn parse(p: &mut RowParse<'_, '_>, file: u16, row: u32) -> ScoreRow {
