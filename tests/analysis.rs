@@ -190,7 +190,7 @@ fn quarterly_review_proposes_and_annual_review_grades() {
     let y: Vec<Vec<String>> =
         sheet(&dir.join("年度考评_2026.xlsx"), 0).iter().map(|r| r.iter().map(text).collect()).collect();
     let ranked: Vec<(String, String)> =
-        y.iter().skip(4).filter(|r| r.len() > 23 && !r[1].is_empty()).map(|r| (r[1].clone(), r[23].clone())).collect();
+        y.iter().skip(4).filter(|r| r.len() > 25 && !r[1].is_empty()).map(|r| (r[1].clone(), r[25].clone())).collect();
     // Employees active in December, by the year's net revenue: A02 153900, A01 44100, B01 9600, A03 0.
     // 4 people: A ⌈0.8⌉ = 1, B up to ⌈2⌉ = 2, C up to ⌈3.6⌉ = 4.
     let want: Vec<(String, String)> = [("A02", "A"), ("A01", "B"), ("B01", "C"), ("A03", "C")]

@@ -34,7 +34,7 @@ fn several_files_of_a_kind_are_concatenated_in_name_order() {
     // The copy in the later file (by name) is the duplicate.
     assert!(stderr(&out).contains("2026-10/crm_b_outlet2.csv:2:客户号: duplicate"), "{}", stderr(&out));
     let rows = payroll(&ws.reports("2026-10").join("payroll_2026-10.csv"));
-    let total: f64 = rows[1..].iter().map(|r| r[22].parse::<f64>().unwrap()).sum();
+    let total: f64 = rows[1..].iter().map(|r| r[24].parse::<f64>().unwrap()).sum();
     assert_eq!(format!("{total:.2}"), "30737.50", "the same pay as the month in one file");
 }
 

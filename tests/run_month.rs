@@ -23,13 +23,15 @@ fn a_hand_worked_month_pays_every_component_to_the_fen() {
     let rows = payroll(&ws.reports("2026-10").join("payroll_2026-10.csv"));
     assert_eq!(
         rows[0].join(","),
-        "manager_id,name,team,group,level,employment,net_commission,other_revenue,net_revenue,net_inflow,month_end_assets,new_accounts,valid_accounts,base_salary,minimum_penalty,net_commission_pay,other_revenue_pay,account_bonus,asset_bonus,leader_override,cap_deduction,adjustments,total"
+        "manager_id,name,team,group,level,employment,net_commission,other_revenue,net_revenue,net_inflow,month_end_assets,new_accounts,valid_accounts,base_salary,minimum_penalty,net_commission_pay,other_revenue_pay,account_bonus,asset_bonus,leader_override,cap_deduction,adjustments,clawback,prior_period,total"
     );
     let ids: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
     assert_eq!(ids, ["A01", "A02", "A03", "B01", "B02"], "report order: team, group (none last), id");
     for (row, (id, want)) in rows[1..].iter().zip(EXPECTED) {
         assert_eq!(row[0], id);
-        assert_eq!(&row[13..23], &want[..], "components of {id}");
+        assert_eq!(&row[13..22], &want[..9], "components of {id}");
+        assert_eq!(&row[22..24], ["0.00", "0.00"], "no clawback or prior-period adjustment of {id}");
+        assert_eq!(row[24], want[9], "total of {id}");
     }
     // Metrics: credited sums, each rounded on its own; counts as integers.
     assert_eq!(&rows[1][6..13], ["14000.00", "700.00", "14700.00", "70000.00", "350000.00", "0", "0"]);
@@ -51,7 +53,7 @@ fn the_workbook_agrees_with_the_payroll_csv_and_foots() {
     assert_eq!(sheet_names(&book), ["薪酬月报表", "计算明细", "手工调整", "数据异常", "对账"]);
     let main = sheet(&book, 0);
     assert_eq!(text(&main[2][0]), "工号");
-    assert_eq!(text(&main[2][21]), "应发合计");
+    assert_eq!(text(&main[2][23]), "应发合计");
     // Rows: 甲队 ×3, 小计, 乙队 ×2, 小计, 合计.
     let body: Vec<&Vec<calamine::Data>> =
         main[3..].iter().take_while(|r| !r.is_empty() && text(&r[0]) != "合计").collect();
@@ -60,7 +62,7 @@ fn the_workbook_agrees_with_the_payroll_csv_and_foots() {
     for (r, csv) in people.iter().zip(&rows[1..]) {
         assert_eq!(text(&r[0]), csv[0]);
         // metrics 净佣金…资金净流入 and every component: the same figures to the fen.
-        let pairs = [(6, 6), (7, 7), (8, 8), (9, 9)].into_iter().chain((12..22).map(|c| (c, c + 1)));
+        let pairs = [(6, 6), (7, 7), (8, 8), (9, 9)].into_iter().chain((12..24).map(|c| (c, c + 1)));
         for (wc, cc) in pairs {
             let w = (num(&r[wc]) * 100.0).round() as i64;
             let c = (csv[cc].parse::<f64>().unwrap() * 100.0).round() as i64;
@@ -71,13 +73,13 @@ fn the_workbook_agrees_with_the_payroll_csv_and_foots() {
     let subtotals: Vec<_> = body.iter().filter(|r| text(&r[0]) == "小计").collect();
     assert_eq!(subtotals.len(), 2);
     let grand = main.iter().find(|r| !r.is_empty() && text(&r[0]) == "合计").expect("grand total row");
-    for c in 6..22 {
+    for c in 6..24 {
         let rows_sum: i64 = people.iter().map(|r| (num(&r[c]) * 100.0).round() as i64).sum();
         let sub_sum: i64 = subtotals.iter().map(|r| (num(&r[c]) * 100.0).round() as i64).sum();
         assert_eq!(rows_sum, (num(&grand[c]) * 100.0).round() as i64, "column {c}");
         assert_eq!(sub_sum, rows_sum, "column {c}");
     }
-    assert_eq!((num(&grand[21]) * 100.0).round() as i64, 3_073_750);
+    assert_eq!((num(&grand[23]) * 100.0).round() as i64, 3_073_750);
     // The standard's name and hash are on the report; the sign-off chain at the end.
     let subtitle = text(&main[1][0]);
     assert!(subtitle.contains("2026年客户经理薪酬标准"), "{subtitle}");

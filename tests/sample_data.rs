@@ -29,15 +29,15 @@ fn sample_2026_10_payroll_and_workbook_agree_to_the_fen() {
     let mut total = 0i64;
     for (r, p) in people.iter().zip(&rows[1..]) {
         assert_eq!(text(&r[0]), p[0]);
-        for (wc, cc) in [(6, 6), (7, 7), (8, 8), (9, 9)].into_iter().chain((12..22).map(|c| (c, c + 1))) {
+        for (wc, cc) in [(6, 6), (7, 7), (8, 8), (9, 9)].into_iter().chain((12..24).map(|c| (c, c + 1))) {
             assert_eq!((num(&r[wc]) * 100.0).round() as i64, fen(&p[cc]), "{} column {wc}", p[0]);
         }
-        let parts: i64 = (13..22).map(|c| fen(&p[c])).sum();
-        assert_eq!(parts, fen(&p[22]), "{}: total is the sum of its components", p[0]);
-        total += fen(&p[22]);
+        let parts: i64 = (13..24).map(|c| fen(&p[c])).sum();
+        assert_eq!(parts, fen(&p[24]), "{}: total is the sum of its components", p[0]);
+        total += fen(&p[24]);
     }
     let grand = main.iter().find(|r| !r.is_empty() && text(&r[0]) == "合计").unwrap();
-    assert_eq!((num(&grand[21]) * 100.0).round() as i64, total);
+    assert_eq!((num(&grand[23]) * 100.0).round() as i64, total);
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(fen(manifest["totals"]["total"].as_str().unwrap()), total);

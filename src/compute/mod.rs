@@ -308,6 +308,8 @@ fn manager_month(
         leader_override: Decimal::ZERO,
         cap_deduction: Decimal::ZERO,
         adjustments: rnd.round(adj_exact),
+        clawback: Decimal::ZERO,
+        prior_period: Decimal::ZERO,
     };
     let working = Working {
         base_salary: base,

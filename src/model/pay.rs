@@ -30,12 +30,16 @@ pub enum Component {
     CapDeduction,
     /// 手工调整 (§4.6).
     Adjustments,
+    /// 开户奖励回收 (§4.9), ≤ 0, outside the cap.
+    Clawback,
+    /// 以前月份调整 (§4.10), outside the cap.
+    PriorPeriod,
 }
 
 impl Component {
     /// Every component, in report order: the one list the payroll, the report and the labels
     /// follow.
-    pub const ALL: [Component; 9] = [
+    pub const ALL: [Component; 11] = [
         Component::BaseSalary,
         Component::MinimumPenalty,
         Component::NetCommissionPay,
@@ -45,6 +49,8 @@ impl Component {
         Component::LeaderOverride,
         Component::CapDeduction,
         Component::Adjustments,
+        Component::Clawback,
+        Component::PriorPeriod,
     ];
 
     /// The payroll CSV's column name.
@@ -59,6 +65,8 @@ impl Component {
             Component::LeaderOverride => "leader_override",
             Component::CapDeduction => "cap_deduction",
             Component::Adjustments => "adjustments",
+            Component::Clawback => "clawback",
+            Component::PriorPeriod => "prior_period",
         }
     }
 
@@ -70,9 +78,12 @@ impl Component {
             | Component::AccountBonus
             | Component::AssetBonus
             | Component::LeaderOverride => true,
-            Component::BaseSalary | Component::MinimumPenalty | Component::CapDeduction | Component::Adjustments => {
-                false
-            }
+            Component::BaseSalary
+            | Component::MinimumPenalty
+            | Component::CapDeduction
+            | Component::Adjustments
+            | Component::Clawback
+            | Component::PriorPeriod => false,
         }
     }
 }
@@ -89,6 +100,8 @@ pub struct Components {
     pub leader_override: Decimal,
     pub cap_deduction: Decimal,
     pub adjustments: Decimal,
+    pub clawback: Decimal,
+    pub prior_period: Decimal,
 }
 
 impl Components {
@@ -103,6 +116,8 @@ impl Components {
             Component::LeaderOverride => self.leader_override,
             Component::CapDeduction => self.cap_deduction,
             Component::Adjustments => self.adjustments,
+            Component::Clawback => self.clawback,
+            Component::PriorPeriod => self.prior_period,
         }
     }
 
@@ -117,6 +132,8 @@ impl Components {
             Component::LeaderOverride => &mut self.leader_override,
             Component::CapDeduction => &mut self.cap_deduction,
             Component::Adjustments => &mut self.adjustments,
+            Component::Clawback => &mut self.clawback,
+            Component::PriorPeriod => &mut self.prior_period,
         }
     }
 
@@ -288,6 +305,8 @@ mod tests {
             Component::LeaderOverride => 6,
             Component::CapDeduction => 7,
             Component::Adjustments => 8,
+            Component::Clawback => 9,
+            Component::PriorPeriod => 10,
         }
     }
 
@@ -303,9 +322,9 @@ mod tests {
         let header: Vec<&str> = Column::payroll().iter().map(|c| c.key()).collect();
         assert_eq!(
             header.join(","),
-            "manager_id,name,team,group,level,employment,net_commission,other_revenue,net_revenue,net_inflow,month_end_assets,new_accounts,valid_accounts,base_salary,minimum_penalty,net_commission_pay,other_revenue_pay,account_bonus,asset_bonus,leader_override,cap_deduction,adjustments,total"
+            "manager_id,name,team,group,level,employment,net_commission,other_revenue,net_revenue,net_inflow,month_end_assets,new_accounts,valid_accounts,base_salary,minimum_penalty,net_commission_pay,other_revenue_pay,account_bonus,asset_bonus,leader_override,cap_deduction,adjustments,clawback,prior_period,total"
         );
-        assert_eq!(Column::report().len(), 22);
+        assert_eq!(Column::report().len(), 24);
     }
 
     #[test]
@@ -314,7 +333,7 @@ mod tests {
         for (i, k) in Component::ALL.iter().enumerate() {
             *c.get_mut(*k) = Decimal::from(i as i64 + 1);
         }
-        assert_eq!(c.total(), Decimal::from(45));
+        assert_eq!(c.total(), Decimal::from(66));
         assert_eq!(c.variable(), Decimal::from(3 + 4 + 5 + 6 + 7));
     }
 }

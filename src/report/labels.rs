@@ -95,6 +95,8 @@ pub struct ColumnLabels {
     pub leader_override: &'static str,
     pub cap_deduction: &'static str,
     pub adjustments: &'static str,
+    pub clawback: &'static str,
+    pub prior_period: &'static str,
     pub total: &'static str,
 }
 
@@ -152,6 +154,8 @@ impl ColumnLabels {
             Component::LeaderOverride => self.leader_override,
             Component::CapDeduction => self.cap_deduction,
             Component::Adjustments => self.adjustments,
+            Component::Clawback => self.clawback,
+            Component::PriorPeriod => self.prior_period,
         }
     }
 }
@@ -233,6 +237,8 @@ pub static ZH: Labels = Labels {
         leader_override: "管理津贴",
         cap_deduction: "封顶扣减",
         adjustments: "手工调整",
+        clawback: "开户奖励回收",
+        prior_period: "以前月份调整",
         total: "应发合计",
     },
     subtotal: "小计",
@@ -357,6 +363,8 @@ pub static EN: Labels = Labels {
         leader_override: "Leader override",
         cap_deduction: "Cap deduction",
         adjustments: "Adjustments",
+        clawback: "Clawback",
+        prior_period: "Prior-period adjustment",
         total: "Total",
     },
     subtotal: "Subtotal",
