@@ -5,10 +5,10 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A reporting month, `YYYY-MM`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct YearMonth {
     pub year: i32,
     pub month: u32,
@@ -72,7 +72,7 @@ impl fmt::Display for YearMonth {
 }
 
 /// A civil date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
     pub year: i32,
     pub month: u32,
@@ -142,6 +142,47 @@ impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
+}
+
+// Months and dates are written as `2026-10` and `2026-10-08` in every file this tool keeps
+// (caches, archived contexts, close records), so that a person can read them.
+impl Serialize for YearMonth {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for YearMonth {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        YearMonth::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("{s:?} is not a month YYYY-MM")))
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let bad = || serde::de::Error::custom(format!("{s:?} is not a date YYYY-MM-DD"));
+        let p: Vec<&str> = s.split('-').collect();
+        let [y, m, day] = p.as_slice() else { return Err(bad()) };
+        let (y, m, day) =
+            (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, day.parse().map_err(|_| bad())?);
+        Date::new(y, m, day).ok_or_else(bad)
+    }
+}
+
+/// The UTC time now, as `2026-11-05T08:30:00Z`.
+pub fn utc_now() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let day = Date::from_days((secs / 86_400) as i64);
+    let t = secs % 86_400;
+    format!("{day}T{:02}:{:02}:{:02}Z", t / 3600, t % 3600 / 60, t % 60)
 }
 
 pub fn is_leap(year: i32) -> bool {

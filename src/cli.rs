@@ -4,8 +4,19 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+const EXIT_STATUSES: &str = "Exit status:
+  0  written (or checked, verified) with no data exception
+  1  written with data exceptions (listed in 数据异常 and on stderr); verify: outputs differ
+  2  nothing written: usage, configuration, a file-level input error, a closed month,
+     or any exception under --strict";
+
 #[derive(Debug, Parser)]
-#[command(name = "brokercomp", version, about = "Month-end compensation close of a brokerage branch's sales force")]
+#[command(
+    name = "brokercomp",
+    version,
+    about = "Month-end compensation close of a brokerage branch's sales force",
+    after_help = EXIT_STATUSES
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -21,16 +32,17 @@ pub struct ConfigArg {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Compute a month (or a range) and write its reports.
+    #[command(after_help = EXIT_STATUSES)]
     Run {
         #[command(flatten)]
         config: ConfigArg,
         /// The month, YYYY-MM (default: the previous calendar month).
         #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["from", "to"])]
         month: Option<String>,
-        /// First month of a range (with --to).
+        /// First month of a range, YYYY-MM (with --to); closed months in it are skipped.
         #[arg(long, value_name = "YYYY-MM", requires = "to")]
         from: Option<String>,
-        /// Last month of a range (with --from).
+        /// Last month of a range, YYYY-MM (with --from).
         #[arg(long, value_name = "YYYY-MM", requires = "from")]
         to: Option<String>,
         /// The folder of month folders (replaces paths.data).
@@ -47,38 +59,110 @@ pub enum Command {
         timings: bool,
     },
     /// Validate the configuration and a month's inputs; write nothing.
+    #[command(after_help = EXIT_STATUSES)]
     Check {
         #[command(flatten)]
         config: ConfigArg,
+        /// The month, YYYY-MM (default: the previous calendar month).
         #[arg(long, value_name = "YYYY-MM")]
         month: Option<String>,
+        /// The folder of month folders (replaces paths.data).
         #[arg(long, value_name = "DIR")]
         data: Option<PathBuf>,
+        /// The reports folder (replaces paths.reports; closed months are read from it).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
-    /// Show every rule's inputs and result for one manager.
+    /// Show every rule's inputs and result for one manager, in the terminal.
+    #[command(after_help = EXIT_STATUSES)]
     Explain {
         #[command(flatten)]
         config: ConfigArg,
+        /// The month, YYYY-MM.
         #[arg(long, value_name = "YYYY-MM")]
         month: String,
+        /// The manager's ID (工号).
         #[arg(long, value_name = "ID")]
         manager: String,
+        /// The folder of month folders (replaces paths.data).
         #[arg(long, value_name = "DIR")]
         data: Option<PathBuf>,
+        /// The reports folder (replaces paths.reports; closed months are read from it).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
-    /// Generate realistic sample months.
+    /// Generate realistic sample months (the same seed gives the same files).
+    #[command(after_help = EXIT_STATUSES)]
     Sample {
+        /// The folder to write the month folders into.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// First month, YYYY-MM.
         #[arg(long, value_name = "YYYY-MM", default_value = "2025-10")]
         from: String,
+        /// Last month, YYYY-MM.
         #[arg(long, value_name = "YYYY-MM", default_value = "2026-10")]
         to: String,
+        /// How many client managers.
         #[arg(long, default_value_t = 40)]
         managers: u32,
+        /// How many clients.
         #[arg(long, default_value_t = 4000)]
         clients: u32,
+        /// The random seed.
         #[arg(long, default_value_t = 20261027)]
         seed: u64,
+    },
+    /// Close a signed month: archive its inputs, configuration and standard, freeze its outputs
+    /// (SPEC §4.10). Later corrections go into the next open month.
+    #[command(after_help = EXIT_STATUSES)]
+    Close {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The month, YYYY-MM.
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        /// Who closes it (default: $USER).
+        #[arg(long, value_name = "NAME")]
+        by: Option<String>,
+        /// The folder of month folders (replaces paths.data).
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+        /// The reports folder (replaces paths.reports).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Reopen the latest closed month (its archive is kept), so that it can be run again.
+    #[command(after_help = EXIT_STATUSES)]
+    Reopen {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The month, YYYY-MM.
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        /// Why it is reopened (kept in the close log).
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        /// Who reopens it (default: $USER).
+        #[arg(long, value_name = "NAME")]
+        by: Option<String>,
+        /// The reports folder (replaces paths.reports).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Regenerate a month (from its archive when closed) and compare every output byte for byte.
+    #[command(after_help = EXIT_STATUSES)]
+    Verify {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The month, YYYY-MM.
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        /// The folder of month folders (replaces paths.data).
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+        /// The reports folder (replaces paths.reports).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
 }

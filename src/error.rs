@@ -19,6 +19,11 @@ pub enum RunError {
     Compute(Box<crate::compute::ComputeError>),
     Analysis(crate::analysis::AnalysisError),
     Report(crate::report::ReportError),
+    /// The month is closed: nothing of it is rewritten.
+    Closed {
+        month: String,
+        at: String,
+    },
     /// `--strict` and the month has row-level exceptions.
     Strict {
         month: String,
@@ -41,6 +46,9 @@ impl fmt::Display for RunError {
             RunError::Compute(e) => write!(f, "configuration error: {e}"),
             RunError::Analysis(e) => write!(f, "analysis error: {e}"),
             RunError::Report(e) => write!(f, "{e}"),
+            RunError::Closed { month, at } => {
+                write!(f, "{month} is closed on {at}; corrections go into the next open month")
+            }
             RunError::Strict { month, exceptions } => {
                 write!(f, "{month}: {exceptions} data exception(s) and --strict: nothing written")
             }

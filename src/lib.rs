@@ -14,18 +14,21 @@
 //!                                           │
 //!                                         compute ── ComputedMonth (pay, working, credited
 //!                                           │         rows, accounts, reconciliation)
-//!                          history ◄───────┤
-//!               (earlier months, cached)   ▼
+//!                           ledger ◄───────┤   (every other month: earlier clients,
+//!                                           │     prior-period lines, neighbours; closed
+//!                                           ▼     months from their archive; cached)
 //!                                        analysis ── Analysis (team figures, reviews)
 //!                                           │
 //!                                         report ──► <reports>/<YYYY-MM>/ (replaced as a set)
 //!
 //!  model, calendar, money, lookup, digest: the vocabulary and tools every stage shares
-//!  app: the commands (orchestration, and the only code that talks to the terminal)
+//!  app: the commands (orchestration, and the only code that talks to the terminal);
+//!  closing: close, reopen and verify a month (SPEC §4.10)
 //!  main: the command line → app → exit code; errors are formatted there alone
 //! ```
 //!
-//! Only `ingest` (and `history`, for its cache) reads files and only `report` writes them;
+//! Only `ingest` (and `ledger`, for archives and its cache) reads files, and only `report` (and
+//! `closing`, for archives and close records) writes them;
 //! `compute` and `analysis` are pure. Each layer has its own error type. Anything that reaches a
 //! report is ordered by construction (`clippy.toml` allows no iterable hash map).
 
@@ -37,12 +40,13 @@ pub mod analysis;
 pub mod app;
 pub mod calendar;
 pub mod cli;
+pub mod closing;
 pub mod compute;
 pub mod config;
 pub mod digest;
 pub mod error;
-pub mod history;
 pub mod ingest;
+pub mod ledger;
 pub mod lookup;
 pub mod model;
 pub mod money;

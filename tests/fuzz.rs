@@ -161,10 +161,10 @@ fn whole_month(crm_name: &str, bytes: &[u8]) -> Result<(), TestCaseError> {
     let standards = StandardSet::load(&cfg.standards_dir).unwrap();
     let month = YearMonth::parse("2026-10").unwrap();
     let standard = standards.for_month(month, &cfg.standards_dir).unwrap();
-    match brokercomp::ingest::ingest_month(&cfg, &ws.data(), month) {
+    match brokercomp::ingest::ingest_month(&cfg, &ws.data(), month, &Default::default()) {
         Err(e) => prop_assert!(e.file.contains(crm_name), "{e}"),
         Ok(input) => {
-            let result = brokercomp::compute::compute_month(&cfg, standard, input).unwrap();
+            let result = brokercomp::compute::compute_month(&cfg, standard, input, &Default::default()).unwrap();
             for m in &result.managers {
                 prop_assert_eq!(m.total, m.components.total());
             }

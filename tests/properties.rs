@@ -102,11 +102,11 @@ proptest! {
         let standards = StandardSet::load(&cfg.standards_dir).unwrap();
         let month = YearMonth::parse("2026-10").unwrap();
         let standard = standards.for_month(month, &cfg.standards_dir).unwrap();
-        let input = ingest_month(&cfg, &ws.data(), month).unwrap();
+        let input = ingest_month(&cfg, &ws.data(), month, &Default::default()).unwrap();
         // What compute consumes, kept for the checks below.
         let crm_recon = input.crm_recon.clone();
         let rejected_rows = input.crm.iter().filter(|r| !r.accepted).count();
-        let result = compute_month(&cfg, standard, input).unwrap();
+        let result = compute_month(&cfg, standard, input, &Default::default()).unwrap();
         let r = standard.rounding;
 
         // Each row: total = Σ components; each component already at the standard's scale.

@@ -10,7 +10,10 @@
 //! every report foots to the fen. Refuses a roster level the standard does not define
 //! ([`ComputeError`]).
 
+pub mod carried;
 pub mod rules;
+
+pub use carried::{Carried, PriorPeriodLine};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -161,6 +164,9 @@ pub struct ManagerPay {
     pub rows: Vec<CreditedRow>,
     /// The month's duty score (职责考核), when the scores file lists the manager.
     pub duty_score: Option<Decimal>,
+    /// Active in the month. A manager who is not, but has a prior-period adjustment, still gets
+    /// a row (SPEC §4.10) with every other amount 0.
+    pub active: bool,
 }
 
 impl ManagerPay {
@@ -222,6 +228,8 @@ pub struct ComputedMonth {
     pub accounts: Vec<AccountOutcome>,
     /// Accepted adjustment rows, in file order.
     pub adjustments: Vec<AdjustmentLine>,
+    /// The prior-period lines carried into the month (以前月份调整).
+    pub prior_period: Vec<PriorPeriodLine>,
     pub reconciliation: Reconciliation,
     pub files: Vec<InputFile>,
     /// 数据异常, sorted by kind, file and row.
@@ -326,11 +334,57 @@ fn manager_month(
     (components, working)
 }
 
-/// Compute every active manager's pay for the month.
+/// The row of a manager who is not active in the month but has a prior-period adjustment: every
+/// amount 0 but that one.
+fn inactive_row(
+    standard: &Standard,
+    month: YearMonth,
+    person: Person,
+    level: String,
+    level_label: String,
+) -> ManagerPay {
+    let rnd = standard.rounding;
+    let days = rules::base_salary::EmployedDays { days_in_month: month.days(), employed: 0, probation: 0 };
+    let zero = Decimal::ZERO;
+    let schedule =
+        crate::config::Schedule { name: String::new(), mode: crate::config::ScheduleMode::Marginal, tiers: Vec::new() };
+    ManagerPay {
+        person,
+        level,
+        level_label,
+        credited: Credited::default(),
+        new_accounts: 0,
+        valid_accounts: 0,
+        components: Components::default(),
+        total: zero,
+        working: Working {
+            base_salary: base_salary(zero, standard.probation_base_ratio, days, rnd),
+            minimum_penalty: MinimumPenalty { test: None, value: zero },
+            commission: commission(&schedule, zero, rnd),
+            other_revenue_pay: other_revenue_pay(zero, standard.other_revenue_rate, rnd),
+            account_bonus_exact: zero,
+            asset_bonus: asset_bonus(zero, standard.asset_bonus_rate, standard.asset_bonus_cap, rnd),
+            adjustment_rows: 0,
+            adjustments_exact: zero,
+            leader_override: None,
+            cap_deduction: cap_deduction(zero, None, rnd),
+        },
+        rows: Vec::new(),
+        duty_score: None,
+        active: false,
+    }
+}
+
+/// Compute every active manager's pay for the month, with what earlier months carry into it.
 ///
 /// # Errors
 /// A roster level that the standard does not know (a configuration error, SPEC §3).
-pub fn compute_month(config: &Config, standard: &Standard, input: MonthInput) -> Result<ComputedMonth, ComputeError> {
+pub fn compute_month(
+    config: &Config,
+    standard: &Standard,
+    input: MonthInput,
+    carried: &Carried,
+) -> Result<ComputedMonth, ComputeError> {
     let MonthInput {
         month,
         files,
@@ -464,12 +518,41 @@ pub fn compute_month(config: &Config, standard: &Standard, input: MonthInput) ->
             working,
             rows: std::mem::take(&mut rows[i]),
             duty_score: scores.get(r.person.manager_id.as_str()).copied(),
+            active: true,
         });
+    }
+
+    // §4.10 prior-period adjustments: outside the cap. A manager not active in the month gets a
+    // row of its own, identity from this month's roster when it lists them, else from the line.
+    let mut prior: BTreeMap<&str, Decimal> = BTreeMap::new();
+    for l in &carried.prior_period {
+        *prior.entry(l.manager_id.as_str()).or_default() += l.amount;
+    }
+    for (id, amount) in &prior {
+        if place.contains_key(id) || amount.is_zero() {
+            continue;
+        }
+        let listed = roster.iter().find(|r| r.accepted && r.person.manager_id == *id);
+        let line = carried.prior_period.iter().find(|l| l.manager_id == *id).expect("a line of this manager");
+        let (person, level, label) = match listed {
+            Some(r) => match standard.find_level(&r.level) {
+                Some(l) => (r.person.clone(), l.code.clone(), l.label.clone()),
+                None => (r.person.clone(), r.level.clone(), r.level.clone()),
+            },
+            None => (line.person.clone(), line.level.clone(), line.level_label.clone()),
+        };
+        managers.push(inactive_row(standard, month, person, level, label));
+    }
+    managers.sort_by_key(|m| report_order_key(config, &m.person.team, m.person.group.as_deref(), &m.person.manager_id));
+    for m in &mut managers {
+        if let Some(v) = prior.get(m.person.manager_id.as_str()) {
+            m.components.prior_period = rnd.round(*v);
+        }
     }
 
     // §4.6 leader override: needs every member's rounded net-commission pay; then the cap.
     let mut group_pay: BTreeMap<(String, String), Vec<(String, Decimal)>> = BTreeMap::new();
-    for m in &managers {
+    for m in managers.iter().filter(|m| m.active) {
         if let Some(g) = &m.person.group {
             group_pay
                 .entry((m.person.team.clone(), g.clone()))
@@ -477,7 +560,7 @@ pub fn compute_month(config: &Config, standard: &Standard, input: MonthInput) ->
                 .push((m.person.manager_id.clone(), m.components.net_commission_pay));
         }
     }
-    for m in &mut managers {
+    for m in managers.iter_mut().filter(|m| m.active) {
         if m.person.leader {
             let lo = match &m.person.group {
                 Some(g) => {
@@ -494,6 +577,8 @@ pub fn compute_month(config: &Config, standard: &Standard, input: MonthInput) ->
         let cap = cap_deduction(m.components.variable(), standard.cap_variable_pay, rnd);
         m.components.cap_deduction = cap.value;
         m.working.cap_deduction = cap;
+    }
+    for m in &mut managers {
         m.total = m.components.total();
     }
 
@@ -504,6 +589,7 @@ pub fn compute_month(config: &Config, standard: &Standard, input: MonthInput) ->
         managers,
         accounts: outcomes,
         adjustments,
+        prior_period: carried.prior_period.clone(),
         reconciliation,
         files,
         issues,
@@ -684,7 +770,7 @@ mod tests {
 
     #[test]
     fn a_hand_built_month_pays_every_component_to_the_fen() {
-        let m = compute_month(&config(), &standard(), input()).unwrap();
+        let m = compute_month(&config(), &standard(), input(), &Carried::default()).unwrap();
         let ids: Vec<&str> = m.managers.iter().map(|m| m.person.manager_id.as_str()).collect();
         // Report order: the configured team, then the others by name (丙 U+4E19 before 乙 U+4E59).
         assert_eq!(ids, ["A01", "A02", "C01", "B01"]);
@@ -741,7 +827,7 @@ mod tests {
     fn a_roster_level_the_standard_does_not_know_is_refused() {
         let mut i = input();
         i.roster[1].level = "L9".into();
-        let e = compute_month(&config(), &standard(), i).unwrap_err();
+        let e = compute_month(&config(), &standard(), i, &Carried::default()).unwrap_err();
         let text = e.to_string();
         assert!(text.contains("level \"L9\" of manager A02") && text.contains("levels: L1 客户经理"), "{text}");
     }

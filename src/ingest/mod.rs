@@ -19,7 +19,7 @@
 //!                            │
 //!                        checks     duplicates, inactive managers (every kind)
 //!                        reconcile  crm client-level agreement, shares, file totals
-//!                        earlier    returning clients (earlier months' accounts)
+//!                        earlier    a month's accepted account clients (returning clients)
 //! ```
 
 pub mod checks;
@@ -155,11 +155,17 @@ fn leading_zeros_hint(crm: &[CrmRow], accounts: &[AccountRow], files: &[InputFil
     }
 }
 
-/// Read and check every input of `month`.
+/// Read and check every input of `month`. `earlier` gives, for each client with an accepted
+/// account row in an earlier month, the first such month (its accounts of `month` are not new).
 ///
 /// # Errors
 /// A [`FileError`] for anything that stops the month before writing (SPEC §7, file-level).
-pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Result<MonthInput, FileError> {
+pub fn ingest_month(
+    config: &Config,
+    data_dir: &Path,
+    month: YearMonth,
+    earlier: &Lookup<String, YearMonth>,
+) -> Result<MonthInput, FileError> {
     let found = discover(config, data_dir, month)?;
     let mut reading = Reading::new(config, data_dir, month);
 
@@ -170,8 +176,7 @@ pub fn ingest_month(config: &Config, data_dir: &Path, month: YearMonth) -> Resul
     let (client_assets, crm_recon) = reconcile::check_crm(&mut crm, &reading.files, &mut reading.issues, &activity);
 
     let mut accounts = read_accounts(&mut reading, found.paths(Kind::Accounts), &activity)?;
-    let earlier = earlier::earlier_account_clients(config, data_dir, month)?;
-    mark_returning(&mut accounts, &earlier, &reading.files, &mut reading.issues);
+    mark_returning(&mut accounts, earlier, &reading.files, &mut reading.issues);
     leading_zeros_hint(&crm, &accounts, &reading.files, &mut reading.issues);
 
     let mut adjustments = reading.kind(Kind::Adjustments, found.paths(Kind::Adjustments), parse::adjustments::parse)?;

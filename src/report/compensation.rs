@@ -7,14 +7,14 @@
 use std::path::Path;
 
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use super::row::{value, Value};
 use super::style::{header_text, print_setup, properties, Styles, Widths};
 use super::working::trace;
 use super::{recon, ReportCtx};
 use crate::compute::ManagerPay;
-use crate::model::{Column, Employment, Severity, Unread};
+use crate::model::{Column, Component, Employment, Severity, Unread};
 use crate::money::to_cell;
 
 pub fn employment_label(ctx: &ReportCtx<'_>, e: Employment) -> &'static str {
@@ -42,6 +42,9 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
     main_sheet(wb.add_worksheet(), ctx, &st)?;
     trace_sheet(wb.add_worksheet(), ctx, &st)?;
     adjustments_sheet(wb.add_worksheet(), ctx, &st)?;
+    if !ctx.month.prior_period.is_empty() {
+        prior_sheet(wb.add_worksheet(), ctx, &st)?;
+    }
     issues_sheet(wb.add_worksheet(), ctx, &st)?;
     recon_sheet(wb.add_worksheet(), ctx, &st)?;
     wb.save(path)
@@ -168,7 +171,7 @@ fn trace_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(
     }
     let mut row = 1u32;
     for m in &ctx.month.managers {
-        for t in &trace(m) {
+        for t in &trace(m, &ctx.month.prior_period) {
             let cells =
                 [m.person.manager_id.as_str(), m.person.name.as_str(), t.rule, t.item.as_str(), t.working.as_str()];
             for (c, s) in cells.iter().enumerate() {
@@ -239,6 +242,75 @@ fn adjustments_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Re
     }
     widths.apply(ws)?;
     ws.set_freeze_panes(1, 0)?;
+    print_setup(ws, &format!("&L{}", header_text(&ctx.config.organization.name)), l.page_footer, Some((0, 0)))?;
+    Ok(())
+}
+
+/// 以前月份调整: per closed month and manager, every component as closed and as recomputed,
+/// the difference, what later closed months already carried, and this month's adjustment; the
+/// total is the report's 以前月份调整 column.
+fn prior_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(), XlsxError> {
+    let l = ctx.labels;
+    ws.set_name(l.sheet_prior)?;
+    let mut widths = Widths::new(8, 60);
+    for (c, h) in l.prior_columns.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &st.header)?;
+        widths.see(c, h);
+    }
+    let mut row = 1u32;
+    let mut total = Decimal::ZERO;
+    for line in &ctx.month.prior_period {
+        let month = line.month.to_string();
+        let ident = [month.as_str(), line.manager_id.as_str(), line.person.name.as_str()];
+        let files = line.files_changed.join(", ");
+        let mut money_row = |ws: &mut Worksheet,
+                             item: &str,
+                             closed: Option<Decimal>,
+                             recomputed: Option<Decimal>,
+                             diff: Decimal,
+                             fmt: &Format|
+         -> Result<(), XlsxError> {
+            for (c, t) in ident.iter().enumerate() {
+                ws.write_string_with_format(row, c as u16, *t, &st.text)?;
+                widths.see(c, t);
+            }
+            ws.write_string_with_format(row, 3, item, &st.text)?;
+            widths.see(3, item);
+            for (c, v) in [(4u16, closed), (5, recomputed)] {
+                match v {
+                    Some(v) => ws.write_number_with_format(row, c, to_cell(v), &st.money)?,
+                    None => ws.write_blank(row, c, &st.text)?,
+                };
+            }
+            ws.write_number_with_format(row, 6, to_cell(diff), fmt)?;
+            widths.see_money(6, to_cell(diff));
+            ws.write_string_with_format(row, 7, &files, &st.text)?;
+            widths.see(7, &files);
+            row += 1;
+            Ok(())
+        };
+        for c in Component::ALL.into_iter().filter(|c| *c != Component::PriorPeriod) {
+            let (a, b) = (line.closed.get(c), line.recomputed.get(c));
+            money_row(ws, l.columns.component(c), Some(a), Some(b), b - a, &st.money)?;
+        }
+        let (a, b) = (line.closed.total(), line.recomputed.total());
+        money_row(ws, l.prior_total, Some(a), Some(b), b - a, &st.money)?;
+        if !line.carried_before.is_zero() {
+            money_row(ws, l.prior_carried_before, None, None, -line.carried_before, &st.money)?;
+        }
+        money_row(ws, l.prior_this_month, None, None, line.amount, &st.total_money)?;
+        total += line.amount;
+    }
+    // The total is what reaches pay: the report's 以前月份调整 column.
+    let paid: Decimal = ctx.month.managers.iter().map(|m| m.components.prior_period).sum();
+    ws.write_string_with_format(row, 0, l.grand_total, &st.total_text)?;
+    ws.write_number_with_format(row, 6, to_cell(paid), &st.total_money)?;
+    if paid != total {
+        ws.write_string(row + 1, 0, format!("Σ = {}", crate::money::exact(total)))?;
+    }
+    widths.apply(ws)?;
+    ws.set_freeze_panes(1, 3)?;
+    ws.autofilter(0, 0, row.saturating_sub(1).max(1), 7)?;
     print_setup(ws, &format!("&L{}", header_text(&ctx.config.organization.name)), l.page_footer, Some((0, 0)))?;
     Ok(())
 }

@@ -26,7 +26,7 @@ pub fn text(month: &ComputedMonth, m: &ManagerPay) -> String {
     );
     let _ = writeln!(s, "standard {} ({}, sha256 {})", standard.name, standard.file_name(), standard.sha256);
     let mut last = "";
-    for t in &trace(m) {
+    for t in &trace(m, &month.prior_period) {
         if t.rule != last {
             let _ = writeln!(s, "\n[{}]", t.rule);
             last = t.rule;

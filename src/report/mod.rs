@@ -144,8 +144,11 @@ pub fn write_month(ctx: &ReportCtx<'_>, dir: &Path, on_wait: &dyn Fn()) -> Resul
     }
 }
 
-/// Render every output of the month into `dir` (a fresh staging folder), the manifest last.
-fn render_into(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, ReportError> {
+/// Render every output of the month into `dir` (a fresh folder), the manifest last.
+///
+/// # Errors
+/// [`ReportError::Write`] when any output cannot be written.
+pub fn render_into(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, ReportError> {
     let names = file_names(ctx.labels, ctx.ym());
     let werr = |name: &str, e: String| ReportError::Write { path: dir.join(name), message: e };
 
@@ -265,7 +268,10 @@ fn manifest(ctx: &ReportCtx<'_>, written: &[Written]) -> serde_json::Value {
             "version": env!("CARGO_PKG_VERSION"),
             "build": crate::BUILD,
         },
-        "configuration": { "file": ctx.config.file.display().to_string(), "sha256": ctx.config.sha256 },
+        "configuration": {
+            "file": ctx.config.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            "sha256": ctx.config.sha256,
+        },
         "organization": { "name": ctx.config.organization.name, "code": ctx.config.organization.code },
         "standard": {
             "name": standard.name,

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use crate::compute::rules::leader::LeaderOverride;
 use crate::compute::rules::minimum::MinimumOutcome;
-use crate::compute::ManagerPay;
+use crate::compute::{ManagerPay, PriorPeriodLine};
 use crate::config::ScheduleMode;
 use crate::model::Component;
 use crate::money::exact;
@@ -22,12 +22,39 @@ pub struct TraceLine {
     pub value: Option<Decimal>,
 }
 
-/// Every line of a manager's calculation.
-pub fn trace(m: &ManagerPay) -> Vec<TraceLine> {
+/// Adds one line: rule, item, working, result.
+type AddLine<'a> = dyn FnMut(&'static str, &str, String, Option<Decimal>) + 'a;
+
+/// Every line of a manager's calculation; `prior` holds the month's prior-period lines (those
+/// of the manager are shown).
+pub fn trace(m: &ManagerPay, prior: &[PriorPeriodLine]) -> Vec<TraceLine> {
     let mut out = Vec::new();
     let mut line = |rule: &'static str, item: &str, working: String, value: Option<Decimal>| {
         out.push(TraceLine { rule, item: item.to_string(), working, value });
     };
+    let prior_lines = |line: &mut AddLine<'_>| {
+        for l in prior.iter().filter(|l| l.manager_id == m.person.manager_id) {
+            line(
+                "prior_period",
+                "prior_period",
+                format!(
+                    "{}: recomputed {} − closed {} − carried before {} = {}",
+                    l.month,
+                    exact(l.recomputed.total()),
+                    exact(l.closed.total()),
+                    exact(l.carried_before),
+                    exact(l.amount)
+                ),
+                Some(l.amount),
+            );
+        }
+    };
+    if !m.active {
+        line("prior_period", "not active", "not active in the month: only the prior-period adjustment".into(), None);
+        prior_lines(&mut line);
+        line("total", "total", exact(m.total), Some(m.total));
+        return out;
+    }
     let c = &m.credited;
     let w = &m.working;
     let nr = c.net_revenue();
@@ -184,6 +211,7 @@ pub fn trace(m: &ManagerPay) -> Vec<TraceLine> {
         format!("variable pay {} vs cap {}", exact(cap.variable), cap.cap.map(exact).unwrap_or_else(|| "none".into())),
         Some(cap.value),
     );
+    prior_lines(&mut line);
     let parts: Vec<String> = Component::ALL.iter().map(|c| exact(m.components.get(*c))).collect();
     line("total", "total", parts.join(" + "), Some(m.total));
     out

@@ -1,0 +1,576 @@
+//! The ledger of months: the one way anything reaches into another month (SPEC §4.10).
+//!
+//! Takes the configuration, the standards, the data folder and the reports folder; gives, for
+//! any month, where it comes from ([`Source`]: its data folder, or its archive when closed), the
+//! accepted account clients it contributes (returning clients of later months), its figures
+//! ([`MonthSummary`], for the analysis and the reviews of later months), and the context of a
+//! month about to be computed ([`MonthContext`]: earlier clients, prior-period adjustments from
+//! corrected closed months, neighbours for the analysis). Each is computed once per process and
+//! kept on disk under `<reports>/.ledger/`, keyed by the SHA-256 of everything it depends on —
+//! the build of the tool, the configuration, the standard, the month's input files and the
+//! earlier months that matter — so that a changed rule or file never reuses stale figures. A
+//! closed month's entries come from its archive and never change. Refuses what an earlier month
+//! refuses (its file-level or configuration error stops the run).
+
+pub mod context;
+pub mod source;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub use context::MonthContext;
+pub use source::{CloseRecord, Source};
+
+use crate::analysis::{summarize, MonthSummary};
+use crate::calendar::YearMonth;
+use crate::compute::{compute_month, ComputedMonth, PriorPeriodLine};
+use crate::config::{Config, StandardSet};
+use crate::error::RunError;
+use crate::ingest::{discover, ingest_month, AccountStatus, FileError};
+use crate::model::{Components, Kind, Person};
+use source::FileHash;
+
+/// A computed month and the accepted account clients it contributes.
+pub struct Produced {
+    pub computed: ComputedMonth,
+    /// Clients of the month's accepted account rows (new or returning), sorted.
+    pub clients: Vec<String>,
+}
+
+/// Read and compute a month from its source, in its context.
+///
+/// # Errors
+/// A file-level or configuration error of the month.
+pub fn produce(source: &Source, context: &MonthContext) -> Result<Produced, RunError> {
+    let input = ingest_month(&source.config, &source.data_dir, source.month, &context.earlier_lookup())?;
+    let mut clients: Vec<String> =
+        input.accounts.iter().filter(|a| a.status != AccountStatus::Rejected).map(|a| a.client_id.clone()).collect();
+    clients.sort();
+    clients.dedup();
+    let computed = compute_month(&source.config, &source.standard, input, &context.carried())?;
+    Ok(Produced { computed, clients })
+}
+
+/// The input files of a month folder as discovery sees them, each with its SHA-256
+/// (`YYYY-MM/name`), in name order; `kinds` limits them to some kinds.
+///
+/// # Errors
+/// A file-level error of discovery, or a file that cannot be read.
+pub fn input_hashes(
+    config: &Config,
+    data_dir: &Path,
+    month: YearMonth,
+    kinds: Option<&[Kind]>,
+) -> Result<Vec<FileHash>, RunError> {
+    let found = discover(config, data_dir, month)?;
+    let mut out = Vec::new();
+    for (kind, paths) in &found.by_kind {
+        if kinds.is_some_and(|ks| !ks.contains(kind)) {
+            continue;
+        }
+        for p in paths {
+            let label = crate::ingest::read::relabel(data_dir, p);
+            let (sha256, _) = crate::digest::sha256_file(p).map_err(|e| FileError {
+                file: label.clone(),
+                sheet: None,
+                message: format!("cannot read: {e}"),
+            })?;
+            out.push(FileHash { file: label, sha256 });
+        }
+    }
+    out.sort_by(|a, b| a.file.cmp(&b.file));
+    Ok(out)
+}
+
+/// The accepted account clients of a month, and the key they are cached under.
+struct ClientSet {
+    key: String,
+    clients: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CachedClients {
+    key: String,
+    clients: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CachedEntry {
+    key: String,
+    summary: MonthSummary,
+}
+
+/// A closed month recomputed from the current files of its data folder.
+struct Recomputed {
+    managers: BTreeMap<String, (Person, String, String, Components)>,
+}
+
+pub struct Ledger<'a> {
+    cfg: &'a Config,
+    standards: &'a StandardSet,
+    data: PathBuf,
+    reports: PathBuf,
+    cache: Option<PathBuf>,
+    months: Option<Vec<YearMonth>>,
+    sources: BTreeMap<YearMonth, Rc<Source>>,
+    client_sets: BTreeMap<YearMonth, Rc<ClientSet>>,
+    entries: BTreeMap<YearMonth, Rc<MonthSummary>>,
+    priors: BTreeMap<YearMonth, Rc<Vec<PriorPeriodLine>>>,
+    changes: BTreeMap<YearMonth, Rc<Vec<String>>>,
+    recomputed: BTreeMap<YearMonth, Rc<Recomputed>>,
+    /// Months whose figures were computed (not taken from the cache) by this process.
+    pub computed: Vec<YearMonth>,
+}
+
+fn hash_parts(parts: &[&[u8]]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p);
+    }
+    hex::encode(h.finalize())
+}
+
+fn hashes_bytes(files: &[FileHash]) -> Vec<u8> {
+    let mut v = Vec::new();
+    for f in files {
+        v.extend_from_slice(f.file.as_bytes());
+        v.push(0);
+        v.extend_from_slice(f.sha256.as_bytes());
+        v.push(0);
+    }
+    v
+}
+
+impl<'a> Ledger<'a> {
+    /// A ledger over the data folder `data`, with closed months and the cache under `reports`.
+    pub fn new(cfg: &'a Config, standards: &'a StandardSet, data: &Path, reports: &Path) -> Self {
+        let cache = reports.join(".ledger");
+        remove_stale_temporaries(&cache);
+        Ledger {
+            cfg,
+            standards,
+            data: data.to_path_buf(),
+            reports: reports.to_path_buf(),
+            cache: Some(cache),
+            months: None,
+            sources: BTreeMap::new(),
+            client_sets: BTreeMap::new(),
+            entries: BTreeMap::new(),
+            priors: BTreeMap::new(),
+            changes: BTreeMap::new(),
+            recomputed: BTreeMap::new(),
+            computed: Vec::new(),
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        self.cfg
+    }
+    pub fn data(&self) -> &Path {
+        &self.data
+    }
+    pub fn reports(&self) -> &Path {
+        &self.reports
+    }
+
+    /// The month's folder under the reports folder.
+    pub fn month_dir(&self, month: YearMonth) -> PathBuf {
+        self.reports.join(month.to_string())
+    }
+
+    /// The months that have inputs: a folder under the data folder, or an archive (closed).
+    pub fn months(&mut self) -> &[YearMonth] {
+        if self.months.is_none() {
+            let mut v = Vec::new();
+            for dir in [&self.data, &self.reports] {
+                if let Ok(entries) = std::fs::read_dir(dir) {
+                    for e in entries.filter_map(Result::ok) {
+                        if let Some(m) = YearMonth::parse(&e.file_name().to_string_lossy()) {
+                            let has = if dir == &self.data {
+                                e.path().is_dir()
+                            } else {
+                                e.path().join(source::CLOSE_FILE).is_file()
+                            };
+                            if has {
+                                v.push(m);
+                            }
+                        }
+                    }
+                }
+            }
+            v.sort();
+            v.dedup();
+            self.months = Some(v);
+        }
+        self.months.as_deref().unwrap_or(&[])
+    }
+
+    fn has_inputs(&mut self, month: YearMonth) -> bool {
+        self.months().binary_search(&month).is_ok()
+    }
+
+    /// The close record of a month, when it is closed.
+    ///
+    /// # Errors
+    /// A record that cannot be read.
+    pub fn closed(&self, month: YearMonth) -> Result<Option<CloseRecord>, RunError> {
+        source::close_record(&self.month_dir(month))
+    }
+
+    /// Where a month is read from: its archive when closed, else its data folder.
+    ///
+    /// # Errors
+    /// An archive or close record that cannot be read; no standard in force.
+    pub fn source(&mut self, month: YearMonth) -> Result<Rc<Source>, RunError> {
+        if let Some(s) = self.sources.get(&month) {
+            return Ok(s.clone());
+        }
+        let dir = self.month_dir(month);
+        let s = match source::close_record(&dir)? {
+            Some(record) => source::closed(&dir, record)?,
+            None => source::open(self.cfg, self.standards, &self.data, month)?,
+        };
+        let s = Rc::new(s);
+        self.sources.insert(month, s.clone());
+        Ok(s)
+    }
+
+    fn read_cache<T: for<'de> Deserialize<'de>>(&self, name: &str) -> Option<T> {
+        let dir = self.cache.as_ref()?;
+        let bytes = std::fs::read(dir.join(name)).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    fn write_cache<T: Serialize>(&self, name: &str, value: &T) {
+        let Some(dir) = &self.cache else { return };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        let Ok(text) = serde_json::to_vec(value) else { return };
+        // A cache write that fails costs only time later; it never changes a figure.
+        if let Ok(tmp) = tempfile::Builder::new().prefix(".cache-").tempfile_in(dir) {
+            if std::fs::write(tmp.path(), &text).is_ok() {
+                let _ = tmp.persist(dir.join(name));
+            }
+        }
+    }
+
+    /// The key of a month's accepted account clients: the build, the configuration and the
+    /// month's roster and accounts files.
+    fn clients_key(&mut self, month: YearMonth) -> Result<String, RunError> {
+        let src = self.source(month)?;
+        let files = input_hashes(&src.config, &src.data_dir, month, Some(&[Kind::Roster, Kind::Accounts]))?;
+        Ok(hash_parts(&[
+            crate::BUILD.as_bytes(),
+            b"clients",
+            src.config.sha256.as_bytes(),
+            month.to_string().as_bytes(),
+            &hashes_bytes(&files),
+        ]))
+    }
+
+    /// The accepted account clients of a month with inputs.
+    fn client_set(&mut self, month: YearMonth) -> Result<Rc<ClientSet>, RunError> {
+        if let Some(c) = self.client_sets.get(&month) {
+            return Ok(c.clone());
+        }
+        let src = self.source(month)?;
+        let key = self.clients_key(month)?;
+        let name = format!("{month}.clients.json");
+        let clients = match self.read_cache::<CachedClients>(&name) {
+            Some(c) if c.key == key => c.clients,
+            _ => {
+                let mut clients = crate::ingest::earlier::accepted_account_clients(&src.config, &src.data_dir, month)?;
+                clients.sort();
+                clients.dedup();
+                self.write_cache(&name, &CachedClients { key: key.clone(), clients: clients.clone() });
+                clients
+            }
+        };
+        let set = Rc::new(ClientSet { key, clients });
+        self.client_sets.insert(month, set.clone());
+        Ok(set)
+    }
+
+    /// Each client with an accepted account row in a month before `month`, with the first such
+    /// month (sorted by client), and a digest of what they depend on.
+    ///
+    /// # Errors
+    /// A file-level error of an earlier month's roster or accounts.
+    pub fn earlier_clients(&mut self, month: YearMonth) -> Result<(Vec<(String, YearMonth)>, String), RunError> {
+        let earlier: Vec<YearMonth> = self.months().iter().copied().filter(|m| *m < month).collect();
+        let mut first: BTreeMap<String, YearMonth> = BTreeMap::new();
+        let mut digest = Sha256::new();
+        for m in earlier {
+            let set = self.client_set(m)?;
+            digest.update(m.to_string().as_bytes());
+            digest.update(set.key.as_bytes());
+            for c in &set.clients {
+                first.entry(c.clone()).or_insert(m);
+            }
+        }
+        Ok((first.into_iter().collect(), hex::encode(digest.finalize())))
+    }
+
+    /// The input files of a closed month's data folder that differ from its archive: added,
+    /// removed or changed (empty when its data folder is gone: nothing to correct).
+    fn changes(&mut self, month: YearMonth) -> Result<Rc<Vec<String>>, RunError> {
+        if let Some(c) = self.changes.get(&month) {
+            return Ok(c.clone());
+        }
+        let src = self.source(month)?;
+        let mut out = Vec::new();
+        if self.data.join(month.to_string()).is_dir() {
+            let archived = input_hashes(&src.config, &src.data_dir, month, None)?;
+            let current = input_hashes(self.cfg, &self.data, month, None)?;
+            let name = |f: &FileHash| f.file.rsplit('/').next().unwrap_or("").to_string();
+            let a: BTreeMap<String, &str> = archived.iter().map(|f| (name(f), f.sha256.as_str())).collect();
+            let c: BTreeMap<String, &str> = current.iter().map(|f| (name(f), f.sha256.as_str())).collect();
+            for (n, sha) in &c {
+                match a.get(n) {
+                    None => out.push(format!("{n} (added)")),
+                    Some(s) if s != sha => out.push(format!("{n} (changed)")),
+                    _ => {}
+                }
+            }
+            for n in a.keys().filter(|n| !c.contains_key(*n)) {
+                out.push(format!("{n} (removed)"));
+            }
+        }
+        let out = Rc::new(out);
+        self.changes.insert(month, out.clone());
+        Ok(out)
+    }
+
+    /// A closed month recomputed from the current files of its data folder, with the standard
+    /// the standards folder now gives it and the context it was closed with (its own
+    /// prior-period adjustment left out: it belongs to the months before it).
+    fn recompute(&mut self, month: YearMonth) -> Result<Rc<Recomputed>, RunError> {
+        if let Some(r) = self.recomputed.get(&month) {
+            return Ok(r.clone());
+        }
+        let closed = self.source(month)?;
+        let mut context = closed.closed.as_ref().map(|c| c.context.clone()).unwrap_or_default();
+        context.prior_period.clear();
+        let live = source::open(self.cfg, self.standards, &self.data, month)?;
+        let produced = produce(&live, &context)?;
+        let managers = produced
+            .computed
+            .managers
+            .into_iter()
+            .map(|m| {
+                let mut c = m.components;
+                c.prior_period = Decimal::ZERO;
+                (m.person.manager_id.clone(), (m.person, m.level, m.level_label, c))
+            })
+            .collect();
+        let r = Rc::new(Recomputed { managers });
+        self.recomputed.insert(month, r.clone());
+        Ok(r)
+    }
+
+    /// The prior-period lines carried into the open month `month` (SPEC §4.10): for each closed
+    /// month before it whose input files changed, per manager, the recomputed total less the
+    /// closed total less what closed months in between already carried.
+    ///
+    /// # Errors
+    /// A file-level or configuration error of a corrected closed month.
+    pub fn prior_period(&mut self, month: YearMonth) -> Result<Rc<Vec<PriorPeriodLine>>, RunError> {
+        if let Some(p) = self.priors.get(&month) {
+            return Ok(p.clone());
+        }
+        let mut closed: Vec<(YearMonth, CloseRecord)> = Vec::new();
+        for m in self.months().to_vec() {
+            if m >= month {
+                break;
+            }
+            if let Some(r) = self.closed(m)? {
+                closed.push((m, r));
+            }
+        }
+        let mut lines = Vec::new();
+        for (c, record) in &closed {
+            let changed = self.changes(*c)?;
+            if changed.is_empty() {
+                continue;
+            }
+            let rec = self.recompute(*c)?;
+            let mut carried: BTreeMap<&str, Decimal> = BTreeMap::new();
+            for (_, later) in closed.iter().filter(|(k, _)| k > c) {
+                for a in later.prior_period.iter().filter(|a| a.month == *c) {
+                    *carried.entry(a.manager_id.as_str()).or_default() += a.amount;
+                }
+            }
+            let was: BTreeMap<&str, &source::ClosedManager> =
+                record.managers.iter().map(|m| (m.person.manager_id.as_str(), m)).collect();
+            let mut ids: Vec<&str> = was.keys().copied().chain(rec.managers.keys().map(String::as_str)).collect();
+            ids.sort();
+            ids.dedup();
+            for id in ids {
+                let closed_c = was
+                    .get(id)
+                    .map(|m| {
+                        let mut c = m.components;
+                        c.prior_period = Decimal::ZERO;
+                        c
+                    })
+                    .unwrap_or_default();
+                let (person, level, label, recomputed) = match (rec.managers.get(id), was.get(id)) {
+                    (Some((p, l, ll, c)), _) => (p.clone(), l.clone(), ll.clone(), *c),
+                    (None, Some(m)) => {
+                        (m.person.clone(), m.level.clone(), m.level_label.clone(), Components::default())
+                    }
+                    (None, None) => continue,
+                };
+                let before = carried.get(id).copied().unwrap_or_default();
+                let amount = recomputed.total() - closed_c.total() - before;
+                if recomputed != closed_c || !amount.is_zero() {
+                    lines.push(PriorPeriodLine {
+                        month: *c,
+                        manager_id: id.to_string(),
+                        person,
+                        level,
+                        level_label: label,
+                        closed: closed_c,
+                        recomputed,
+                        carried_before: before,
+                        amount,
+                        files_changed: changed.to_vec(),
+                    });
+                }
+            }
+        }
+        let lines = Rc::new(lines);
+        self.priors.insert(month, lines.clone());
+        Ok(lines)
+    }
+
+    /// The context of a month about to be computed: the archived one when it is closed, else
+    /// worked out from the other months as they are now (`neighbours`: also the summaries its
+    /// analysis compares it with).
+    ///
+    /// # Errors
+    /// What an earlier month refuses.
+    pub fn context(&mut self, month: YearMonth, neighbours: bool) -> Result<MonthContext, RunError> {
+        let src = self.source(month)?;
+        if let Some(c) = &src.closed {
+            return Ok(c.context.clone());
+        }
+        let (earlier_clients, _) = self.earlier_clients(month)?;
+        let prior_period = self.prior_period(month)?.to_vec();
+        let mut context = MonthContext { month: Some(month), earlier_clients, prior_period, neighbours: Vec::new() };
+        if neighbours {
+            for m in crate::analysis::months_needed(month) {
+                let s = self.entry(m)?.map(|s| (*s).clone());
+                context.neighbours.push((m, s));
+            }
+        }
+        Ok(context)
+    }
+
+    /// The key of an open month's figures: the build, the configuration, the standard, its input
+    /// files, the earlier clients and the prior-period lines it carries.
+    fn open_key(&mut self, month: YearMonth) -> Result<String, RunError> {
+        let src = self.source(month)?;
+        let files = input_hashes(&src.config, &src.data_dir, month, None)?;
+        let (_, earlier) = self.earlier_clients(month)?;
+        let prior = serde_json::to_vec(&*self.prior_period(month)?).unwrap_or_default();
+        Ok(hash_parts(&[
+            crate::BUILD.as_bytes(),
+            b"open",
+            src.config.sha256.as_bytes(),
+            src.standard.sha256.as_bytes(),
+            month.to_string().as_bytes(),
+            &hashes_bytes(&files),
+            earlier.as_bytes(),
+            &prior,
+        ]))
+    }
+
+    /// The key of a closed month's figures: the build and its close record (which holds the
+    /// hash of every archived file).
+    fn closed_key(&self, month: YearMonth) -> Result<String, RunError> {
+        let path = self.month_dir(month).join(source::CLOSE_FILE);
+        let (sha, _) = crate::digest::sha256_file(&path).map_err(|e| FileError {
+            file: path.display().to_string(),
+            sheet: None,
+            message: format!("cannot read: {e}"),
+        })?;
+        Ok(hash_parts(&[crate::BUILD.as_bytes(), b"closed", month.to_string().as_bytes(), sha.as_bytes()]))
+    }
+
+    /// The figures of a month (`None` when it has no inputs), computed once per process and
+    /// cached on disk.
+    ///
+    /// # Errors
+    /// A file-level or configuration error of the month.
+    pub fn entry(&mut self, month: YearMonth) -> Result<Option<Rc<MonthSummary>>, RunError> {
+        if let Some(e) = self.entries.get(&month) {
+            return Ok(Some(e.clone()));
+        }
+        if !self.has_inputs(month) {
+            return Ok(None);
+        }
+        let closed = self.source(month)?.closed.is_some();
+        let key = if closed { self.closed_key(month)? } else { self.open_key(month)? };
+        let name = format!("{month}.entry.json");
+        let summary = match self.read_cache::<CachedEntry>(&name) {
+            Some(c) if c.key == key && c.summary.month == month => c.summary,
+            _ => {
+                let src = self.source(month)?;
+                let context = self.context(month, false)?;
+                let produced = produce(&src, &context)?;
+                self.computed.push(month);
+                let summary = summarize(&produced.computed);
+                self.write_cache(&name, &CachedEntry { key, summary: summary.clone() });
+                summary
+            }
+        };
+        let e = Rc::new(summary);
+        self.entries.insert(month, e.clone());
+        Ok(Some(e))
+    }
+
+    /// Record a month the run has just computed (its figures and clients), in memory and in
+    /// the cache, so that later months need not compute it again.
+    ///
+    /// # Errors
+    /// What computing the month's key refuses.
+    pub fn record(&mut self, produced: &Produced) -> Result<(), RunError> {
+        let month = produced.computed.month;
+        let summary = summarize(&produced.computed);
+        let closed = self.source(month)?.closed.is_some();
+        let key = if closed { self.closed_key(month)? } else { self.open_key(month)? };
+        self.write_cache(&format!("{month}.entry.json"), &CachedEntry { key, summary: summary.clone() });
+        self.entries.insert(month, Rc::new(summary));
+        if !self.client_sets.contains_key(&month) {
+            let key = self.clients_key(month)?;
+            let clients = produced.clients.clone();
+            self.write_cache(
+                &format!("{month}.clients.json"),
+                &CachedClients { key: key.clone(), clients: clients.clone() },
+            );
+            self.client_sets.insert(month, Rc::new(ClientSet { key, clients }));
+        }
+        Ok(())
+    }
+}
+
+/// Temporary files of cache writes that a killed run left (an hour old: no live run is still
+/// writing them).
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for e in entries.filter_map(Result::ok) {
+        let old = e.metadata().and_then(|m| m.modified()).is_ok_and(|t| t < hour_ago);
+        if e.file_name().to_string_lossy().starts_with(".cache-") && old {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
