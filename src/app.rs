@@ -120,6 +120,7 @@ pub fn execute(cli: Cli) -> Result<Status, RunError> {
                 );
                 b
             });
+            let final_month = months.last().copied();
             for m in months {
                 if let Some(b) = &bar {
                     b.set_message(m.to_string());
@@ -132,7 +133,7 @@ pub fn execute(cli: Cli) -> Result<Status, RunError> {
                         }
                         return Err(RunError::Closed { month: m.to_string(), at: r.closed_at });
                     }
-                    run_month(ledger, m, strict, timings)
+                    run_month(ledger, m, strict, timings, Some(m) == final_month)
                 };
                 let s = match &bar {
                     Some(b) => b.suspend(|| one(&mut ledger)),
@@ -168,7 +169,7 @@ pub fn execute(cli: Cli) -> Result<Status, RunError> {
             print_prior_period(&context);
             let produced = produce(&source, &context)?;
             let computed = &produced.computed;
-            print_issues(computed, true);
+            let _ = print_issues(computed, true);
             let total = computed.totals().1;
             eprintln!(
                 "{month}: configuration and inputs checked with {} ({}): {} managers, total pay {}, {} exception(s); nothing written",
@@ -178,7 +179,10 @@ pub fn execute(cli: Cli) -> Result<Status, RunError> {
                 display(total),
                 computed.exception_count()
             );
-            Ok(if computed.exception_count() > 0 { Status::Exceptions } else { Status::Clean })
+            let status = if computed.exception_count() > 0 { Status::Exceptions } else { Status::Clean };
+            // The process ends here: the month's rows need not be freed one by one.
+            std::mem::forget(produced);
+            Ok(status)
         }
         Command::Explain { config, month, manager, data, out } => {
             let month = parse_month(&month, "--month")?;
@@ -193,7 +197,7 @@ pub fn execute(cli: Cli) -> Result<Status, RunError> {
                     "manager {manager:?} is not active in {month} (not on its roster, or not employed that month)"
                 )));
             };
-            print!("{}", report::explain::text(computed, m));
+            print!("{}", report::explain::text(computed, m, s.config.report.locale));
             Ok(Status::Clean)
         }
         Command::Sample { out, from, to, managers, clients, seed } => {
@@ -232,6 +236,8 @@ fn who(by: Option<String>) -> String {
 /// Time spent per stage of a month.
 #[derive(Debug, Default)]
 pub struct Timings {
+    /// Working out the month's context from the other months (the ledger).
+    pub context: Duration,
     pub produce: Duration,
     pub analyse: Duration,
     pub write: Duration,
@@ -253,6 +259,8 @@ pub fn generate(ledger: &mut Ledger<'_>, month: YearMonth, t: &mut Timings) -> R
     let t0 = Instant::now();
     let source = ledger.source(month)?;
     let context = ledger.context(month, true)?;
+    t.context = t0.elapsed();
+    let t0 = Instant::now();
     let produced = produce(&source, &context)?;
     t.produce = t0.elapsed();
     let t1 = Instant::now();
@@ -288,7 +296,9 @@ fn print_prior_period(context: &MonthContext) {
     }
 }
 
-fn print_issues(month: &ComputedMonth, with_information: bool) {
+/// The month's exceptions (and, `with_information`, its information lines) on stderr; gives the
+/// number of information lines, for the month's own summary line.
+fn print_issues(month: &ComputedMonth, with_information: bool) -> usize {
     for (file, why) in &month.unread {
         let why = match why {
             Unread::NoPattern => "its name matches no input kind",
@@ -301,7 +311,7 @@ fn print_issues(month: &ComputedMonth, with_information: bool) {
     for i in &month.issues {
         if i.is_exception() || with_information {
             eprintln!("{i}");
-        } else if i.reason.starts_with("no column for ") {
+        } else if matches!(i.reason, crate::model::Reason::NoColumn { .. }) {
             // A missing optional column changes pay for everyone: say it even in a short log.
             eprintln!("warning: {}", i.to_string().trim_start_matches("info: "));
         }
@@ -309,8 +319,15 @@ fn print_issues(month: &ComputedMonth, with_information: bool) {
             info += 1;
         }
     }
-    if info > 0 && !with_information {
-        eprintln!("({info} information line(s) in 数据异常)");
+    info
+}
+
+/// ", 3 information line(s) in 数据异常" when the lines were not printed.
+fn info_note(info: usize) -> String {
+    if info > 0 {
+        format!(", {info} information line(s) in 数据异常")
+    } else {
+        String::new()
     }
 }
 
@@ -318,12 +335,18 @@ fn print_issues(month: &ComputedMonth, with_information: bool) {
 ///
 /// # Errors
 /// As [`execute`].
-pub fn run_month(ledger: &mut Ledger<'_>, month: YearMonth, strict: bool, timings: bool) -> Result<Status, RunError> {
+pub fn run_month(
+    ledger: &mut Ledger<'_>,
+    month: YearMonth,
+    strict: bool,
+    timings: bool,
+    last: bool,
+) -> Result<Status, RunError> {
     let mut t = Timings::default();
     let g = generate(ledger, month, &mut t)?;
     let computed = &g.produced.computed;
     print_prior_period(&g.context);
-    print_issues(computed, false);
+    let info = print_issues(computed, false);
     let exceptions = computed.exception_count();
     if strict && exceptions > 0 {
         return Err(RunError::Strict { month: month.to_string(), exceptions });
@@ -337,21 +360,30 @@ pub fn run_month(ledger: &mut Ledger<'_>, month: YearMonth, strict: bool, timing
     t.write = t2.elapsed();
     let total = computed.totals().1;
     eprintln!(
-        "{month}: {} managers, total pay {}, {exceptions} exception(s); written to {}",
+        "{month}: {} managers, total pay {}, {exceptions} exception(s){}; written to {}",
         computed.managers.len(),
         display(total),
+        info_note(info),
         dir.display()
     );
     if timings {
         eprintln!(
-            "{month}: timings: read+check+compute {:.3}s, analyse {:.3}s, write {:.3}s (earlier months computed: {})",
-            t.produce.as_secs_f64(),
+            "{month}: timings: context {:.3}s, read {:.3}s, check {:.3}s, compute {:.3}s, analyse {:.3}s, write {:.3}s (earlier months computed: {})",
+            t.context.as_secs_f64(),
+            g.produced.read.as_secs_f64(),
+            g.produced.check.as_secs_f64(),
+            g.produced.compute.as_secs_f64(),
             t.analyse.as_secs_f64(),
             t.write.as_secs_f64(),
             ledger.computed.len()
         );
     }
-    Ok(if exceptions > 0 { Status::Exceptions } else { Status::Clean })
+    let status = if exceptions > 0 { Status::Exceptions } else { Status::Clean };
+    if last {
+        // The process ends with this month: its million rows need not be freed one by one.
+        std::mem::forget(g);
+    }
+    Ok(status)
 }
 
 /// The month's outputs in `dir` (for `close` and `verify`): every file but the lock, the archive

@@ -25,6 +25,10 @@ impl<K: Hash + Eq, V> Lookup<K, V> {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Room for `n` entries without rehashing (million-row joins).
+    pub fn with_capacity(n: usize) -> Self {
+        Self(FxHashMap::with_capacity_and_hasher(n, Default::default()))
+    }
     pub fn get<Q: Hash + Eq + ?Sized>(&self, k: &Q) -> Option<&V>
     where
         K: Borrow<Q>,
@@ -78,6 +82,10 @@ impl<K: Hash + Eq> Default for LookupSet<K> {
 impl<K: Hash + Eq> LookupSet<K> {
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Room for `n` entries without rehashing.
+    pub fn with_capacity(n: usize) -> Self {
+        Self(FxHashSet::with_capacity_and_hasher(n, Default::default()))
     }
     pub fn contains<Q: Hash + Eq + ?Sized>(&self, k: &Q) -> bool
     where

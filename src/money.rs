@@ -116,18 +116,39 @@ pub fn exact(v: Decimal) -> String {
 
 /// A decimal with thousands separators and two decimals, for terminal output.
 pub fn display(v: Decimal) -> String {
-    let r = v.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    let s = format!("{:.2}", r.abs());
-    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
-    let mut out = String::new();
+    let mut r = v.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(2);
+    grouped(r)
+}
+
+/// A decimal with thousands separators and the decimals it has (`1234567.5` → `1,234,567.5`);
+/// never `-0`.
+pub fn grouped(v: Decimal) -> String {
+    let s = v.abs().to_string();
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s.as_str(), None),
+    };
+    let mut out = String::with_capacity(s.len() + s.len() / 3 + 1);
+    if v.is_sign_negative() && !v.is_zero() {
+        out.push('-');
+    }
     for (i, ch) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
             out.push(',');
         }
         out.push(ch);
     }
-    let sign = if r.is_sign_negative() && !r.is_zero() { "-" } else { "" };
-    format!("{sign}{out}.{frac}")
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// A ratio as a percentage with the decimals it needs (`0.015` → `1.5%`).
+pub fn percent(v: Decimal) -> String {
+    format!("{}%", exact(v * Decimal::ONE_HUNDRED))
 }
 
 #[cfg(test)]
@@ -217,5 +238,18 @@ mod tests {
         assert_eq!(display(d("1234567.891")), "1,234,567.89");
         assert_eq!(display(d("-1000")), "-1,000.00");
         assert_eq!(display(d("999.995")), "1,000.00");
+    }
+
+    #[test]
+    fn grouped_and_percent_read_as_finance_writes_them() {
+        assert_eq!(grouped(d("1234567.50")), "1,234,567.50");
+        assert_eq!(grouped(d("-419.35")), "-419.35");
+        assert_eq!(grouped(d("-1000")), "-1,000");
+        assert_eq!(grouped(d("-0.00")), "0.00");
+        assert_eq!(grouped(d("999")), "999");
+        assert_eq!(display(d("2096.7741935")), "2,096.77");
+        assert_eq!(percent(d("0.015")), "1.5%");
+        assert_eq!(percent(d("0.80")), "80%");
+        assert_eq!(percent(d("0")), "0%");
     }
 }

@@ -183,10 +183,14 @@ fn quarterly_review_proposes_and_annual_review_grades() {
     // A02: NR 51300 × 3 = 153900 ≥ 120000 but valid accounts 0 < 15: keeps L1.
     assert_eq!(row("A02")[6], "153900");
     assert_eq!(row("A02")[12], "维持");
+    assert_eq!(row("A02")[13], "有效户 0 未达晋级线 15；未低于降级线");
     // B01: NR 3200 × 3 = 9600 < 20000 at L1, the lowest reviewed level: 未达标.
     assert_eq!(row("B01")[12], "未达标");
-    // A01: 14700 × 3 = 44100 < 60000 at L2: demote to L1.
-    assert_eq!(row("A01")[12], "降级至 L1");
+    assert_eq!(row("B01")[13], "净收入 9,600.00 低于降级线 20,000.00；已是最低考核级别，标记未达标");
+    // A01: 14700 × 3 = 44100 < 60000 at L2: demote to L1, shown by its label with its code.
+    assert_eq!(row("A01")[12], "降级至 客户经理（L1）");
+    assert_eq!(row("A01")[13], "净收入 44,100.00 低于降级线 60,000.00");
+    assert_eq!(row("A01")[4], "高级客户经理（L2）");
     let y: Vec<Vec<String>> =
         sheet(&dir.join("年度考评_2026.xlsx"), 0).iter().map(|r| r.iter().map(text).collect()).collect();
     let ranked: Vec<(String, String)> =

@@ -14,8 +14,10 @@ fn issues(ws: &Workspace, month: &str) -> Vec<Vec<String>> {
 fn expect_exception(ws: &Workspace, file: &str, row: u32, column: &str, why: &str) -> Vec<Vec<String>> {
     let out = ws.run(&["run", "--month", "2026-10"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // The terminal log is English (SPEC §7's wording); the sheet speaks the report's language.
     let err = stderr(&out);
-    assert!(err.contains(why), "stderr lacks {why:?}: {err}");
+    let at = format!("exception: 2026-10/{file}:{row}:");
+    assert!(err.contains(&at), "stderr lacks {at:?}: {err}");
     let all = issues(ws, "2026-10");
     let hit = all
         .iter()
@@ -57,7 +59,7 @@ fn crm_with(ws: &Workspace, replace: usize, line: &str, extra: &[&str]) {
 fn unparseable_amount() {
     let ws = Workspace::new();
     crm_with(&ws, 3, "C003,客户三,B01,开发,1,50000,50000,20000,4000000,3千,200", &[]);
-    expect_exception(&ws, "crm.csv", 5, "净佣金", "unparseable amount");
+    expect_exception(&ws, "crm.csv", 5, "净佣金", "金额无法识别");
     // The row is out of pay: B01 has no net commission any more.
     let rows = payroll(&ws.reports("2026-10").join("payroll_2026-10.csv"));
     let b01 = rows.iter().find(|r| r[0] == "B01").unwrap();
@@ -84,14 +86,14 @@ fn text_amounts_in_every_listed_form_are_read() {
 fn missing_required_value() {
     let ws = Workspace::new();
     crm_with(&ws, 3, "C003,客户三,,开发,1,50000,50000,20000,4000000,3000,200", &[]);
-    expect_exception(&ws, "crm.csv", 5, "客户经理编号", "missing required value");
+    expect_exception(&ws, "crm.csv", 5, "客户经理编号", "缺少必填值");
 }
 
 #[test]
 fn duplicate_crm_row_keeps_the_first() {
     let ws = Workspace::new();
     crm_with(&ws, 0, CLEAN_CRM[0], &["C003,客户三,B01,开发,1,50000,50000,20000,4000000,3000,200"]);
-    expect_exception(&ws, "crm.csv", 8, "客户号", "duplicate");
+    expect_exception(&ws, "crm.csv", 8, "客户号", "重复");
     let rows = payroll(&ws.reports("2026-10").join("payroll_2026-10.csv"));
     assert_eq!(rows.iter().find(|r| r[0] == "B01").unwrap()[6], "3000.00");
 }
@@ -100,8 +102,8 @@ fn duplicate_crm_row_keeps_the_first() {
 fn shares_above_100_percent_reject_every_row_of_the_client() {
     let ws = Workspace::new();
     crm_with(&ws, 1, "C001,客户一,A02,服务,40%,500000,480000,100000,40000000,20000,1000", &[]);
-    let all = expect_exception(&ws, "crm.csv", 2, "客户号", "above 100%");
-    assert!(all.iter().any(|r| r[4] == "3" && r[7].contains("above 100%")));
+    let all = expect_exception(&ws, "crm.csv", 2, "客户号", "超过 100%");
+    assert!(all.iter().any(|r| r[4] == "3" && r[7].contains("超过 100%")));
     let rows = payroll(&ws.reports("2026-10").join("payroll_2026-10.csv"));
     assert_eq!(rows.iter().find(|r| r[0] == "A01").unwrap()[6], "0.00");
 }
@@ -110,22 +112,22 @@ fn shares_above_100_percent_reject_every_row_of_the_client() {
 fn client_level_fields_that_disagree_reject_the_client() {
     let ws = Workspace::new();
     crm_with(&ws, 1, "C001,客户一,A02,服务,30%,500000,480000,100000,40000000,25000,1000", &[]);
-    let all = expect_exception(&ws, "crm.csv", 3, "客户号", "disagrees");
-    assert!(all.iter().any(|r| r[4] == "2" && r[7].contains("net_commission disagrees")));
+    let all = expect_exception(&ws, "crm.csv", 3, "客户号", "不一致");
+    assert!(all.iter().any(|r| r[4] == "2" && r[7].contains("净佣金不一致")));
 }
 
 #[test]
 fn ratio_outside_zero_to_one() {
     let ws = Workspace::new();
     crm_with(&ws, 3, "C003,客户三,B01,开发,130%,50000,50000,20000,4000000,3000,200", &[]);
-    expect_exception(&ws, "crm.csv", 5, "分配比例", "ratio outside [0, 1]");
+    expect_exception(&ws, "crm.csv", 5, "分配比例", "比例不在 0 到 1 之间");
 }
 
 #[test]
 fn crm_row_of_a_manager_not_on_the_roster() {
     let ws = Workspace::new();
     crm_with(&ws, 3, "C003,客户三,Z99,开发,1,50000,50000,20000,4000000,3000,200", &[]);
-    expect_exception(&ws, "crm.csv", 5, "客户经理编号", "not on the roster");
+    expect_exception(&ws, "crm.csv", 5, "客户经理编号", "不在2026年10月的花名册上");
 }
 
 #[test]
@@ -141,8 +143,8 @@ fn duplicate_account_and_inactive_manager_in_accounts() {
         ],
     );
     // The column is named as the file names it.
-    expect_exception(&ws, "accounts.csv", 3, "资金账号", "duplicate");
-    expect_exception(&ws, "accounts.csv", 4, "开发人员编号", "not on the roster");
+    expect_exception(&ws, "accounts.csv", 3, "资金账号", "重复");
+    expect_exception(&ws, "accounts.csv", 4, "开发人员编号", "不在2026年10月的花名册上");
 }
 
 #[test]
@@ -161,8 +163,8 @@ fn duplicate_roster_row_and_bad_date() {
             "B03,乙三,乙队,一组,ZS,L1,员工,2022-13-01,,,否",
         ],
     );
-    expect_exception(&ws, "roster.csv", 7, "工号", "duplicate");
-    expect_exception(&ws, "roster.csv", 8, "入职日期", "unparseable date");
+    expect_exception(&ws, "roster.csv", 7, "工号", "重复");
+    expect_exception(&ws, "roster.csv", 8, "入职日期", "日期无法识别");
 }
 
 #[test]
@@ -170,9 +172,9 @@ fn adjustments_and_scores_of_unknown_managers() {
     let ws = Workspace::new();
     month_with(&ws, "adjustments", &["A02,100,奖励,x", "Q01,-50,考勤扣款,y"]);
     ws.csv("2026-10", "scores.csv", SCORES_HEADER, &["A01,90", "Q02,80", "A02,120"]);
-    expect_exception(&ws, "adjustments.csv", 3, "工号", "not on the roster");
-    expect_exception(&ws, "scores.csv", 3, "工号", "not on the roster");
-    expect_exception(&ws, "scores.csv", 4, "职责得分", "outside 0–100");
+    expect_exception(&ws, "adjustments.csv", 3, "工号", "不在2026年10月的花名册上");
+    expect_exception(&ws, "scores.csv", 3, "工号", "不在2026年10月的花名册上");
+    expect_exception(&ws, "scores.csv", 4, "职责得分", "职责得分不在 0–100 之间");
 }
 
 #[test]
@@ -197,8 +199,8 @@ fn information_does_not_change_the_exit_status() {
     let out = ws.run(&["run", "--month", "2026-10"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let all = issues(&ws, "2026-10");
-    assert!(all.iter().any(|r| r[0] == "信息" && r[4] == "7" && r[7].contains("not active")), "{all:?}");
-    assert!(all.iter().any(|r| r[0] == "信息" && r[4] == "8" && r[7].contains("summary row")), "{all:?}");
+    assert!(all.iter().any(|r| r[0] == "信息" && r[4] == "7" && r[7].contains("不在职")), "{all:?}");
+    assert!(all.iter().any(|r| r[0] == "信息" && r[4] == "8" && r[7].contains("合计行")), "{all:?}");
 }
 
 #[test]
@@ -210,7 +212,7 @@ fn returning_clients_are_not_new_accounts() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let all = issues(&ws, "2026-10");
     // C005 ×2, C004 and C009 opened (accepted) in 2026-09: all four are returning in 2026-10.
-    assert_eq!(all.iter().filter(|r| r[7].contains("returning client")).count(), 4, "{all:?}");
+    assert_eq!(all.iter().filter(|r| r[7].contains("老客户")).count(), 4, "{all:?}");
     let rows = payroll(&ws.reports("2026-10").join("payroll_2026-10.csv"));
     assert!(rows[1..].iter().all(|r| r[11] == "0"), "no new accounts");
 }

@@ -159,7 +159,7 @@ fn a_record_with_one_field_too_many_is_a_row_exception_and_the_rest_is_read() {
         .iter()
         .find(|r| r[0] == "异常" && r[2] == "2026-10/crm-unquoted-thousands.csv" && r[4] == "6")
         .unwrap_or_else(|| panic!("no exception on line 6: {issues:?}"));
-    assert!(hit[7].contains("12 fields where the header row has 11"), "{hit:?}");
+    assert!(hit[7].contains("该行有 12 个字段，而表头只有 11 个"), "{hit:?}");
     assert!(hit[6].contains("1,234.50"), "the raw record is shown: {hit:?}");
     // Pay is that of the month without C002's row (the rejected row is simply out of pay).
     let without = base_month(None);
@@ -280,10 +280,10 @@ fn a_missing_optional_column_is_named_never_a_silent_zero() {
     let out = run(&ws);
     assert_eq!(out.status.code(), Some(0), "information only: {}", stderr(&out));
     let issues = report_sheet(&ws, 3);
-    let info: Vec<_> = issues.iter().filter(|r| r[7].contains("no column for other_revenue")).collect();
+    let info: Vec<_> = issues.iter().filter(|r| r[7].contains("（other_revenue）")).collect();
     assert_eq!(info.len(), 1, "named once: {issues:?}");
     assert_eq!(info[0][0], "信息");
-    assert!(info[0][7].contains("(其他净收入); taken as 0"), "{:?}", info[0]);
+    assert_eq!(info[0][7], "没有“其他净收入”列（other_revenue）；按 0 计", "{:?}", info[0]);
     assert!(stderr(&out).contains("no column for other_revenue"), "and on stderr: {}", stderr(&out));
 }
 
@@ -308,7 +308,7 @@ fn huge_amounts_are_row_exceptions_never_a_crash() {
     let issues = report_sheet(&ws, 3);
     for (line, raw) in [("8", "5e28"), ("9", "1e400")] {
         assert!(
-            issues.iter().any(|r| r[4] == line && r[6] == raw && r[7].contains("out of range")),
+            issues.iter().any(|r| r[4] == line && r[6] == raw && r[7].contains("超出范围")),
             "line {line}: {issues:?}"
         );
     }
@@ -327,7 +327,7 @@ fn a_wan_yuan_column_that_goes_out_of_range_is_a_row_exception() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let issues = report_sheet(&ws, 3);
     assert!(
-        issues.iter().any(|r| r[4] == "10" && r[5] == "月末资产（万元）" && r[7].contains("out of range")),
+        issues.iter().any(|r| r[4] == "10" && r[5] == "月末资产（万元）" && r[7].contains("超出范围")),
         "{issues:?}"
     );
 }
@@ -379,7 +379,7 @@ fn an_account_dated_outside_the_month_earns_nothing() {
     let book = ws.reports(MONTH).join(format!("薪酬月报表_{MONTH}.xlsx"));
     let issues: Vec<Vec<String>> = sheet(&book, 3).iter().map(|r| r.iter().map(text).collect()).collect();
     assert!(
-        issues.iter().any(|r| r[0] == "异常" && r[4] == "2" && r[5] == "开户日期" && r[7].contains("not in 2026-10")),
+        issues.iter().any(|r| r[0] == "异常" && r[4] == "2" && r[5] == "开户日期" && r[7].contains("不在2026年10月")),
         "{issues:?}"
     );
     let rows = payroll(&ws.reports(MONTH).join(format!("payroll_{MONTH}.csv")));
@@ -399,7 +399,7 @@ fn a_client_id_that_lost_its_leading_zeros_is_named_with_both_ids() {
     let book = ws.reports(MONTH).join(format!("薪酬月报表_{MONTH}.xlsx"));
     let issues: Vec<Vec<String>> = sheet(&book, 3).iter().map(|r| r.iter().map(text).collect()).collect();
     assert!(
-        issues.iter().any(|r| r[0] == "信息" && r[7].contains("client 123") && r[7].contains("client 000123")),
+        issues.iter().any(|r| r[0] == "信息" && r[7].contains("客户 123") && r[7].contains("客户 000123")),
         "{issues:?}"
     );
 }

@@ -214,9 +214,9 @@ fn account_validity_thresholds_and_bonus_by_type() {
     let slips = sheet(&ws.reports("2026-10").join("营销客户确认单_2026-10.xlsx"), 0);
     let all: Vec<String> = slips.iter().flatten().map(text).collect();
     assert!(all.iter().any(|t| t == "编号：TEST-202610-001"), "{all:?}");
-    assert!(all.iter().any(|t| t.contains("月末资产不足 9999.99 < 10000")));
+    assert!(all.iter().any(|t| t.contains("月末资产不足 9,999.99 < 10,000")));
     assert!(all.iter().any(|t| t.contains("月末无资产记录")));
-    assert!(all.iter().any(|t| t.contains("首次入金不足 9999.99 < 10000")));
+    assert!(all.iter().any(|t| t.contains("首次入金不足 9,999.99 < 10,000")));
 }
 
 #[test]

@@ -117,9 +117,11 @@ fn explain_shows_the_tiers_and_the_result() {
     let out = ws.run(&["explain", "--month", "2026-10", "--manager", "A02"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let s = String::from_utf8(out.stdout).unwrap();
-    assert!(s.contains("tier (0, 30000]: 30000 × 0.20 = 6000"), "{s}");
-    assert!(s.contains("tier (30000, 100000]: 21000 × 0.30 = 6300"), "{s}");
-    assert!(s.contains("total") && s.contains("16242.50"), "{s}");
+    // In the report's language: labelled terms, separators, rates as rates.
+    assert!(s.contains("第 1 档：员工提成表（超额累进）区间 (0.00, 30,000.00]：30,000.00 × 20% = 6,000.00"), "{s}");
+    assert!(s.contains("区间 (30,000.00, 100,000.00]：21,000.00 × 30% = 6,300.00"), "{s}");
+    assert!(s.contains("【应发合计】") && s.contains("= 16,242.50  → 16,242.50"), "{s}");
+    assert!(s.contains("基本工资 3,500.00 + "), "every term labelled: {s}");
     let missing = ws.run(&["explain", "--month", "2026-10", "--manager", "ZZZ"]);
     assert_eq!(missing.status.code(), Some(2));
 }
@@ -142,7 +144,7 @@ fn two_runs_give_byte_identical_outputs() {
     let first: Vec<(String, Vec<u8>)> = files(&dir);
     assert_eq!(ws.run(&["run", "--month", "2026-10"]).status.code(), Some(0));
     let second = files(&dir);
-    assert_eq!(first.len(), 6, "five outputs of SPEC §5 items 1-3, 6, 7 and the team analysis");
+    assert_eq!(first.len(), 7, "the outputs of SPEC §5 items 1-3, 6-8 and the team analysis");
     for ((n1, b1), (n2, b2)) in first.iter().zip(&second) {
         assert_eq!(n1, n2);
         assert!(b1 == b2, "{n1} differs between two runs");

@@ -7,15 +7,22 @@ use super::{ManagerFigures, MonthSummary};
 use crate::calendar::YearMonth;
 use crate::config::standard::Bars;
 use crate::config::{Config, Level, Standard};
+use crate::model::order::natural_cmp;
 use crate::model::{Components, Employment};
 
 /// What the review proposes; the roster of the next month decides.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Proposal {
-    /// Promote one level (to the level code).
-    Promote(String),
-    /// Demote one level (to the level code).
-    Demote(String),
+    /// Promote one level (to this level: code and label).
+    Promote {
+        code: String,
+        label: String,
+    },
+    /// Demote one level (to this level: code and label).
+    Demote {
+        code: String,
+        label: String,
+    },
     /// Below the demotion bars at the lowest reviewed level: 未达标.
     Flagged,
     Keep,
@@ -35,8 +42,16 @@ pub struct QuarterRow {
     pub promote_if: Option<Bars>,
     pub demote_if_below: Option<Bars>,
     pub proposal: Proposal,
-    /// Why a promotion whose bars were met is not proposed, and similar remarks.
-    pub notes: Vec<String>,
+    /// Why a promotion whose bars were met is not proposed.
+    pub notes: Vec<Note>,
+}
+
+/// Why a manager whose promotion bars were met keeps the level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    DutyScoreBelow { score: Decimal, min: Decimal },
+    NotHeldAllQuarter,
+    HighestLevel,
 }
 
 #[derive(Debug, Clone)]
@@ -112,25 +127,27 @@ pub fn quarterly_review(
             Proposal::Incomplete
         } else if level.demote_if_below.as_ref().is_some_and(|b| missed(b, nr, valid)) {
             match neighbour(standard, level, false) {
-                Some(lower) => Proposal::Demote(lower.code.clone()),
+                Some(lower) => Proposal::Demote { code: lower.code.clone(), label: lower.label.clone() },
                 None => Proposal::Flagged,
             }
         } else if level.promote_if.as_ref().is_some_and(|b| met(b, nr, valid)) {
             let blocked_by_score = match (duty_score, min_score) {
                 (Some(s), Some(min)) if s < min => {
-                    notes.push(format!("duty score {s} < {min}"));
+                    notes.push(Note::DutyScoreBelow { score: s, min });
                     true
                 }
                 _ => false,
             };
             if !held_level {
-                notes.push("did not hold the level all quarter".to_string());
+                notes.push(Note::NotHeldAllQuarter);
             }
             match neighbour(standard, level, true) {
-                Some(higher) if !blocked_by_score && held_level => Proposal::Promote(higher.code.clone()),
+                Some(higher) if !blocked_by_score && held_level => {
+                    Proposal::Promote { code: higher.code.clone(), label: higher.label.clone() }
+                }
                 Some(_) => Proposal::Keep,
                 None => {
-                    notes.push("highest reviewed level".to_string());
+                    notes.push(Note::HighestLevel);
                     Proposal::Keep
                 }
             }
@@ -225,7 +242,9 @@ pub fn annual_review(cfg: &Config, year: &[(YearMonth, Option<&MonthSummary>)]) 
         rows.push(r);
     }
     rows.sort_by(|a, b| {
-        b.net_revenue.cmp(&a.net_revenue).then_with(|| a.manager.person.manager_id.cmp(&b.manager.person.manager_id))
+        b.net_revenue
+            .cmp(&a.net_revenue)
+            .then_with(|| natural_cmp(&a.manager.person.manager_id, &b.manager.person.manager_id))
     });
     let n = Decimal::from(rows.len());
     let mut taken = 0usize;
@@ -332,15 +351,16 @@ mod tests {
             )
         };
         let r = review([Some(m("2026-07", "T")), Some(m("2026-08", "L1")), Some(m("2026-09", "L1"))]);
-        assert_eq!(proposal(&r, "A"), Proposal::Promote("L2".into()));
+        assert!(matches!(proposal(&r, "A"), Proposal::Promote { code, .. } if code == "L2"));
         assert_eq!(proposal(&r, "B"), Proposal::Keep);
         assert!(
-            r.rows.iter().find(|x| x.manager.person.manager_id == "B").unwrap().notes[0].contains("duty score 59 < 60")
+            r.rows.iter().find(|x| x.manager.person.manager_id == "B").unwrap().notes[0]
+                == Note::DutyScoreBelow { score: d("59"), min: d("60") }
         );
         assert_eq!(proposal(&r, "C"), Proposal::Keep);
         assert!(!r.rows.iter().find(|x| x.manager.person.manager_id == "C").unwrap().held_level);
         // D: 59999.97 < 60000 at L2 → L1.
-        assert_eq!(proposal(&r, "D"), Proposal::Demote("L1".into()));
+        assert!(matches!(proposal(&r, "D"), Proposal::Demote { code, .. } if code == "L1"));
         // E: 19999.98 < 20000 at L1, the lowest reviewed level.
         assert_eq!(proposal(&r, "E"), Proposal::Flagged);
         assert_eq!(proposal(&r, "F"), Proposal::Keep);
@@ -355,7 +375,7 @@ mod tests {
         let m3 = month("2026-09", vec![fig("A", "L1", "40000", 5, None)]);
         let r = review([Some(m1), Some(m2), Some(m3)]);
         assert_eq!(r.rows[0].duty_score, Some(d("70")));
-        assert_eq!(proposal(&r, "A"), Proposal::Promote("L2".into()));
+        assert!(matches!(proposal(&r, "A"), Proposal::Promote { code, .. } if code == "L2"));
     }
 
     #[test]

@@ -10,8 +10,9 @@ use polars::prelude::*;
 use rust_decimal::Decimal;
 
 use super::{ManagerFigures, MonthSummary};
-use crate::calendar::YearMonth;
+use crate::calendar::{Date, YearMonth};
 use crate::config::Config;
+use crate::model::order::natural_cmp;
 use crate::model::Employment;
 
 /// The figures of one team, group, outlet or the branch.
@@ -178,19 +179,59 @@ impl PlanLine {
 /// A personnel change against the previous month's roster.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
-    /// joined, left, regularized, level_changed
-    pub kind: &'static str,
+    pub kind: ChangeKind,
     pub manager_id: String,
     pub name: String,
     pub team: String,
-    pub detail: String,
+}
+
+/// A level as the report shows it: label and code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LevelName {
+    pub code: String,
+    pub label: String,
+}
+
+/// What changed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChangeKind {
+    Joined {
+        hire: Date,
+        level: LevelName,
+    },
+    /// Left on this date, within the month (counted once: in the month of the leave date).
+    Left(Date),
+    /// On the previous month's roster, absent from this one and without a leave date before
+    /// this month: counted as left now.
+    Missing,
+    Regularized {
+        date: Date,
+        from: LevelName,
+        to: LevelName,
+    },
+    LevelChanged {
+        from: LevelName,
+        to: LevelName,
+    },
+}
+
+impl ChangeKind {
+    /// 0 joined, 1 left, 2 regularised, 3 level changed (the order of the labels).
+    pub fn index(&self) -> usize {
+        match self {
+            ChangeKind::Joined { .. } => 0,
+            ChangeKind::Left(_) | ChangeKind::Missing => 1,
+            ChangeKind::Regularized { .. } => 2,
+            ChangeKind::LevelChanged { .. } => 3,
+        }
+    }
 }
 
 /// A month's figures next to the months it is compared with.
 #[derive(Debug, Clone)]
 pub struct Comparison {
     pub current: Vec<Aggregate>,
-    /// Per team and the branch, or `None` when that month has no inputs.
+    /// The same keys in the previous month, or `None` when that month has no inputs.
     pub previous: Option<Vec<Aggregate>>,
     pub last_year: Option<Vec<Aggregate>>,
     /// Year to date over the months whose inputs exist.
@@ -201,9 +242,10 @@ pub struct Comparison {
 #[derive(Debug, Clone)]
 pub struct TeamAnalysis {
     pub month: YearMonth,
+    /// Teams then the branch.
     pub teams: Comparison,
-    pub groups: Vec<Aggregate>,
-    pub outlets: Vec<Aggregate>,
+    pub groups: Comparison,
+    pub outlets: Comparison,
     /// (team, account type, new, valid)
     pub accounts_by_type: Vec<(String, String, u32, u32)>,
     pub plan: Vec<PlanLine>,
@@ -222,6 +264,41 @@ fn by_team_and_branch(m: &[ManagerFigures], scale: u32) -> PolarsResult<Vec<Aggr
     let mut v = aggregate(m, &["team"], scale)?;
     v.extend(aggregate(m, &[], scale)?);
     Ok(v)
+}
+
+/// The aggregates by `by` (empty `by`: teams then the branch).
+fn by_key(m: &[ManagerFigures], by: &[&str], scale: u32) -> PolarsResult<Vec<Aggregate>> {
+    if by.is_empty() {
+        by_team_and_branch(m, scale)
+    } else {
+        aggregate(m, by, scale)
+    }
+}
+
+/// This month by `by` against the previous month, the same month last year and the year to
+/// date (`year`: January..M, `None` where a month has no inputs).
+fn compare(
+    by: &[&str],
+    scale: u32,
+    current: &MonthSummary,
+    previous: Option<&MonthSummary>,
+    last_year: Option<&MonthSummary>,
+    year: &[(YearMonth, Option<&MonthSummary>)],
+) -> PolarsResult<Comparison> {
+    let cur = by_key(&current.managers, by, scale)?;
+    let previous = previous.map(|p| by_key(&p.managers, by, scale)).transpose()?;
+    let last_year = last_year.map(|p| by_key(&p.managers, by, scale)).transpose()?;
+    let mut ytd: Vec<Aggregate> = cur.iter().map(|a| Aggregate { key: a.key.clone(), ..Default::default() }).collect();
+    for (_, s) in year {
+        let Some(s) = s else { continue };
+        let aggs = by_key(&s.managers, by, scale)?;
+        for y in ytd.iter_mut() {
+            if let Some(a) = aggs.iter().find(|a| a.key == y.key) {
+                add_flows(y, a);
+            }
+        }
+    }
+    Ok(Comparison { current: cur, previous, last_year, ytd })
 }
 
 /// Add `b` into `a` (flows only; stocks such as assets and headcount are not summed over months).
@@ -248,27 +325,20 @@ pub fn team_analysis(
     year: &[(YearMonth, Option<&MonthSummary>)],
 ) -> PolarsResult<TeamAnalysis> {
     let month = current.month;
-    let cur = by_team_and_branch(&current.managers, scale)?;
-    let previous_agg = previous.map(|p| by_team_and_branch(&p.managers, scale)).transpose()?;
-    let last_year_agg = last_year.map(|p| by_team_and_branch(&p.managers, scale)).transpose()?;
-    let mut ytd: Vec<Aggregate> = cur.iter().map(|a| Aggregate { key: a.key.clone(), ..Default::default() }).collect();
+    let teams = compare(&[], scale, current, previous, last_year, year)?;
+    let groups = compare(&["team", "group"], scale, current, previous, last_year, year)?;
+    let outlets = compare(&["outlet"], scale, current, previous, last_year, year)?;
+    let cur = &teams.current;
     let mut trend: Vec<(String, Vec<Option<Decimal>>)> =
         cur.iter().filter(|a| !a.key.is_empty()).map(|a| (a.key[0].clone(), Vec::new())).collect();
     for (_, s) in year {
-        let aggs = s.map(|s| by_team_and_branch(&s.managers, scale)).transpose()?;
-        for y in ytd.iter_mut() {
-            if let Some(a) = aggs.as_ref().and_then(|v| v.iter().find(|a| a.key == y.key)) {
-                add_flows(y, a);
-            }
-        }
+        let aggs = s.map(|s| aggregate(&s.managers, &["team"], scale)).transpose()?;
         for (team, values) in trend.iter_mut() {
             values.push(aggs.as_ref().map(|v| {
                 v.iter().find(|a| a.key.first() == Some(team)).map(|a| a.net_revenue).unwrap_or(Decimal::ZERO)
             }));
         }
     }
-    let groups = aggregate(&current.managers, &["team", "group"], scale)?;
-    let outlets = aggregate(&current.managers, &["outlet"], scale)?;
 
     // New and valid accounts by team and type.
     let mut by_type: Vec<(String, String, u32, u32)> = Vec::new();
@@ -281,7 +351,11 @@ pub fn team_analysis(
             None => by_type.push((a.team.clone(), a.account_type.clone(), 1, u32::from(a.valid))),
         }
     }
-    by_type.sort_by(|a, b| (cfg.team_rank(&a.0), &a.0, &a.1).cmp(&(cfg.team_rank(&b.0), &b.0, &b.1)));
+    by_type.sort_by(|a, b| {
+        (cfg.team_rank(&a.0).cmp(&cfg.team_rank(&b.0)))
+            .then_with(|| natural_cmp(&a.0, &b.0))
+            .then_with(|| natural_cmp(&a.1, &b.1))
+    });
 
     // Plan vs actual.
     let mut plan = Vec::new();
@@ -319,77 +393,56 @@ pub fn team_analysis(
         });
     }
 
-    // Personnel changes against the previous month's roster.
+    // Personnel changes against the previous month's roster. A leaver is counted once: in the
+    // month of the leave date, or, without one, in the first month they are missing.
+    let level = |m: &ManagerFigures| LevelName { code: m.level.clone(), label: m.level_label.clone() };
     let changes = previous.map(|p| {
         let mut v = Vec::new();
-        for m in &current.managers {
-            match p.manager(&m.person.manager_id) {
-                None => v.push(Change {
-                    kind: "joined",
-                    manager_id: m.person.manager_id.clone(),
-                    name: m.person.name.clone(),
-                    team: m.person.team.clone(),
-                    detail: format!("{} {}", m.person.hire_date, m.level_label),
-                }),
-                Some(before) => {
-                    if m.person.regular_date.is_some_and(|d| month.contains(d)) {
-                        v.push(Change {
-                            kind: "regularized",
-                            manager_id: m.person.manager_id.clone(),
-                            name: m.person.name.clone(),
-                            team: m.person.team.clone(),
-                            detail: format!(
-                                "{} {} → {}",
-                                m.person.regular_date.map(|d| d.to_string()).unwrap_or_default(),
-                                before.level_label,
-                                m.level_label
-                            ),
-                        });
-                    } else if before.level != m.level {
-                        v.push(Change {
-                            kind: "level_changed",
-                            manager_id: m.person.manager_id.clone(),
-                            name: m.person.name.clone(),
-                            team: m.person.team.clone(),
-                            detail: format!("{} → {}", before.level_label, m.level_label),
-                        });
-                    }
-                }
-            }
-            if let Some(l) = m.person.leave_date.filter(|l| month.contains(*l)) {
-                v.push(Change {
-                    kind: "left",
-                    manager_id: m.person.manager_id.clone(),
-                    name: m.person.name.clone(),
-                    team: m.person.team.clone(),
-                    detail: l.to_string(),
-                });
-            }
-        }
-        for m in p.managers.iter().filter(|m| current.manager(&m.person.manager_id).is_none()) {
+        let mut push = |m: &ManagerFigures, kind: ChangeKind| {
             v.push(Change {
-                kind: "left",
+                kind,
                 manager_id: m.person.manager_id.clone(),
                 name: m.person.name.clone(),
                 team: m.person.team.clone(),
-                detail: m
-                    .person
-                    .leave_date
-                    .map(|d| d.to_string())
-                    .unwrap_or_else(|| format!("not on the roster of {month}")),
-            });
+            })
+        };
+        for m in &current.managers {
+            match p.manager(&m.person.manager_id) {
+                None => push(m, ChangeKind::Joined { hire: m.person.hire_date, level: level(m) }),
+                Some(before) => match m.person.regular_date.filter(|d| month.contains(*d)) {
+                    Some(date) => push(m, ChangeKind::Regularized { date, from: level(before), to: level(m) }),
+                    None if before.level != m.level => {
+                        push(m, ChangeKind::LevelChanged { from: level(before), to: level(m) })
+                    }
+                    None => {}
+                },
+            }
+            if let Some(l) = m.person.leave_date.filter(|l| month.contains(*l)) {
+                push(m, ChangeKind::Left(l));
+            }
+        }
+        for m in p.managers.iter().filter(|m| current.manager(&m.person.manager_id).is_none()) {
+            match m.person.leave_date {
+                // Left in an earlier month: counted then.
+                Some(l) if l < month.first_day() => {}
+                Some(l) if month.contains(l) => push(m, ChangeKind::Left(l)),
+                _ => push(m, ChangeKind::Missing),
+            }
         }
         v
     });
 
     let mut ranking = current.managers.clone();
     ranking.sort_by(|a, b| {
-        b.metrics.net_revenue.cmp(&a.metrics.net_revenue).then_with(|| a.person.manager_id.cmp(&b.person.manager_id))
+        b.metrics
+            .net_revenue
+            .cmp(&a.metrics.net_revenue)
+            .then_with(|| natural_cmp(&a.person.manager_id, &b.person.manager_id))
     });
 
     Ok(TeamAnalysis {
         month,
-        teams: Comparison { current: cur, previous: previous_agg, last_year: last_year_agg, ytd },
+        teams,
         groups,
         outlets,
         accounts_by_type: by_type,

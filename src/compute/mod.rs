@@ -24,6 +24,7 @@ use rust_decimal::Decimal;
 use crate::calendar::{Date, YearMonth};
 use crate::config::{Config, Standard};
 use crate::ingest::{AccountStatus, InputFile, MoneyRecon, MonthInput, RosterRow, Unread};
+use crate::model::order::Natural;
 use crate::model::{Component, Components, Issue, Kind, Metrics, Person, Relation};
 use crate::money::Rounding;
 use rules::account_bonus::{self, Invalid};
@@ -262,19 +263,19 @@ pub fn totals<'a>(managers: impl IntoIterator<Item = &'a ManagerPay>) -> (Compon
 }
 
 /// The report order of §5 item 1: team (configured order, then by name), group (by name, none
-/// last), manager_id — compared by code point.
+/// last), manager_id — names and ids in natural order (`9001` before `10001`, 二组 before 十组).
 pub fn report_order_key(
     config: &Config,
     team: &str,
     group: Option<&str>,
     id: &str,
-) -> (usize, String, u8, String, String) {
+) -> (usize, Natural, u8, Natural, Natural) {
     (
         config.team_rank(team),
-        team.to_string(),
+        Natural(team.to_string()),
         u8::from(group.is_none()),
-        group.unwrap_or("").to_string(),
-        id.to_string(),
+        Natural(group.unwrap_or("").to_string()),
+        Natural(id.to_string()),
     )
 }
 
@@ -402,20 +403,35 @@ pub fn compute_month(
     let rnd = standard.rounding;
     let mut active: Vec<&RosterRow> = roster.iter().filter(|r| r.active).collect();
     active.sort_by_key(|r| report_order_key(config, &r.person.team, r.person.group.as_deref(), &r.person.manager_id));
-    let place: BTreeMap<&str, usize> =
+    let place: crate::lookup::Lookup<&str, usize> =
         active.iter().enumerate().map(|(i, r)| (r.person.manager_id.as_str(), i)).collect();
 
-    // §4.1 attribution: each accepted row credits its share to its manager.
+    // §4.1 attribution: each accepted row credits its share to its manager. Most rows credit
+    // 100%: their values are taken as they are (the same result as × 1, without the work).
+    let share_of = |v: Option<Decimal>, s: Decimal| {
+        let v = v.unwrap_or_default();
+        if s == Decimal::ONE {
+            v
+        } else {
+            v * s
+        }
+    };
+    let mut counts = vec![0usize; active.len()];
+    for r in crm.iter().filter(|r| r.accepted) {
+        if let Some(&i) = r.manager_id.as_deref().and_then(|m| place.get(m)) {
+            counts[i] += 1;
+        }
+    }
     let mut credited = vec![Credited::default(); active.len()];
-    let mut rows: Vec<Vec<CreditedRow>> = vec![Vec::new(); active.len()];
+    let mut rows: Vec<Vec<CreditedRow>> = counts.iter().map(|n| Vec::with_capacity(*n)).collect();
     for r in crm.into_iter().filter(|r| r.accepted) {
         let Some(&i) = r.manager_id.as_deref().and_then(|m| place.get(m)) else { continue };
         let s = r.share.unwrap_or(Decimal::ONE);
         let c = &mut credited[i];
         let line = CreditedRow {
-            credited_net_commission: r.net_commission.unwrap_or_default() * s,
-            credited_other_revenue: r.other_revenue.unwrap_or_default() * s,
-            credited_net_inflow: r.net_inflow.unwrap_or_default() * s,
+            credited_net_commission: share_of(r.net_commission, s),
+            credited_other_revenue: share_of(r.other_revenue, s),
+            credited_net_inflow: share_of(r.net_inflow, s),
             client_id: r.client_id.unwrap_or_default(),
             client_name: r.client_name,
             relation: r.relation,
@@ -430,8 +446,8 @@ pub fn compute_month(
         c.net_commission += line.credited_net_commission;
         c.other_revenue += line.credited_other_revenue;
         c.net_inflow += line.credited_net_inflow;
-        c.month_end_assets += r.month_end_assets.unwrap_or_default() * s;
-        c.avg_daily_assets += r.avg_daily_assets.unwrap_or_default() * s;
+        c.month_end_assets += share_of(r.month_end_assets, s);
+        c.avg_daily_assets += share_of(r.avg_daily_assets, s);
         c.rows += 1;
         rows[i].push(line);
     }

@@ -6,7 +6,7 @@
 
 use super::read::{Activity, InputFile};
 use crate::lookup::Lookup;
-use crate::model::{Issue, Kind, Severity};
+use crate::model::{Duplicated, Issue, Kind, Reason, Severity};
 
 /// A checked input row: where it is, whether it still counts, and how it is rejected.
 pub trait Checked {
@@ -53,7 +53,7 @@ pub fn row_issue<T: Checked>(
     r: &T,
     field: usize,
     raw: String,
-    reason: String,
+    reason: Reason,
 ) -> Issue {
     let (file, row) = r.at();
     let f = &files[file as usize];
@@ -85,7 +85,7 @@ pub fn later_copies<'a, T: Checked, K: std::hash::Hash + Eq>(
     rows: &'a [T],
     key: impl Fn(&'a T) -> K,
 ) -> Vec<(usize, (u16, u32))> {
-    let mut seen: Lookup<K, (u16, u32)> = Lookup::new();
+    let mut seen: Lookup<K, (u16, u32)> = Lookup::with_capacity(rows.len());
     let mut out = Vec::new();
     for (i, r) in rows.iter().enumerate().filter(|(_, r)| r.live()) {
         let k = key(r);
@@ -99,20 +99,21 @@ pub fn later_copies<'a, T: Checked, K: std::hash::Hash + Eq>(
     out
 }
 
-/// Reject the rows [`later_copies`] found. `what` names the duplicated thing for the message
-/// ("client C001 and manager A01").
+/// Reject the rows [`later_copies`] found. `what` names the duplicated thing (client C001 and
+/// manager A01); the reason names the first copy's file when it is another one.
 pub fn reject_duplicates<T: Checked>(
     rows: &mut [T],
     copies: Vec<(usize, (u16, u32))>,
     blame: Blame<'_, T>,
-    what: impl Fn(&T) -> String,
+    what: impl Fn(&T) -> Duplicated,
     files: &[InputFile],
     issues: &mut Vec<Issue>,
 ) {
-    for (i, first) in copies {
+    for (i, (first_file, first_row)) in copies {
         let r = &mut rows[i];
         let (file, _) = r.at();
-        let why = format!("duplicate: {} already on {}", what(r), place(files, file, first));
+        let first_file = (first_file != file).then(|| files[first_file as usize].label.clone());
+        let why = Reason::Duplicate { what: what(r), first_file, first_row };
         issues.push(row_issue(blame.kind, files, r, blame.field, (blame.raw)(r), why));
         r.reject();
     }
@@ -132,15 +133,6 @@ pub fn reject_inactive<T: Checked>(
             issues.push(row_issue(blame.0, files, r, blame.1, m.to_string(), activity.not_active_reason(m)));
             r.reject();
         }
-    }
-}
-
-/// "row 4", or "crm_a.csv row 4" when the first copy is in another file than `file`.
-fn place(files: &[InputFile], file: u16, (first_file, row): (u16, u32)) -> String {
-    if first_file == file {
-        format!("row {row}")
-    } else {
-        format!("{} row {row}", files[first_file as usize].label)
     }
 }
 
@@ -190,10 +182,10 @@ mod tests {
         assert_eq!(copies, vec![(2, (0, 2)), (3, (0, 2))]);
         let raw = |r: &Row| r.key.to_string();
         let blame = Blame { kind: Kind::Crm, field: 0, raw: &raw };
-        reject_duplicates(&mut rows, copies, blame, |r| format!("client {}", r.key), &files(), &mut issues);
+        reject_duplicates(&mut rows, copies, blame, |r| Duplicated::Score(r.key.to_string()), &files(), &mut issues);
         assert_eq!(rows.iter().map(|r| r.live).collect::<Vec<_>>(), [true, true, false, false, true]);
-        assert_eq!(issues[0].reason, "duplicate: client C1 already on row 2");
-        assert_eq!(issues[1].reason, "duplicate: client C1 already on crm_a.csv row 2");
+        assert_eq!(issues[0].reason.to_string(), "duplicate: a score of manager C1 already on row 2");
+        assert_eq!(issues[1].reason.to_string(), "duplicate: a score of manager C1 already on crm_a.csv row 2");
         assert_eq!((issues[1].file.as_str(), issues[1].row), ("crm_b.csv", 2));
         assert_eq!(issues[1].manager_id.as_deref(), Some("Z"));
     }
@@ -207,6 +199,6 @@ mod tests {
         reject_inactive(&mut rows, (Kind::Crm, 2), &activity, &files(), &mut issues);
         assert_eq!(rows.iter().map(|r| r.live).collect::<Vec<_>>(), [true, false, true, false, true]);
         assert_eq!(issues.len(), 1, "a row already rejected is not rejected twice");
-        assert_eq!(issues[0].reason, "manager Z is not on the roster of 2026-10");
+        assert_eq!(issues[0].reason.to_string(), "manager Z is not on the roster of 2026-10");
     }
 }

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
-use calamine::{CellErrorType, Data, ExcelDateTime, ExcelDateTimeType};
+use calamine::{CellErrorType, Data, DataRef, ExcelDateTime, ExcelDateTimeType};
 
 use super::error::FileError;
 use super::source::{file_err, RawRow, Visit, MAX_COLS};
@@ -72,7 +72,8 @@ pub fn read(
         let _ = child.kill();
         return Err(file_err(label, sheet, "cannot start the reader: no pipe"));
     };
-    let mut input = BufReader::with_capacity(1 << 20, stdout);
+    widen_pipe(&stdout);
+    let mut input = BufReader::with_capacity(1 << 16, stdout);
     let outcome = receive(&mut input, label, visit);
     if matches!(outcome, Received::Stopped(_)) {
         let _ = child.kill();
@@ -93,6 +94,22 @@ pub fn read(
             ))
         }
     }
+}
+
+/// A pipe of 1 MiB instead of 64 KiB: with small writes on one side and reads on the other,
+/// the reader process parses while this one checks rows, instead of taking turns (a full pipe
+/// stops the writer, an empty one the reader).
+fn widen_pipe(stdout: &std::process::ChildStdout) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: F_SETPIPE_SZ on a pipe this process owns; a failure leaves the default size.
+        unsafe {
+            libc::fcntl(stdout.as_raw_fd(), libc::F_SETPIPE_SZ, 1 << 20);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = stdout;
 }
 
 fn describe(status: &std::process::ExitStatus) -> String {
@@ -263,6 +280,56 @@ fn write_cell(w: &mut impl Write, c: &Data) -> std::io::Result<()> {
     }
 }
 
+/// Write a cell as calamine gives it, without copying its text.
+fn write_cell_ref(w: &mut impl Write, c: &DataRef<'_>) -> std::io::Result<()> {
+    match c {
+        DataRef::SharedString(s) => {
+            w.write_all(&[1])?;
+            write_string(w, s)
+        }
+        DataRef::String(s) => {
+            w.write_all(&[1])?;
+            write_string(w, s)
+        }
+        DataRef::DateTime(_) => write_cell(w, &workbook::data_of(c)),
+        DataRef::Empty => w.write_all(&[0]),
+        DataRef::Float(f) => {
+            w.write_all(&[2])?;
+            w.write_all(&f.to_bits().to_le_bytes())
+        }
+        other => write_cell(w, &workbook::data_of(other)),
+    }
+}
+
+/// The reader process's rows, written to the pipe.
+struct Pipe<'a, W: Write> {
+    out: &'a std::cell::RefCell<W>,
+    failed: &'a std::cell::Cell<bool>,
+}
+
+impl<W: Write> Pipe<'_, W> {
+    fn header(&self, out: &mut W, number: u32, fields: usize, n: usize) -> std::io::Result<()> {
+        out.write_all(b"R")?;
+        out.write_all(&number.to_le_bytes())?;
+        out.write_all(&(u32::try_from(fields).unwrap_or(u32::MAX)).to_le_bytes())?;
+        out.write_all(&(n as u32).to_le_bytes())
+    }
+}
+
+impl<W: Write> workbook::RowSink for Pipe<'_, W> {
+    fn row(&mut self, number: u32, fields: usize, cells: &[DataRef<'_>]) -> bool {
+        let mut out = self.out.borrow_mut();
+        let r = self.header(&mut out, number, fields, cells.len()).and_then(|()| {
+            for c in cells {
+                write_cell_ref(&mut *out, c)?;
+            }
+            Ok(())
+        });
+        self.failed.set(self.failed.get() || r.is_err());
+        r.is_ok()
+    }
+}
+
 /// Lower this process's limits on memory and CPU time (a reader process).
 fn limit_resources() {
     #[cfg(unix)]
@@ -285,9 +352,11 @@ pub fn child_main(args: &[String]) -> i32 {
     let container = if kind == "ole" { Container::Ole } else { Container::Zip };
     let sheet = (!sheet.is_empty()).then_some(sheet.as_str());
     let stdout = std::io::stdout();
-    let out = std::cell::RefCell::new(BufWriter::with_capacity(1 << 20, stdout.lock()));
+    // Small writes, so that the pipe never holds up the parent (see `widen_pipe`).
+    let out = std::cell::RefCell::new(BufWriter::with_capacity(1 << 16, stdout.lock()));
     let io_failed = std::cell::Cell::new(false);
-    let result = workbook::read_with_sheet_name(
+    let mut pipe = Pipe { out: &out, failed: &io_failed };
+    let result = workbook::read_any(
         Path::new(path),
         label,
         container,
@@ -313,6 +382,7 @@ pub fn child_main(args: &[String]) -> i32 {
             // The parent stopped reading (it closed the pipe): stop too.
             r.is_ok()
         },
+        Some(&mut pipe),
     );
     let mut out = out.into_inner();
     let end = match result {

@@ -56,7 +56,7 @@ use crate::calendar::YearMonth;
 use crate::config::Config;
 use crate::lookup::{Lookup, LookupSet};
 use crate::model::fields::{accounts as A, scores as S};
-use crate::model::{Issue, Kind, Severity};
+use crate::model::{Duplicated, Issue, Kind, Reason, Severity};
 use checks::{later_copies, reject_duplicates, reject_inactive, row_issue, Blame};
 use read::Reading;
 
@@ -125,7 +125,7 @@ fn mark_returning(
     for a in accounts.iter_mut().filter(|a| a.status == AccountStatus::New) {
         if let Some(m) = earlier.get(&a.client_id) {
             a.status = AccountStatus::Returning(*m);
-            let why = format!("returning client: opened an account in {m}; not a new account");
+            let why = Reason::Returning(*m);
             let issue = row_issue(Kind::Accounts, files, a, A::CLIENT_ID, a.client_id.clone(), why);
             issues.push(Issue { severity: Severity::Information, ..issue });
         }
@@ -133,22 +133,38 @@ fn mark_returning(
 }
 
 /// An account whose client is absent from the CRM export while a CRM client id equals it but
-/// for leading zeros: one export lost them (the account stays not valid; say why).
-fn leading_zeros_hint(crm: &[CrmRow], accounts: &[AccountRow], files: &[InputFile], issues: &mut Vec<Issue>) {
-    let crm_ids: LookupSet<&str> = crm.iter().filter_map(|r| r.client_id.as_deref()).collect();
+/// for leading zeros: one export lost them (the account stays not valid; say why). One pass over
+/// the crm rows against the few accounts whose client has no accepted crm row.
+fn leading_zeros_hint(
+    crm: &[CrmRow],
+    accounts: &[AccountRow],
+    client_assets: &Lookup<String, Decimal>,
+    files: &[InputFile],
+    issues: &mut Vec<Issue>,
+) {
+    let candidates: Vec<&AccountRow> = accounts
+        .iter()
+        .filter(|a| a.status == AccountStatus::New && !client_assets.contains_key(a.client_id.as_str()))
+        .collect();
+    if candidates.is_empty() {
+        return;
+    }
+    let ids: LookupSet<&str> = candidates.iter().map(|a| a.client_id.as_str()).collect();
+    let stripped: LookupSet<&str> = candidates.iter().map(|a| a.client_id.trim_start_matches('0')).collect();
+    let mut present: LookupSet<&str> = LookupSet::new();
     let mut by_digits: Lookup<&str, &str> = Lookup::new();
     for id in crm.iter().filter_map(|r| r.client_id.as_deref()) {
-        by_digits.get_or_insert_with(id.trim_start_matches('0'), || id);
-    }
-    for a in accounts.iter().filter(|a| a.status == AccountStatus::New) {
-        if crm_ids.contains(a.client_id.as_str()) {
-            continue;
+        if ids.contains(id) {
+            present.insert(id);
         }
+        let digits = id.trim_start_matches('0');
+        if stripped.contains(digits) {
+            by_digits.get_or_insert_with(digits, || id);
+        }
+    }
+    for a in candidates.into_iter().filter(|a| !present.contains(a.client_id.as_str())) {
         if let Some(other) = by_digits.get(a.client_id.trim_start_matches('0')) {
-            let why = format!(
-                "client {} is not in the CRM export, but client {other} is: leading zeros lost in one of the exports? (the account is judged as absent from the CRM)",
-                a.client_id
-            );
+            let why = Reason::LeadingZeros { client: a.client_id.clone(), other: other.to_string() };
             let issue = row_issue(Kind::Accounts, files, a, A::CLIENT_ID, a.client_id.clone(), why);
             issues.push(Issue { severity: Severity::Information, ..issue });
         }
@@ -177,7 +193,7 @@ pub fn ingest_month(
 
     let mut accounts = read_accounts(&mut reading, found.paths(Kind::Accounts), &activity)?;
     mark_returning(&mut accounts, earlier, &reading.files, &mut reading.issues);
-    leading_zeros_hint(&crm, &accounts, &reading.files, &mut reading.issues);
+    leading_zeros_hint(&crm, &accounts, &client_assets, &reading.files, &mut reading.issues);
 
     let mut adjustments = reading.kind(Kind::Adjustments, found.paths(Kind::Adjustments), parse::adjustments::parse)?;
     reject_inactive(
@@ -192,7 +208,7 @@ pub fn ingest_month(
     let raw = |s: &ScoreRow| s.manager_id.clone();
     let blame = Blame { kind: Kind::Scores, field: S::MANAGER_ID, raw: &raw };
     let copies = later_copies(&scores, |s| s.manager_id.as_str());
-    let what = |s: &ScoreRow| format!("a score of manager {}", s.manager_id);
+    let what = |s: &ScoreRow| Duplicated::Score(s.manager_id.clone());
     reject_duplicates(&mut scores, copies, blame, what, &reading.files, &mut reading.issues);
     reject_inactive(&mut scores, (Kind::Scores, S::MANAGER_ID), &activity, &reading.files, &mut reading.issues);
 

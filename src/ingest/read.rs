@@ -14,7 +14,7 @@ use super::table::{read_table, FileCounts};
 use crate::calendar::YearMonth;
 use crate::config::Config;
 use crate::lookup::LookupSet;
-use crate::model::{Issue, Kind, Severity};
+use crate::model::{Issue, Kind, Reason, Severity};
 
 /// One input file of the month.
 #[derive(Debug, Clone)]
@@ -67,12 +67,12 @@ impl Activity {
         self.active.contains(manager)
     }
     /// Why a row of `manager` is rejected.
-    pub fn not_active_reason(&self, m: &str) -> String {
-        let month = self.month.map(|m| m.to_string()).unwrap_or_default();
+    pub fn not_active_reason(&self, m: &str) -> Reason {
+        let (manager, month) = (m.to_string(), self.month.expect("the activity of a month"));
         if self.on_roster.contains(m) {
-            format!("manager {m} is not active in {month}")
+            Reason::NotActive { manager, month }
         } else {
-            format!("manager {m} is not on the roster of {month}")
+            Reason::NotOnRoster { manager, month }
         }
     }
     /// Activity with these managers active and on the roster (for tests).
@@ -158,7 +158,11 @@ impl<'a> Reading<'a> {
                     row: table.counts.header_row,
                     column: String::new(),
                     raw: String::new(),
-                    reason: format!("no column for {} ({}); {}", field.name, field.aliases[0], field.when_absent()),
+                    reason: Reason::NoColumn {
+                        field: field.name,
+                        alias: field.aliases[0],
+                        absent: field.when_absent(),
+                    },
                     manager_id: None,
                 });
             }
@@ -175,7 +179,7 @@ impl<'a> Reading<'a> {
                     row: rowno,
                     column: String::new(),
                     raw: text,
-                    reason: "summary row skipped".into(),
+                    reason: Reason::Summary,
                     manager_id: None,
                 });
             }

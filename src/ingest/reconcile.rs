@@ -14,7 +14,7 @@ use super::parse::crm::CrmRow;
 use super::read::{Activity, InputFile};
 use crate::lookup::Lookup;
 use crate::model::fields::crm as C;
-use crate::model::{Issue, Kind};
+use crate::model::{Duplicated, Issue, Kind, Reason};
 
 /// One crm money field's reconciliation: file total = credited + unattributed + rejected.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,20 +31,37 @@ pub fn check_crm(
     issues: &mut Vec<Issue>,
     activity: &Activity,
 ) -> (Lookup<String, Decimal>, [MoneyRecon; 3]) {
-    // Rows of each client, in file order.
-    let mut index: Lookup<&str, usize> = Lookup::new();
-    let mut clients: Vec<Vec<usize>> = Vec::new();
+    // Rows of each client, in file order: one array of row indexes grouped by client (no
+    // allocation per client; a million-row month has nearly as many clients).
+    let mut index: Lookup<&str, usize> = Lookup::with_capacity(crm.len());
+    let mut client_of: Vec<usize> = vec![usize::MAX; crm.len()];
+    let mut n_clients = 0usize;
     for (i, r) in crm.iter().enumerate() {
         if let Some(c) = r.client_id.as_deref() {
-            let n = clients.len();
+            let n = n_clients;
             let ci = *index.get_or_insert_with(c, || n);
             if ci == n {
-                clients.push(Vec::new());
+                n_clients += 1;
             }
-            clients[ci].push(i);
+            client_of[i] = ci;
         }
     }
     drop(index);
+    let mut starts = vec![0usize; n_clients + 1];
+    for &c in client_of.iter().filter(|c| **c != usize::MAX) {
+        starts[c + 1] += 1;
+    }
+    for k in 1..starts.len() {
+        starts[k] += starts[k - 1];
+    }
+    let mut order = vec![0usize; starts[n_clients]];
+    let mut fill = starts.clone();
+    for (i, &c) in client_of.iter().enumerate().filter(|(_, c)| **c != usize::MAX) {
+        order[fill[c]] = i;
+        fill[c] += 1;
+    }
+    drop((client_of, fill));
+    let clients = || (0..n_clients).map(|k| &order[starts[k]..starts[k + 1]]);
 
     type Getter = fn(&CrmRow) -> Option<Decimal>;
     const CLIENT_FIELDS: [(&str, Getter); 6] = [
@@ -61,14 +78,15 @@ pub fn check_crm(
     let raw = |r: &CrmRow| r.client_id.clone().unwrap_or_default();
     let blame = Blame { kind: Kind::Crm, field: C::CLIENT_ID, raw: &raw };
     let copies = later_copies(crm, |r| (r.client_id.as_deref(), r.manager_id.as_deref()));
-    let what = |r: &CrmRow| {
-        format!("client {} and manager {}", r.client_id.as_deref().unwrap_or(""), r.manager_id.as_deref().unwrap_or(""))
+    let what = |r: &CrmRow| Duplicated::ClientManager {
+        client: r.client_id.clone().unwrap_or_default(),
+        manager: r.manager_id.clone().unwrap_or_default(),
     };
     reject_duplicates(crm, copies, blame, what, files, issues);
 
-    for rows in &clients {
+    for rows in clients() {
         // Client-level fields must agree on every row where they parse.
-        let mut disagreement: Option<String> = None;
+        let mut disagreement: Option<Reason> = None;
         for (name, get) in CLIENT_FIELDS {
             let mut first: Option<(Decimal, u32)> = None;
             for &i in rows {
@@ -76,8 +94,12 @@ pub fn check_crm(
                     match first {
                         None => first = Some((v, crm[i].row)),
                         Some((f, frow)) if f != v => {
-                            disagreement.get_or_insert_with(|| {
-                                format!("client-level {name} disagrees across the client's rows: {} on row {frow}, {} on row {}", f.normalize(), v.normalize(), crm[i].row)
+                            disagreement.get_or_insert_with(|| Reason::ClientDisagrees {
+                                field: name,
+                                first: f.normalize().to_string(),
+                                first_row: frow,
+                                other: v.normalize().to_string(),
+                                other_row: crm[i].row,
                             });
                         }
                         _ => {}
@@ -88,10 +110,9 @@ pub fn check_crm(
         let shares: Decimal = rows.iter().filter(|&&i| crm[i].accepted).filter_map(|&i| crm[i].share).sum();
         let reject_all = match disagreement {
             Some(d) => Some(d),
-            None if shares > Decimal::ONE => Some(format!(
-                "shares of the client total {}%, above 100%: all its rows rejected",
-                (shares * Decimal::ONE_HUNDRED).normalize()
-            )),
+            None if shares > Decimal::ONE => {
+                Some(Reason::SharesAbove((shares * Decimal::ONE_HUNDRED).normalize().to_string()))
+            }
             None => None,
         };
         if let Some(why) = reject_all {
@@ -109,8 +130,8 @@ pub fn check_crm(
     reject_inactive(crm, (Kind::Crm, C::MANAGER_ID), activity, files, issues);
 
     let mut recon: [MoneyRecon; 3] = Default::default();
-    let mut client_assets = Lookup::new();
-    for rows in &clients {
+    let mut client_assets = Lookup::with_capacity(n_clients);
+    for rows in clients() {
         // Reconciliation: file total, credited, unattributed, rejected.
         let any_accepted = rows.iter().any(|&i| crm[i].accepted);
         let accepted_shares: Decimal = rows.iter().filter(|&&i| crm[i].accepted).filter_map(|&i| crm[i].share).sum();
@@ -119,9 +140,12 @@ pub fn check_crm(
             recon[k].file_total += v;
             if any_accepted {
                 for &i in rows.iter().filter(|&&i| crm[i].accepted) {
-                    recon[k].credited += v * crm[i].share.unwrap_or(Decimal::ONE);
+                    let s = crm[i].share.unwrap_or(Decimal::ONE);
+                    recon[k].credited += if s == Decimal::ONE { v } else { v * s };
                 }
-                recon[k].unattributed += v * (Decimal::ONE - accepted_shares);
+                if accepted_shares != Decimal::ONE {
+                    recon[k].unattributed += v * (Decimal::ONE - accepted_shares);
+                }
             } else {
                 recon[k].rejected += v;
             }
@@ -189,7 +213,7 @@ mod tests {
         assert_eq!(nc.file_total, nc.credited + nc.unattributed + nc.rejected);
         assert_eq!(assets.get("C1"), Some(&d("1000")));
         assert_eq!(assets.get("C2"), None, "a client whose rows were all rejected has no assets");
-        let reasons: Vec<&str> = issues.iter().map(|i| i.reason.as_str()).collect();
+        let reasons: Vec<String> = issues.iter().map(|i| i.reason.to_string()).collect();
         assert!(reasons.iter().any(|r| r.starts_with("duplicate: client C1 and manager A")), "{reasons:?}");
         assert!(reasons.iter().any(|r| r.contains("above 100%")), "{reasons:?}");
         assert!(reasons.iter().any(|r| r.contains("net_commission disagrees")), "{reasons:?}");

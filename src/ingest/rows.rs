@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use super::table::RowCells;
 use super::values::{self, raw};
 use crate::calendar::Date;
-use crate::model::{Issue, Kind, Severity};
+use crate::model::{Issue, Kind, Problem, Reason, Severity};
 
 /// Collects the issues of a row while its cells are parsed: each parser asks for its fields
 /// by index and gets a value or `None`, the reason going to 数据异常 with the file, sheet, row,
@@ -72,7 +72,7 @@ impl<'a, 'c> RowParse<'a, 'c> {
     }
 
     /// Reject the row for `field`, with `reason`.
-    pub fn fail(&mut self, field: usize, reason: String) {
+    pub fn fail(&mut self, field: usize, reason: Reason) {
         let f = self.kind.fields();
         self.issues.push(Issue {
             severity: Severity::Exception,
@@ -89,18 +89,18 @@ impl<'a, 'c> RowParse<'a, 'c> {
     }
     pub fn missing(&mut self, field: usize) {
         let name = self.kind.fields()[field].name;
-        self.fail(field, format!("missing required value ({name})"));
+        self.fail(field, Reason::Missing(name));
     }
     /// The value a cell parser gave, or `None` with the row rejected for its reason.
-    fn parsed<T, E: std::fmt::Display>(&mut self, field: usize, r: Result<Option<T>, E>, prefix: &str) -> Option<T> {
+    fn parsed<T>(&mut self, field: usize, r: Result<Option<T>, Problem>) -> Option<T> {
         r.unwrap_or_else(|e| {
-            self.fail(field, format!("{prefix}{e}"));
+            self.fail(field, Reason::Cell(e));
             None
         })
     }
     pub fn text(&mut self, field: usize) -> Option<String> {
         let r = values::text(self.cells.get(field));
-        self.parsed(field, r, "")
+        self.parsed(field, r)
     }
     pub fn req_text(&mut self, field: usize) -> Option<String> {
         self.required(field, Self::text)
@@ -111,18 +111,18 @@ impl<'a, 'c> RowParse<'a, 'c> {
     }
     pub fn money(&mut self, field: usize) -> Option<Decimal> {
         let r = values::money(self.cells.get(field), self.cells.wan(field));
-        self.parsed(field, r, "")
+        self.parsed(field, r)
     }
     pub fn req_money(&mut self, field: usize) -> Option<Decimal> {
         self.required(field, Self::money)
     }
     pub fn ratio(&mut self, field: usize) -> Option<Decimal> {
         let r = values::ratio(self.cells.get(field));
-        self.parsed(field, r, "")
+        self.parsed(field, r)
     }
     pub fn date(&mut self, field: usize) -> Option<Date> {
         let r = values::date(self.cells.get(field));
-        self.parsed(field, r, "unparseable date: ")
+        self.parsed(field, r)
     }
     pub fn req_date(&mut self, field: usize) -> Option<Date> {
         self.required(field, Self::date)
@@ -130,6 +130,9 @@ impl<'a, 'c> RowParse<'a, 'c> {
 
     /// The row's manager, on every issue this row raised (`explain` lists them by it).
     pub fn finish(&mut self) {
+        if self.issues.len() == self.first_issue {
+            return;
+        }
         let manager = values::text(self.cells.get(self.kind.manager_field())).ok().flatten();
         if manager.is_some() {
             for i in &mut self.issues[self.first_issue..] {

@@ -39,7 +39,7 @@ pub struct RawRow<'a> {
     /// row numbers it skips are lines of a multi-line record, not blank rows.
     pub delimited: bool,
     /// Something wrong with the row as a whole, found while reading it (a row exception).
-    pub problem: Option<String>,
+    pub problem: Option<crate::model::Reason>,
 }
 
 /// Called for each row; return `false` to stop reading.

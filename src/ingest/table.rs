@@ -15,7 +15,7 @@ use super::source;
 use super::values::{is_blank, raw, trim};
 use crate::config::InputSpec;
 use crate::lookup::Lookup;
-use crate::model::{Field, Kind};
+use crate::model::{Field, Kind, Reason};
 
 /// The header must be within this many rows.
 pub const HEADER_SEARCH_ROWS: u32 = 20;
@@ -41,7 +41,7 @@ pub struct Mapping {
 /// A problem of a whole row found while reading it: the reason and the row as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowProblem {
-    pub reason: String,
+    pub reason: Reason,
     pub raw: String,
 }
 
@@ -115,10 +115,12 @@ pub fn normalize_header(h: &str) -> (String, bool) {
 
 /// Is this row a summary row (合计, 总计, 小计 in the key cell or the first non-empty cell)?
 fn is_summary(cells: &[Data], key: Option<usize>) -> bool {
+    // The cell's first two characters that are not spaces (no allocation: this runs per row).
     let says = |d: &Data| {
         if let Data::String(s) = d {
-            let t: String = trim(s).chars().filter(|c| !c.is_whitespace() && *c != '\u{3000}').collect();
-            ["合计", "总计", "小计"].iter().any(|w| t.starts_with(w))
+            let mut first = trim(s).chars().filter(|c| !c.is_whitespace() && *c != '\u{3000}');
+            let pair = (first.next(), first.next());
+            matches!(pair, (Some('合' | '总' | '小'), Some('计')))
         } else {
             false
         }
@@ -288,10 +290,7 @@ pub fn read_table(
                 Some(RowProblem { reason: p.clone(), raw: whole() })
             } else if row.delimited && row.fields > m.header_fields {
                 Some(RowProblem {
-                    reason: format!(
-                        "{} fields where the header row has {}: an unquoted 1,234.50 or a stray delimiter shifts every later field",
-                        row.fields, m.header_fields
-                    ),
+                    reason: Reason::TooManyFields { fields: row.fields, header: m.header_fields },
                     raw: whole(),
                 })
             } else {

@@ -91,11 +91,7 @@ pub fn read_text(bytes: &[u8], label: &str, visit: &mut Visit<'_>) -> Result<(),
                     Data::String(s.clone())
                 }
             }));
-            let problem = rec.stray_quote.map(|(from, to)| {
-                format!(
-                    "a quoted field opens on line {from} and runs to line {to}, holding what look like whole rows: a stray quote?"
-                )
-            });
+            let problem = rec.stray_quote.map(|(from, to)| crate::model::Reason::StrayQuote { from, to });
             let fields = if rec.fields.len() == 1 && rec.fields[0].is_empty() { 0 } else { rec.fields.len() };
             visit(&RawRow { number: rec.line, cells: &cells, fields, delimited: true, problem })
         }

@@ -10,6 +10,7 @@ use calamine::Data;
 use rust_decimal::Decimal;
 
 use crate::calendar::Date;
+use crate::model::Problem;
 use crate::money::from_excel_float;
 
 /// The cell as the user typed it, for messages.
@@ -79,52 +80,31 @@ const EXACT_FLOAT_INTEGER: f64 = 9_007_199_254_740_992.0;
 /// # Errors
 /// An error cell, or a number too long to be held exactly (an id of 16 digits or more stored as
 /// a number has already lost its last digits).
-pub fn text(cell: &Data) -> Result<Option<String>, String> {
+pub fn text(cell: &Data) -> Result<Option<String>, Problem> {
     match cell {
-        Data::Float(f) if f.is_finite() && f.abs() >= EXACT_FLOAT_INTEGER => Err(format!(
-            "the number {} is too long to be exact: its last digits are lost; store ids as text",
-            raw(cell)
-        )),
+        Data::Float(f) if f.is_finite() && f.abs() >= EXACT_FLOAT_INTEGER => Err(Problem::IdTooLong(raw(cell))),
         Data::Empty => Ok(None),
         Data::String(s) => {
             let t = trim(s);
             Ok(if t.is_empty() { None } else { Some(t.to_string()) })
         }
-        Data::Error(e) => Err(format!("error cell {e}")),
+        Data::Error(e) => Err(Problem::ErrorCell(e.to_string())),
         other => Ok(Some(raw(other))),
     }
 }
 
-/// Why a money cell is not an amount.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MoneyError {
-    Unparseable(String),
-    /// Its magnitude is 10^15 yuan or more (after a 万元 unit).
-    OutOfRange,
-}
-
-impl std::fmt::Display for MoneyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            MoneyError::Unparseable(why) => write!(f, "unparseable amount: {why}"),
-            MoneyError::OutOfRange => f.write_str("out of range: an amount of 10^15 yuan or more"),
-        }
-    }
-}
-
 /// A money cell, exact; `Ok(None)` when empty. `wan`: the column's unit is 万元 (× 10,000).
-pub fn money(cell: &Data, wan: bool) -> Result<Option<Decimal>, MoneyError> {
-    let unparseable = |why: &str| MoneyError::Unparseable(why.to_string());
+pub fn money(cell: &Data, wan: bool) -> Result<Option<Decimal>, Problem> {
     let v = match cell {
         Data::Empty => return Ok(None),
         Data::Float(f) => {
             if !f.is_finite() {
-                return Err(unparseable("not a finite number"));
+                return Err(Problem::NotFinite);
             }
             if f.abs() >= 1e15 {
-                return Err(MoneyError::OutOfRange);
+                return Err(Problem::OutOfRange);
             }
-            from_excel_float(*f).ok_or_else(|| unparseable("not a finite number"))?
+            from_excel_float(*f).ok_or(Problem::NotFinite)?
         }
         Data::Int(i) => Decimal::from(*i),
         Data::String(s) => {
@@ -133,15 +113,13 @@ pub fn money(cell: &Data, wan: bool) -> Result<Option<Decimal>, MoneyError> {
             }
             parse_money_text(s)?
         }
-        Data::Error(e) => return Err(MoneyError::Unparseable(format!("error cell {e}"))),
-        Data::Bool(_) => return Err(unparseable("a TRUE/FALSE cell is not an amount")),
-        Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => {
-            return Err(unparseable("a date cell is not an amount"))
-        }
+        Data::Error(e) => return Err(Problem::ErrorCell(e.to_string())),
+        Data::Bool(_) => return Err(Problem::BoolNotAmount),
+        Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => return Err(Problem::DateNotAmount),
     };
-    let v = if wan { v.checked_mul(Decimal::from(10_000)).ok_or(MoneyError::OutOfRange)? } else { v };
+    let v = if wan { v.checked_mul(Decimal::from(10_000)).ok_or(Problem::OutOfRange)? } else { v };
     if v.abs() >= crate::money::AMOUNT_LIMIT {
-        return Err(MoneyError::OutOfRange);
+        return Err(Problem::OutOfRange);
     }
     Ok(Some(v))
 }
@@ -149,10 +127,10 @@ pub fn money(cell: &Data, wan: bool) -> Result<Option<Decimal>, MoneyError> {
 /// Parse an amount written as text: `1,234.50`, `1，234.50`, `￥1234`, `1234元`, `(1,234.50)`.
 ///
 /// # Errors
-/// [`MoneyError::Unparseable`] for text that is not an amount, [`MoneyError::OutOfRange`] for
-/// one whose exponent or digits go beyond what an amount can be.
-pub fn parse_money_text(s: &str) -> Result<Decimal, MoneyError> {
-    let bad = || MoneyError::Unparseable("not an amount".into());
+/// [`Problem::NotAmount`] for text that is not an amount, [`Problem::OutOfRange`] for one
+/// whose exponent or digits go beyond what an amount can be.
+pub fn parse_money_text(s: &str) -> Result<Decimal, Problem> {
+    let bad = || Problem::NotAmount;
     let mut t = half_width(s);
     let mut negative = false;
     if t.starts_with('(') && t.ends_with(')') && t.len() > 2 {
@@ -209,7 +187,7 @@ pub fn parse_money_text(s: &str) -> Result<Decimal, MoneyError> {
     }
     let digits = clean.split(['.', 'e', 'E']).next().unwrap_or("").trim_start_matches('0').len();
     if digits > 16 {
-        return Err(MoneyError::OutOfRange);
+        return Err(Problem::OutOfRange);
     }
     let v = match crate::money::parse_decimal(&clean) {
         Some(v) => v,
@@ -221,7 +199,7 @@ pub fn parse_money_text(s: &str) -> Result<Decimal, MoneyError> {
                 && !e.is_empty()
         }) =>
         {
-            return Err(MoneyError::OutOfRange)
+            return Err(Problem::OutOfRange)
         }
         None => return Err(bad()),
     };
@@ -229,10 +207,10 @@ pub fn parse_money_text(s: &str) -> Result<Decimal, MoneyError> {
 }
 
 /// A ratio: `0.6`, `60%` or `60` (above 1 read as a percentage); must end in [0, 1].
-pub fn ratio(cell: &Data) -> Result<Option<Decimal>, String> {
+pub fn ratio(cell: &Data) -> Result<Option<Decimal>, Problem> {
     let (v, percent) = match cell {
         Data::Empty => return Ok(None),
-        Data::Float(f) => (from_excel_float(*f).ok_or("not a finite number")?, false),
+        Data::Float(f) => (from_excel_float(*f).ok_or(Problem::NotRatio)?, false),
         Data::Int(i) => (Decimal::from(*i), false),
         Data::String(s) => {
             let t = half_width(s);
@@ -243,22 +221,22 @@ pub fn ratio(cell: &Data) -> Result<Option<Decimal>, String> {
                 Some(b) => (b.to_string(), true),
                 None => (t.clone(), false),
             };
-            let v = Decimal::from_str(&body).map_err(|_| "not a ratio".to_string())?;
+            let v = Decimal::from_str(&body).map_err(|_| Problem::NotRatio)?;
             (v, percent)
         }
-        Data::Error(e) => return Err(format!("error cell {e}")),
-        _ => return Err("not a ratio".into()),
+        Data::Error(e) => return Err(Problem::ErrorCell(e.to_string())),
+        _ => return Err(Problem::NotRatio),
     };
     let v = if percent || v > Decimal::ONE { v / Decimal::ONE_HUNDRED } else { v };
     if v < Decimal::ZERO || v > Decimal::ONE {
-        return Err("ratio outside [0, 1]".into());
+        return Err(Problem::RatioOutside);
     }
     Ok(Some(v.normalize()))
 }
 
 /// A date: an Excel date, or text `2026-10-08`, `2026/10/8`, `20261008`, `2026年10月8日`.
-pub fn date(cell: &Data) -> Result<Option<Date>, String> {
-    let bad = || "not a date".to_string();
+pub fn date(cell: &Data) -> Result<Option<Date>, Problem> {
+    let bad = || Problem::NotDate;
     match cell {
         Data::Empty => Ok(None),
         Data::DateTime(d) => Date::from_excel_serial(d.as_f64()).map(Some).ok_or_else(bad),
@@ -276,7 +254,7 @@ pub fn date(cell: &Data) -> Result<Option<Date>, String> {
             }
             parse_date_text(s).map(Some).ok_or_else(bad)
         }
-        Data::Error(e) => Err(format!("error cell {e}")),
+        Data::Error(e) => Err(Problem::ErrorCell(e.to_string())),
         _ => Err(bad()),
     }
 }
@@ -299,7 +277,7 @@ pub fn parse_date_text(s: &str) -> Option<Date> {
 }
 
 /// A yes/no cell: 是/否, Y/N, true/false, 1/0. Empty gives `None`.
-pub fn yes_no(cell: &Data) -> Result<Option<bool>, String> {
+pub fn yes_no(cell: &Data) -> Result<Option<bool>, Problem> {
     match cell {
         Data::Bool(b) => Ok(Some(*b)),
         Data::Empty => Ok(None),
@@ -309,7 +287,7 @@ pub fn yes_no(cell: &Data) -> Result<Option<bool>, String> {
                 "" => Ok(None),
                 "是" | "y" | "yes" | "true" | "1" | "组长" | "√" => Ok(Some(true)),
                 "否" | "n" | "no" | "false" | "0" => Ok(Some(false)),
-                _ => Err("not yes/no (是/否, Y/N, true/false)".into()),
+                _ => Err(Problem::NotYesNo),
             }
         }
     }
@@ -346,13 +324,13 @@ mod tests {
     #[test]
     fn money_refuses_what_it_cannot_read() {
         for bad in ["abc", "1,23.4", "12,3456", "--5", "(-5)", "1.2.3", "-", "元", "1e", "1e5.5"] {
-            assert!(matches!(money(&s(bad), false), Err(MoneyError::Unparseable(_))), "{bad} should be refused");
+            assert!(matches!(money(&s(bad), false), Err(Problem::NotAmount)), "{bad} should be refused");
         }
     }
 
     #[test]
     fn amounts_of_ten_to_the_fifteen_or_more_are_out_of_range_never_an_overflow() {
-        let out = |c: &Data, wan| matches!(money(c, wan), Err(MoneyError::OutOfRange));
+        let out = |c: &Data, wan| matches!(money(c, wan), Err(Problem::OutOfRange));
         for t in ["5e28", "1e400", "1e15", "-1e15", "99999999999999999999999999999999", "1000000000000000"] {
             assert!(out(&s(t), false), "{t}");
         }

@@ -62,8 +62,25 @@ pub fn read_with_sheet_name(
     on_sheet: &mut dyn FnMut(&str),
     visit: &mut Visit<'_>,
 ) -> Result<String, FileError> {
+    read_any(path, label, container, sheet, on_sheet, visit, None)
+}
+
+/// As [`read_with_sheet_name`], an xlsx sheet's rows going to `raw` as calamine gives them
+/// (the reader process), the other formats' to `visit`.
+///
+/// # Errors
+/// As [`read`].
+pub fn read_any(
+    path: &Path,
+    label: &str,
+    container: Container,
+    sheet: Option<&str>,
+    on_sheet: &mut dyn FnMut(&str),
+    visit: &mut Visit<'_>,
+    raw: Option<&mut dyn RowSink>,
+) -> Result<String, FileError> {
     match container {
-        Container::Zip => read_zip(path, label, sheet, on_sheet, visit),
+        Container::Zip => read_zip(path, label, sheet, on_sheet, visit, raw),
         Container::Ole => read_ole(path, label, sheet, on_sheet, visit),
     }
 }
@@ -204,6 +221,7 @@ fn read_zip(
     sheet: Option<&str>,
     on_sheet: &mut dyn FnMut(&str),
     visit: &mut Visit<'_>,
+    raw: Option<&mut dyn RowSink>,
 ) -> Result<String, FileError> {
     let book = check_zip(path, label)?;
     let open = || File::open(path).map(BufReader::new).map_err(|e| file_err(label, None, format!("cannot open: {e}")));
@@ -211,7 +229,10 @@ fn read_zip(
     match book {
         ZipBook::Xlsx => {
             let wb = open_workbook_from_rs::<Xlsx<_>, _>(open()?).map_err(|e| cannot_open("xlsx", e.to_string()))?;
-            stream_xlsx(wb, label, sheet, on_sheet, visit)
+            match raw {
+                Some(sink) => stream_xlsx(wb, label, sheet, on_sheet, sink),
+                None => stream_xlsx(wb, label, sheet, on_sheet, &mut ToVisit { visit, cells: Vec::with_capacity(32) }),
+            }
         }
         ZipBook::Ods => {
             let wb =
@@ -294,27 +315,64 @@ fn visit_range(range: &calamine::Range<Data>, visit: &mut Visit<'_>) {
     }
 }
 
+/// Where the rows of a streamed xlsx sheet go, cells as calamine gives them (shared strings
+/// borrowed, not copied): the reader process writes them to its pipe without an allocation.
+pub trait RowSink {
+    /// One row: its number, how many fields it has, its cells (at most [`MAX_COLS`], `Empty`
+    /// where a cell is missing). Return `false` to stop.
+    fn row(&mut self, number: u32, fields: usize, cells: &[DataRef<'_>]) -> bool;
+}
+
+/// A date cell of a streamed sheet in the 1900 date system.
+pub fn data_of(cell: &DataRef<'_>) -> Data {
+    match cell {
+        DataRef::SharedString(s) => Data::String((*s).to_string()),
+        DataRef::String(s) => Data::String(s.clone()),
+        DataRef::Float(f) => Data::Float(*f),
+        DataRef::Int(i) => Data::Int(*i),
+        DataRef::Bool(b) => Data::Bool(*b),
+        DataRef::DateTime(d) => in_1900_system(d),
+        DataRef::DateTimeIso(s) => Data::DateTimeIso(s.clone()),
+        DataRef::DurationIso(s) => Data::DurationIso(s.clone()),
+        DataRef::Error(e) => Data::Error(e.clone()),
+        DataRef::Empty => Data::Empty,
+    }
+}
+
+/// Rows of a streamed sheet handed to a [`Visit`] as owned cells.
+struct ToVisit<'v, 'w> {
+    visit: &'v mut Visit<'w>,
+    cells: Vec<Data>,
+}
+
+impl RowSink for ToVisit<'_, '_> {
+    fn row(&mut self, number: u32, fields: usize, cells: &[DataRef<'_>]) -> bool {
+        self.cells.clear();
+        self.cells.extend(cells.iter().map(data_of));
+        (self.visit)(&RawRow { number, cells: &self.cells, fields, delimited: false, problem: None })
+    }
+}
+
 /// Stream an xlsx sheet cell by cell: constant memory whatever the sheet's size.
 fn stream_xlsx<R: std::io::Read + std::io::Seek>(
     mut wb: Xlsx<R>,
     label: &str,
     sheet: Option<&str>,
     on_sheet: &mut dyn FnMut(&str),
-    visit: &mut Visit<'_>,
+    sink: &mut dyn RowSink,
 ) -> Result<String, FileError> {
     let name = pick_sheet(wb.sheets_metadata(), sheet, label)?;
     on_sheet(&name);
     let cannot = |e: calamine::XlsxError| file_err(label, Some(&name), format!("cannot read: {e}"));
     let mut reader = wb.worksheet_cells_reader(&name).map_err(cannot)?;
-    let mut cells: Vec<Data> = Vec::with_capacity(32);
+    let mut cells: Vec<DataRef<'_>> = Vec::with_capacity(32);
     let mut current: Option<u32> = None;
     let mut fields = 0usize;
     while let Some(cell) = reader.next_cell().map_err(cannot)? {
         let (r, c) = cell.get_position();
         if current != Some(r) {
             if let Some(prev) = current {
-                let number = prev.saturating_add(1);
-                if !visit(&RawRow { number, cells: &cells, fields, delimited: false, problem: None }) {
+                if !sink.row(prev.saturating_add(1), fields, &cells) {
                     return Ok(name);
                 }
             }
@@ -328,24 +386,12 @@ fn stream_xlsx<R: std::io::Read + std::io::Seek>(
             continue;
         }
         if cells.len() <= c {
-            cells.resize(c + 1, Data::Empty);
+            cells.resize(c + 1, DataRef::Empty);
         }
-        cells[c] = match cell.get_value() {
-            DataRef::SharedString(s) => Data::String((*s).to_string()),
-            DataRef::String(s) => Data::String(s.clone()),
-            DataRef::Float(f) => Data::Float(*f),
-            DataRef::Int(i) => Data::Int(*i),
-            DataRef::Bool(b) => Data::Bool(*b),
-            DataRef::DateTime(d) => in_1900_system(d),
-            DataRef::DateTimeIso(s) => Data::DateTimeIso(s.clone()),
-            DataRef::DurationIso(s) => Data::DurationIso(s.clone()),
-            DataRef::Error(e) => Data::Error(e.clone()),
-            DataRef::Empty => Data::Empty,
-        };
+        cells[c] = cell.get_value().clone();
     }
     if let Some(prev) = current {
-        let number = prev.saturating_add(1);
-        visit(&RawRow { number, cells: &cells, fields, delimited: false, problem: None });
+        sink.row(prev.saturating_add(1), fields, &cells);
     }
     Ok(name)
 }

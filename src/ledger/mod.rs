@@ -40,6 +40,10 @@ pub struct Produced {
     pub computed: ComputedMonth,
     /// Clients of the month's accepted account rows (new or returning), sorted.
     pub clients: Vec<String>,
+    /// Time reading the files, checking the rows, and computing.
+    pub read: std::time::Duration,
+    pub check: std::time::Duration,
+    pub compute: std::time::Duration,
 }
 
 /// Read and compute a month from its source, in its context.
@@ -47,13 +51,16 @@ pub struct Produced {
 /// # Errors
 /// A file-level or configuration error of the month.
 pub fn produce(source: &Source, context: &MonthContext) -> Result<Produced, RunError> {
+    let t0 = std::time::Instant::now();
     let input = ingest_month(&source.config, &source.data_dir, source.month, &context.earlier_lookup())?;
+    let (read, check) = (input.read_time, t0.elapsed().saturating_sub(input.read_time));
+    let t1 = std::time::Instant::now();
     let mut clients: Vec<String> =
         input.accounts.iter().filter(|a| a.status != AccountStatus::Rejected).map(|a| a.client_id.clone()).collect();
     clients.sort();
     clients.dedup();
     let computed = compute_month(&source.config, &source.standard, input, &context.carried())?;
-    Ok(Produced { computed, clients })
+    Ok(Produced { computed, clients, read, check, compute: t1.elapsed() })
 }
 
 /// The input files of a month folder as discovery sees them, each with its SHA-256
@@ -123,6 +130,11 @@ pub struct Ledger<'a> {
     priors: BTreeMap<YearMonth, Rc<Vec<PriorPeriodLine>>>,
     changes: BTreeMap<YearMonth, Rc<Vec<String>>>,
     recomputed: BTreeMap<YearMonth, Rc<Recomputed>>,
+    /// Every client seen in the months before `clients_until`, with its first month.
+    running: BTreeMap<String, YearMonth>,
+    clients_until: Option<YearMonth>,
+    /// After each month folded into `running`: the digest of the client sets up to it.
+    client_digests: BTreeMap<YearMonth, String>,
     /// Months whose figures were computed (not taken from the cache) by this process.
     pub computed: Vec<YearMonth>,
 }
@@ -165,6 +177,9 @@ impl<'a> Ledger<'a> {
             priors: BTreeMap::new(),
             changes: BTreeMap::new(),
             recomputed: BTreeMap::new(),
+            running: BTreeMap::new(),
+            clients_until: None,
+            client_digests: BTreeMap::new(),
             computed: Vec::new(),
         }
     }
@@ -304,18 +319,33 @@ impl<'a> Ledger<'a> {
     /// # Errors
     /// A file-level error of an earlier month's roster or accounts.
     pub fn earlier_clients(&mut self, month: YearMonth) -> Result<(Vec<(String, YearMonth)>, String), RunError> {
+        let digest = self.earlier_digest(month)?;
+        let clients = self.running.iter().filter(|(_, f)| **f < month).map(|(c, f)| (c.clone(), *f)).collect();
+        Ok((clients, digest))
+    }
+
+    /// The digest of the earlier clients of `month`: of the client sets of every month before
+    /// it, in order (their keys cover the files they come from).
+    fn earlier_digest(&mut self, month: YearMonth) -> Result<String, RunError> {
+        // One running union for the process, extended month by month in ascending order: a
+        // client's first month is final once recorded, so any earlier bound is a filter of it.
         let earlier: Vec<YearMonth> = self.months().iter().copied().filter(|m| *m < month).collect();
-        let mut first: BTreeMap<String, YearMonth> = BTreeMap::new();
-        let mut digest = Sha256::new();
-        for m in earlier {
+        let until = self.clients_until;
+        let fresh: Vec<YearMonth> = earlier.iter().copied().filter(|m| until.is_none_or(|u| *m >= u)).collect();
+        for m in fresh {
             let set = self.client_set(m)?;
-            digest.update(m.to_string().as_bytes());
-            digest.update(set.key.as_bytes());
+            let mut h = Sha256::new();
+            h.update(self.client_digests.values().next_back().map(String::as_bytes).unwrap_or_default());
+            h.update(m.to_string().as_bytes());
+            h.update(set.key.as_bytes());
+            let digest = hex::encode(h.finalize());
             for c in &set.clients {
-                first.entry(c.clone()).or_insert(m);
+                self.running.entry(c.clone()).or_insert(m);
             }
+            self.client_digests.insert(m, digest);
+            self.clients_until = Some(m.next());
         }
-        Ok((first.into_iter().collect(), hex::encode(digest.finalize())))
+        Ok(earlier.last().and_then(|m| self.client_digests.get(m)).cloned().unwrap_or_default())
     }
 
     /// The input files of a closed month's data folder that differ from its archive: added,
@@ -479,7 +509,7 @@ impl<'a> Ledger<'a> {
     fn open_key(&mut self, month: YearMonth) -> Result<String, RunError> {
         let src = self.source(month)?;
         let files = input_hashes(&src.config, &src.data_dir, month, None)?;
-        let (_, earlier) = self.earlier_clients(month)?;
+        let earlier = self.earlier_digest(month)?;
         let prior = serde_json::to_vec(&*self.prior_period(month)?).unwrap_or_default();
         Ok(hash_parts(&[
             crate::BUILD.as_bytes(),

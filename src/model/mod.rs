@@ -6,10 +6,11 @@
 
 pub mod fields;
 pub mod issue;
+pub mod order;
 pub mod pay;
 pub mod person;
 
 pub use fields::{Field, FieldType, Kind, Unread};
-pub use issue::{Issue, Severity};
+pub use issue::{Duplicated, Issue, Problem, Reason, Severity};
 pub use pay::{Column, Component, Components, Identity, Metric, Metrics};
 pub use person::{Employment, Person, Relation};

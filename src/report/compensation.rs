@@ -11,7 +11,7 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use super::row::{value, Value};
 use super::style::{header_text, print_setup, properties, Styles, Widths};
-use super::working::trace;
+use super::working::{trace, Speaker};
 use super::{recon, ReportCtx};
 use crate::compute::ManagerPay;
 use crate::model::{Column, Component, Employment, Severity, Unread};
@@ -65,13 +65,14 @@ fn main_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<()
         1,
         ncol - 1,
         &format!(
-            "{}：{month}    {}：{} ({})    {}：{}",
+            "{}{c}{month}    {}{c}{} ({})    {}{c}{}",
             l.month,
             l.standard,
             standard.name,
             standard.file_name(),
             l.sha256,
-            standard.sha256
+            standard.sha256,
+            c = l.colon
         ),
         &st.subtitle,
     )?;
@@ -79,7 +80,8 @@ fn main_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<()
     for (c, col) in columns.iter().enumerate() {
         let h = l.columns.get(*col);
         ws.write_string_with_format(2, c as u16, h, &st.header)?;
-        widths.see(c, h);
+        // Headers wrap onto two lines, so that columns are as wide as their figures.
+        widths.see_header(c, h);
     }
     ws.set_row_height(2, 30)?;
     // The first numeric column: identity columns before it are text.
@@ -134,15 +136,19 @@ fn main_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<()
     row += 2;
     // Sign-off block (article 15): each role with a signature line and a date line.
     if !ctx.config.report.prepared_by.is_empty() {
-        ws.write_string(row, 0, format!("{}：{}", l.prepared_by, ctx.config.report.prepared_by))?;
+        ws.write_string(row, 0, format!("{}{}{}", l.prepared_by, l.colon, ctx.config.report.prepared_by))?;
         row += 2;
     }
+    // Each role with a signature line and a date line (article 15). A role can be long
+    // (副经理（经理助理）, "Deputy manager (assistant to the manager) (signature)"): its label spans
+    // five columns, the lines follow.
+    let bold_right = st.bold.clone().set_align(rust_xlsxwriter::FormatAlign::Right);
     for role in &ctx.config.report.signoff {
-        ws.write_string_with_format(row, 0, format!("{role}（{}）：", l.signature), &st.bold)?;
-        // The role can be long (副经理（经理助理）): the signature line starts after three columns.
-        ws.merge_range(row, 3, row, 6, "", &st.sign_line)?;
-        ws.write_string(row, 8, format!("{}：", l.date))?;
-        ws.merge_range(row, 9, row, 11, "", &st.sign_line)?;
+        let label = super::words::fill(l.signature_of, &[("role", role)]);
+        ws.merge_range(row, 0, row, 4, &format!("{label}{}", l.colon), &bold_right)?;
+        ws.merge_range(row, 5, row, 8, "", &st.sign_line)?;
+        ws.write_string_with_format(row, 9, format!("{}{}", l.date, l.colon), &bold_right)?;
+        ws.merge_range(row, 10, row, 12, "", &st.sign_line)?;
         row += 2;
     }
     widths.apply(ws)?;
@@ -170,10 +176,16 @@ fn trace_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(
         widths.see(c, h);
     }
     let mut row = 1u32;
+    let sp = Speaker::new(ctx.config.report.locale, ctx.month.standard.rounding);
     for m in &ctx.month.managers {
-        for t in &trace(m, &ctx.month.prior_period) {
-            let cells =
-                [m.person.manager_id.as_str(), m.person.name.as_str(), t.rule, t.item.as_str(), t.working.as_str()];
+        for t in &trace(ctx.month, m, &sp) {
+            let cells = [
+                m.person.manager_id.as_str(),
+                m.person.name.as_str(),
+                sp.rule(t.rule),
+                t.item.as_str(),
+                t.working.as_str(),
+            ];
             for (c, s) in cells.iter().enumerate() {
                 ws.write_string_with_format(row, c as u16, *s, &st.text)?;
                 widths.see(c, s);
@@ -220,7 +232,7 @@ fn adjustments_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Re
         ];
         for (c, s) in cells.iter().enumerate() {
             if c == 1 {
-                ws.write_number_with_format(row, 1, f64::from(a.row), &st.count)?;
+                ws.write_number_with_format(row, 1, f64::from(a.row), &st.row_number)?;
             } else {
                 ws.write_string_with_format(row, c as u16, *s, &st.text)?;
                 widths.see(c, s);
@@ -346,8 +358,9 @@ fn issues_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<
             ws.write_string_with_format(row, c as u16, *s, &st.text)?;
             widths.see(c, s);
         }
-        ws.write_number_with_format(row, 4, f64::from(i.row), &st.count)?;
-        for (c, s) in [(5u16, &i.column), (6, &i.raw), (7, &i.reason)] {
+        ws.write_number_with_format(row, 4, f64::from(i.row), &st.row_number)?;
+        let reason = super::reasons::reason_text(ctx.config.report.locale, i.kind, &i.reason);
+        for (c, s) in [(5u16, &i.column), (6, &i.raw), (7, &reason)] {
             ws.write_string_with_format(row, c, s.as_str(), &st.text)?;
             widths.see(c as usize, s);
         }

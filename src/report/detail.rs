@@ -1,6 +1,6 @@
 //! 业务明细: every credited CRM row with its manager, share and credited amounts (SPEC §5
 //! item 2). Written in constant memory, row by row, so a million rows are fine; per-manager
-//! subtotals follow each manager's rows.
+//! subtotals follow each manager's rows, and a grand total (合计) ends the last sheet.
 
 use std::path::Path;
 
@@ -56,6 +56,9 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
     let mut sheet_no = 0u32;
     let mut idx = open_sheet(&mut wb, sheet_no)?;
     let mut row = 2u32;
+    // The grand total: the sum of the managers' subtotals, so that it equals the compensation
+    // report's metric totals.
+    let mut grand = [Decimal::ZERO; 3];
     for m in &ctx.month.managers {
         let rows = &m.rows;
         if rows.is_empty() {
@@ -81,7 +84,9 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
                 // The subtotal is the manager's credited sum rounded once, as on the payroll
                 // and the compensation report.
                 for (k, v) in sub.iter().enumerate() {
-                    ws.write_number_with_format(row, 13 + k as u16, to_cell(rounding.round(*v)), &st.total_money)?;
+                    let v = rounding.round(*v);
+                    grand[k] += v;
+                    ws.write_number_with_format(row, 13 + k as u16, to_cell(v), &st.total_money)?;
                 }
                 row += 1;
                 break;
@@ -121,6 +126,21 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
             row += 1;
         }
     }
+    if row >= ROWS_PER_SHEET {
+        close_sheet(&mut wb, idx, row)?;
+        sheet_no += 1;
+        idx = open_sheet(&mut wb, sheet_no)?;
+        row = 2;
+    }
+    let ws = wb.worksheet_from_index(idx)?;
+    ws.write_string_with_format(row, 0, l.grand_total, &st.total_text)?;
+    for c in 1..13u16 {
+        ws.write_blank(row, c, &st.total_text)?;
+    }
+    for (k, v) in grand.iter().enumerate() {
+        ws.write_number_with_format(row, 13 + k as u16, to_cell(*v), &st.total_money)?;
+    }
+    // The autofilter stops above the grand total, so that filtering never hides it.
     close_sheet(&mut wb, idx, row)?;
     wb.save(path)
 }

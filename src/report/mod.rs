@@ -12,12 +12,15 @@ pub mod explain;
 pub mod labels;
 pub mod payroll;
 pub mod publish;
+pub mod reasons;
 pub mod recon;
 pub mod review;
 pub mod row;
 pub mod slips;
+pub mod statements;
 pub mod style;
 pub mod team;
+pub mod words;
 pub mod working;
 
 use std::fmt;
@@ -79,12 +82,13 @@ pub struct Written {
 }
 
 /// The file names of a month's outputs.
-pub fn file_names(labels: &Labels, month: YearMonth) -> [String; 4] {
+pub fn file_names(labels: &Labels, month: YearMonth) -> [String; 5] {
     [
         format!("{}_{month}.xlsx", labels.compensation_file),
         format!("{}_{month}.xlsx", labels.detail_file),
         format!("{}_{month}.xlsx", labels.slips_file),
         format!("payroll_{month}.csv"),
+        format!("{}_{month}.xlsx", labels.statements_file),
     ]
 }
 
@@ -173,6 +177,7 @@ pub fn render_into(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, Repo
                     payroll::write(&mut w, ctx).map_err(|e| e.to_string())?;
                     w.flush().map_err(|e| e.to_string())
                 })?,
+                stage(&names[4], &|p| statements::write(p, ctx).map_err(|e| e.to_string()))?,
             ];
             if let Some(a) = ctx.analysis {
                 let al = labels::analysis_labels(ctx.config.report.locale);

@@ -8,41 +8,130 @@ use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use super::labels::AnalysisLabels;
 use super::style::{header_text, print_setup, properties, Styles, Widths};
-use crate::analysis::review::{AnnualReview, AnnualRow, Proposal, QuarterReview};
+use super::words::fill;
+use crate::analysis::review::{AnnualReview, AnnualRow, Note, Proposal, QuarterReview, QuarterRow};
 use crate::analysis::ManagerFigures;
 use crate::config::standard::Bars;
 use crate::config::Config;
 use crate::model::{Component, Metric};
-use crate::money::{exact, to_cell};
+use crate::money::{display, exact, to_cell};
 
-/// A level's bars in words: "净收入 120000, 有效户 15".
+/// A level's bars in words: "净收入 120,000.00，有效户 15".
 fn bars(b: &Option<Bars>, l: &AnalysisLabels) -> String {
     match b {
         None => "—".into(),
         Some(b) => {
             let mut v = Vec::new();
             if let Some(n) = b.net_revenue {
-                v.push(format!("{} {}", l.metrics[9], exact(n)));
+                v.push(format!("{} {}", l.metrics[9], display(n)));
             }
             if let Some(a) = b.valid_accounts {
                 v.push(format!("{} {a}", l.metrics[5]));
             }
-            v.join(", ")
+            v.join(l.then)
         }
     }
 }
 
-/// A manager's ID, name, team, group and level in five cells from `col`.
+/// A level by its label, with its code.
+pub(super) fn level_text(l: &AnalysisLabels, label: &str, code: &str) -> String {
+    fill(l.level_with_code, &[("label", label), ("code", code)])
+}
+
+/// One bar of a level against the quarter's figures.
+struct BarCheck {
+    metric: &'static str,
+    value: String,
+    bar: String,
+    met: bool,
+}
+
+/// Each bar of `b` against the quarter's figures.
+fn bar_checks(b: &Bars, r: &QuarterRow, l: &AnalysisLabels) -> Vec<BarCheck> {
+    let mut v = Vec::new();
+    if let Some(n) = b.net_revenue {
+        v.push(BarCheck {
+            metric: l.metrics[9],
+            value: display(r.net_revenue),
+            bar: display(n),
+            met: r.net_revenue >= n,
+        });
+    }
+    if let Some(a) = b.valid_accounts {
+        v.push(BarCheck {
+            metric: l.metrics[5],
+            value: r.valid_accounts.to_string(),
+            bar: a.to_string(),
+            met: r.valid_accounts >= a,
+        });
+    }
+    v
+}
+
+/// The reason of a proposal, in words.
+pub fn proposal_reason(r: &QuarterRow, q: &QuarterReview, l: &AnalysisLabels) -> String {
+    let says = |t: &str, c: &BarCheck| fill(t, &[("metric", c.metric), ("value", &c.value), ("bar", &c.bar)]);
+    let mut why: Vec<String> = Vec::new();
+    match &r.proposal {
+        Proposal::Incomplete => {
+            let months: Vec<String> = q.missing.iter().map(|m| m.to_string()).collect();
+            why.push(fill(l.why_incomplete, &[("months", &months.join(", "))]));
+        }
+        Proposal::Demote { .. } | Proposal::Flagged => {
+            if let Some(b) = &r.demote_if_below {
+                for c in bar_checks(b, r, l).iter().filter(|c| !c.met) {
+                    why.push(says(l.why_below, c));
+                }
+            }
+            if r.proposal == Proposal::Flagged {
+                why.push(l.why_lowest.to_string());
+            }
+        }
+        Proposal::Promote { .. } | Proposal::Keep => match &r.promote_if {
+            None => why.push(l.why_no_bars.to_string()),
+            Some(b) => {
+                let checks = bar_checks(b, r, l);
+                let all_met = checks.iter().all(|c| c.met);
+                for c in checks.iter().filter(|c| all_met || !c.met) {
+                    why.push(says(if c.met { l.why_met } else { l.why_not_met }, c));
+                }
+                if all_met {
+                    if let (Some(score), Some(min)) = (r.duty_score, q.min_duty_score) {
+                        let t = if score < min { l.why_score_low } else { l.why_score_ok };
+                        why.push(fill(t, &[("score", &exact(score)), ("min", &exact(min))]));
+                    }
+                    for n in &r.notes {
+                        match n {
+                            Note::DutyScoreBelow { .. } => {}
+                            Note::NotHeldAllQuarter => why.push(l.why_not_held.to_string()),
+                            Note::HighestLevel => why.push(l.why_highest.to_string()),
+                        }
+                    }
+                    if r.held_level && matches!(r.proposal, Proposal::Promote { .. }) {
+                        why.push(l.why_held.to_string());
+                    }
+                } else if r.demote_if_below.is_some() {
+                    why.push(l.why_within.to_string());
+                }
+            }
+        },
+    }
+    why.join(l.then)
+}
+
+/// A manager's ID, name, team, group and level (label with code) in five cells from `col`.
 pub(super) fn write_identity(
     ws: &mut Worksheet,
     row: u32,
     col: u16,
     m: &ManagerFigures,
+    l: &AnalysisLabels,
     st: &Styles,
     widths: &mut Widths,
 ) -> Result<(), XlsxError> {
     let g = m.person.group.clone().unwrap_or_default();
-    for (c, s) in [&m.person.manager_id, &m.person.name, &m.person.team, &g, &m.level_label].iter().enumerate() {
+    let level = level_text(l, &m.level_label, &m.level);
+    for (c, s) in [&m.person.manager_id, &m.person.name, &m.person.team, &g, &level].iter().enumerate() {
         ws.write_string_with_format(row, col + c as u16, *s, &st.text)?;
         widths.see(col as usize + c, s);
     }
@@ -73,12 +162,13 @@ pub fn write_quarter(path: &Path, cfg: &Config, q: &QuarterReview, l: &AnalysisL
     let months: Vec<String> = q.months.iter().map(|m| m.to_string()).collect();
     let mut line = format!("{}  ·  {}", months.join(" / "), q.standard);
     if let Some(s) = q.min_duty_score {
-        line.push_str(&format!("  ·  min duty score {s}"));
+        line.push_str("  ·  ");
+        line.push_str(&fill(l.min_duty_score, &[("score", &exact(s))]));
     }
     ws.write_string(1, 0, line)?;
     if !q.missing.is_empty() {
         let m: Vec<String> = q.missing.iter().map(|m| m.to_string()).collect();
-        ws.write_string(2, 0, format!("{}：{}", l.missing_months, m.join(", ")))?;
+        ws.write_string(2, 0, format!("{}{}{}", l.missing_months, l.colon, m.join(", ")))?;
     }
     let mut widths = Widths::new(ncol as usize, 40);
     for (c, h) in l.quarter_columns.iter().enumerate() {
@@ -87,7 +177,7 @@ pub fn write_quarter(path: &Path, cfg: &Config, q: &QuarterReview, l: &AnalysisL
     }
     for (i, r) in q.rows.iter().enumerate() {
         let row = 4 + i as u32;
-        write_identity(ws, row, 0, &r.manager, &st, &mut widths)?;
+        write_identity(ws, row, 0, &r.manager, l, &st, &mut widths)?;
         ws.write_number_with_format(row, 5, f64::from(r.months_active), &st.count)?;
         ws.write_number_with_format(row, 6, to_cell(r.net_revenue), &st.money)?;
         widths.see_money(6, to_cell(r.net_revenue));
@@ -102,18 +192,21 @@ pub fn write_quarter(path: &Path, cfg: &Config, q: &QuarterReview, l: &AnalysisL
             None => ws.write_string_with_format(row, 10, "—", &st.text)?,
         };
         ws.write_string_with_format(row, 11, if r.held_level { l.yes } else { l.no }, &st.text)?;
+        let to = |p: &str, code: &str, label: &str| {
+            fill(l.proposal_to, &[("proposal", p), ("level", &level_text(l, label, code))])
+        };
         let proposal = match &r.proposal {
-            Proposal::Promote(to) => format!("{} {to}", l.proposals[0]),
-            Proposal::Demote(to) => format!("{} {to}", l.proposals[1]),
+            Proposal::Promote { code, label } => to(l.proposals[0], code, label),
+            Proposal::Demote { code, label } => to(l.proposals[1], code, label),
             Proposal::Flagged => l.proposals[2].to_string(),
             Proposal::Keep => l.proposals[3].to_string(),
             Proposal::Incomplete => l.proposals[4].to_string(),
         };
         ws.write_string_with_format(row, 12, &proposal, &st.text)?;
         widths.see(12, &proposal);
-        let notes = r.notes.join("; ");
-        ws.write_string_with_format(row, 13, &notes, &st.text)?;
-        widths.see(13, &notes);
+        let reason = proposal_reason(r, q, l);
+        ws.write_string_with_format(row, 13, &reason, &st.text)?;
+        widths.see(13, &reason);
     }
     finish(ws, cfg, &widths, 2)?;
     wb.save(path)
@@ -155,12 +248,16 @@ pub fn write_annual(
     header.push(l.annual_grade);
     let ncol = header.len() as u16;
     ws.merge_range(0, 0, 0, ncol - 1, &format!("{org} {} {}", l.annual_title, a.year), &st.title)?;
-    let grades: Vec<String> =
-        cfg.review.annual_grades.iter().map(|g| format!("{} ≤ {}%", g.grade, g.top_percent)).collect();
+    let grades: Vec<String> = cfg
+        .review
+        .annual_grades
+        .iter()
+        .map(|g| fill(l.grade_band, &[("grade", &g.grade), ("percent", &exact(g.top_percent))]))
+        .collect();
     ws.write_string(1, 0, grades.join("  ·  "))?;
     if !a.missing.is_empty() {
         let m: Vec<String> = a.missing.iter().map(|m| m.to_string()).collect();
-        ws.write_string(2, 0, format!("{}：{}", l.missing_months, m.join(", ")))?;
+        ws.write_string(2, 0, format!("{}{}{}", l.missing_months, l.colon, m.join(", ")))?;
     }
     let mut widths = Widths::new(ncol as usize, 30);
     for (c, h) in header.iter().enumerate() {
@@ -185,7 +282,7 @@ pub fn write_annual(
     for (i, r) in a.rows.iter().enumerate() {
         let row = 4 + i as u32;
         ws.write_number_with_format(row, 0, r.rank as f64, &st.count)?;
-        write_identity(ws, row, 1, &r.manager, &st, &mut widths)?;
+        write_identity(ws, row, 1, &r.manager, l, &st, &mut widths)?;
         ws.write_number_with_format(row, 6, f64::from(r.months), &st.count)?;
         let f = figures(r);
         totals.resize(f.len(), (Decimal::ZERO, false));

@@ -1,6 +1,6 @@
 //! 营销客户确认单: one confirmation slip per manager with new accounts in the month (SPEC §5
 //! item 3, guideline article 21), each on its own printed page, with a serial number
-//! `<org code>-<YYYYMM>-<NNN>` numbered from 001 in manager_id order.
+//! `<org code>-<YYYYMM>-<NNN>` numbered from 001 in manager_id order (natural order).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -9,10 +9,12 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::style::{header_text, print_setup, properties, Styles, Widths};
+use super::words::fill;
 use super::ReportCtx;
 use crate::compute::rules::account_bonus::Invalid;
 use crate::compute::{AccountOutcome, ManagerPay};
-use crate::money::{exact, to_cell};
+use crate::model::order::Natural;
+use crate::money::{grouped, to_cell};
 
 /// Page breaks per sheet stay under Excel's 1,023.
 const SLIPS_PER_SHEET: usize = 1000;
@@ -24,19 +26,20 @@ pub struct Slip<'a> {
     pub accounts: Vec<&'a AccountOutcome>,
 }
 
-/// The slips of the month, in manager_id order (code point), numbered from 001.
+/// The slips of the month, in manager_id order (natural: `9001` before `10001`), numbered from
+/// 001.
 pub fn slips<'a>(ctx: &'a ReportCtx<'a>) -> Vec<Slip<'a>> {
     let managers: BTreeMap<&str, &ManagerPay> =
         ctx.month.managers.iter().map(|m| (m.person.manager_id.as_str(), m)).collect();
-    let mut by_manager: BTreeMap<&str, Vec<&AccountOutcome>> = BTreeMap::new();
+    let mut by_manager: BTreeMap<Natural, Vec<&AccountOutcome>> = BTreeMap::new();
     for o in &ctx.month.accounts {
-        by_manager.entry(o.manager_id.as_str()).or_default().push(o);
+        by_manager.entry(Natural(o.manager_id.clone())).or_default().push(o);
     }
     let code = &ctx.config.organization.code;
     let ym = ctx.ym().compact();
     by_manager
         .into_iter()
-        .filter_map(|(id, accounts)| managers.get(id).map(|m| (m, accounts)))
+        .filter_map(|(id, accounts)| managers.get(id.0.as_str()).map(|m| (m, accounts)))
         .enumerate()
         .map(|(i, (m, accounts))| Slip { serial: format!("{code}-{ym}-{:03}", i + 1), manager: m, accounts })
         .collect()
@@ -47,11 +50,11 @@ pub fn invalid_text(ctx: &ReportCtx<'_>, why: &Invalid) -> String {
     let l = ctx.labels;
     match why {
         Invalid::LowDeposit { deposit, min } => {
-            format!("{}：{} {} < {}", l.not_valid, l.low_deposit, exact(*deposit), exact(*min))
+            format!("{}{}{} {} < {}", l.not_valid, l.colon, l.low_deposit, grouped(*deposit), grouped(*min))
         }
-        Invalid::NotInCrm => format!("{}：{}", l.not_valid, l.not_in_crm),
+        Invalid::NotInCrm => format!("{}{}{}", l.not_valid, l.colon, l.not_in_crm),
         Invalid::LowAssets { assets, min } => {
-            format!("{}：{} {} < {}", l.not_valid, l.low_assets, exact(*assets), exact(*min))
+            format!("{}{}{} {} < {}", l.not_valid, l.colon, l.low_assets, grouped(*assets), grouped(*min))
         }
     }
 }
@@ -66,6 +69,7 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(&properties(ctx.ym(), l.slip_title, &ctx.config.organization.name)?);
     let all = slips(ctx);
+    let c = l.colon;
     let org = &ctx.config.organization.name;
     let chunks: Vec<&[Slip<'_>]> = if all.is_empty() { vec![&[]] } else { all.chunks(SLIPS_PER_SHEET).collect() };
     for (n, chunk) in chunks.iter().enumerate() {
@@ -87,14 +91,14 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
             let m = slip.manager;
             ws.merge_range(row, 0, row, 7, &format!("{org} {}", l.slip_title), &st.title)?;
             row += 1;
-            ws.write_string(row, 0, format!("{}：{}", l.serial, slip.serial))?;
-            ws.write_string(row, 5, format!("{}：{}", l.month, ctx.ym()))?;
+            ws.write_string(row, 0, format!("{}{c}{}", l.serial, slip.serial))?;
+            ws.write_string(row, 5, format!("{}{c}{}", l.month, ctx.ym()))?;
             row += 1;
-            ws.write_string(row, 0, format!("{}：{}（{}）", l.manager, m.person.name, m.person.manager_id))?;
+            ws.write_string(row, 0, format!("{}{c}{}（{}）", l.manager, m.person.name, m.person.manager_id))?;
             ws.write_string(
                 row,
                 5,
-                format!("{}：{} {}", l.team, m.person.team, m.person.group.as_deref().unwrap_or("")),
+                format!("{}{c}{} {}", l.team, m.person.team, m.person.group.as_deref().unwrap_or("")),
             )?;
             row += 1;
             for (c, h) in l.slip_columns.iter().enumerate() {
@@ -144,14 +148,14 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
             ws.write_number_with_format(row, 6, to_cell(deposits), &st.total_money)?;
             ws.write_string_with_format(row, 7, format!("{} {valid}", l.valid), &st.total_text)?;
             row += 3;
-            ws.write_string(row, 0, format!("{}{}：", l.manager, l.signature))?;
+            ws.write_string(row, 0, format!("{}{c}", fill(l.signature_of, &[("role", l.manager)])))?;
             ws.merge_range(row, 2, row, 3, "", &st.sign_line)?;
-            ws.write_string(row, 4, format!("{}：", l.date))?;
+            ws.write_string(row, 4, format!("{}{c}", l.date))?;
             ws.merge_range(row, 5, row, 6, "", &st.sign_line)?;
             row += 2;
-            ws.write_string(row, 0, format!("{}{}：", l.team_leader, l.signature))?;
+            ws.write_string(row, 0, format!("{}{c}", fill(l.signature_of, &[("role", l.team_leader)])))?;
             ws.merge_range(row, 2, row, 3, "", &st.sign_line)?;
-            ws.write_string(row, 4, format!("{}：", l.date))?;
+            ws.write_string(row, 4, format!("{}{c}", l.date))?;
             ws.merge_range(row, 5, row, 6, "", &st.sign_line)?;
             row += 2;
         }

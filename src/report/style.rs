@@ -1,6 +1,6 @@
 //! Formats and widths, in one place.
 //!
-//! Money is `#,##0.00` (negative amounts shown with a minus), ratios `0.00%`, counts `0`.
+//! Money is `#,##0.00` (negative amounts shown with a minus), ratios `0.00%`, counts `#,##0`.
 //! Column widths are measured in display columns: a CJK character counts two.
 
 use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Worksheet, XlsxError};
@@ -10,6 +10,7 @@ use crate::calendar::YearMonth;
 
 pub const MONEY: &str = "#,##0.00;-#,##0.00;0.00";
 pub const RATIO: &str = "0.00%";
+pub const COUNT: &str = "#,##0";
 
 /// The formats of a workbook.
 pub struct Styles {
@@ -17,6 +18,8 @@ pub struct Styles {
     pub subtitle: Format,
     pub header: Format,
     pub text: Format,
+    /// Text among numbers ("—", 无数据): right-aligned like them.
+    pub text_right: Format,
     pub money: Format,
     pub money4: Format,
     pub ratio: Format,
@@ -24,6 +27,8 @@ pub struct Styles {
     pub money_plain: Format,
     pub ratio_plain: Format,
     pub count: Format,
+    /// A row or line number of an input file: no separator (as the file's own numbering).
+    pub row_number: Format,
     pub total_text: Format,
     pub total_money: Format,
     pub total_count: Format,
@@ -47,15 +52,17 @@ impl Styles {
                     .set_background_color(Color::RGB(0xDDEBF7)),
             ),
             text: border(Format::new().set_num_format("@")),
+            text_right: border(Format::new().set_num_format("@").set_align(FormatAlign::Right)),
             money: border(Format::new().set_num_format(MONEY)),
             money4: border(Format::new().set_num_format("#,##0.0000;-#,##0.0000;0")),
             ratio: border(Format::new().set_num_format(RATIO)),
             money_plain: Format::new().set_num_format(MONEY),
             ratio_plain: Format::new().set_num_format(RATIO),
-            count: border(Format::new().set_num_format("0")),
+            count: border(Format::new().set_num_format(COUNT)),
+            row_number: border(Format::new().set_num_format("0")),
             total_text: total(Format::new()),
             total_money: total(Format::new().set_num_format(MONEY)),
-            total_count: total(Format::new().set_num_format("0")),
+            total_count: total(Format::new().set_num_format(COUNT)),
             sign_line: Format::new().set_border_bottom(FormatBorder::Thin),
             bold: Format::new().set_bold(),
         }
@@ -88,6 +95,14 @@ impl Widths {
             self.w.resize(col + 1, 4);
         }
         self.w[col] = self.w[col].max(text_width(text));
+    }
+    /// A header cell that wraps onto two lines: half its width, but never less than its
+    /// longest word.
+    pub fn see_header(&mut self, col: usize, text: &str) {
+        let longest = text.split_whitespace().map(text_width).max().unwrap_or(0);
+        let half = text_width(text).div_ceil(2);
+        let need = if text.contains(' ') { longest.max(half) } else { half };
+        self.see(col, &"x".repeat(need));
     }
     pub fn see_money(&mut self, col: usize, v: f64) {
         // "-1,234,567.89": digits, separators, sign and point.

@@ -3,11 +3,12 @@
 use std::path::Path;
 
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{Chart, ChartType, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
 
 use super::labels::AnalysisLabels;
 use super::style::{header_text, print_setup, properties, Styles, Widths};
-use crate::analysis::team::{Aggregate, TeamAnalysis};
+use super::words::fill;
+use crate::analysis::team::{Aggregate, ChangeKind, Comparison, TeamAnalysis};
 use crate::config::Config;
 use crate::money::to_cell;
 
@@ -53,51 +54,70 @@ fn write_fig(ws: &mut Worksheet, row: u32, col: u16, f: &Fig, st: &Styles, na: &
         Fig::Count(c) => ws.write_number_with_format(row, col, f64::from(*c), &st.count)?,
         Fig::Money(m) | Fig::Money2(Some(m)) => ws.write_number_with_format(row, col, to_cell(*m), &st.money)?,
         Fig::Ratio(Some(r)) => ws.write_number_with_format(row, col, to_cell(*r), &st.ratio)?,
-        Fig::Ratio(None) | Fig::Money2(None) => ws.write_string_with_format(row, col, na, &st.text)?,
+        Fig::Ratio(None) | Fig::Money2(None) => ws.write_string_with_format(row, col, na, &st.text_right)?,
     };
     Ok(())
 }
 
-fn change(cur: Option<Decimal>, before: Option<Decimal>) -> Option<Decimal> {
+/// The change of a figure against an earlier month: relative for amounts and counts, in
+/// percentage points for a ratio (SPEC §5 item 4). `None` when it is not defined.
+enum Delta {
+    Relative(Option<Decimal>),
+    Points(Option<Decimal>),
+}
+
+fn delta(cur: &Fig, before: &Fig) -> Delta {
     match (cur, before) {
-        (Some(c), Some(b)) if !b.is_zero() => Some((c - b) / b.abs()),
-        _ => None,
+        (Fig::Ratio(c), Fig::Ratio(b)) => Delta::Points(c.zip(*b).map(|(c, b)| (c - b) * Decimal::ONE_HUNDRED)),
+        _ => Delta::Relative(match (value(cur), value(before)) {
+            (Some(c), Some(b)) if !b.is_zero() => Some((c - b) / b.abs()),
+            _ => None,
+        }),
     }
 }
 
-fn name_of<'a>(a: &'a Aggregate, l: &'a AnalysisLabels) -> &'a str {
-    a.key.first().map(String::as_str).unwrap_or(l.branch)
+fn write_delta(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    d: Delta,
+    st: &Styles,
+    points: &Format,
+    na: &str,
+) -> Result<(), XlsxError> {
+    match d {
+        Delta::Relative(Some(v)) => ws.write_number_with_format(row, col, to_cell(v), &st.ratio)?,
+        Delta::Points(Some(v)) => ws.write_number_with_format(row, col, to_cell(v), points)?,
+        Delta::Relative(None) | Delta::Points(None) => ws.write_string_with_format(row, col, na, &st.text_right)?,
+    };
+    Ok(())
 }
 
-/// Write the workbook to `path`.
-///
-/// # Errors
-/// Any error of the writer.
-pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) -> Result<(), XlsxError> {
-    let st = Styles::new();
-    let mut wb = Workbook::new();
-    let org = &cfg.organization.name;
-    wb.set_properties(&properties(t.month, l.team_title, org)?);
-    let footer = super::labels::labels(cfg.report.locale).page_footer;
-    let page_header = format!("&L{}&R{}", header_text(org), t.month);
-
-    // --- Teams: this month against the previous month, the year to date and last year.
-    let ws = wb.add_worksheet();
-    ws.set_name(l.sheets[0])?;
-    ws.merge_range(0, 0, 0, 6, &format!("{org} {} {}", l.team_title, t.month), &st.title)?;
-    let ytd: Vec<String> = t.ytd_months.iter().map(|m| m.to_string()).collect();
-    let missing: Vec<String> = t.ytd_missing.iter().map(|m| m.to_string()).collect();
-    ws.write_string(1, 0, format!("{}：{}", l.ytd_note, ytd.join(", ")))?;
-    if !missing.is_empty() {
-        ws.write_string(
-            2,
-            0,
-            format!("{}：{}", super::labels::analysis_labels(cfg.report.locale).missing_months, missing.join(", ")),
-        )?;
+fn name_of(a: &Aggregate, l: &AnalysisLabels, no_group: &str) -> String {
+    match a.key.as_slice() {
+        [] => l.branch.to_string(),
+        [team, group] => format!("{team} / {}", if group.is_empty() { no_group } else { group }),
+        [k, ..] if k.is_empty() => no_group.to_string(),
+        [k, ..] => k.clone(),
     }
-    let mut widths = Widths::new(7, 30);
-    let mut row = 4u32;
-    for cur in &t.teams.current {
+}
+
+/// One block per team, group or outlet from `row`: its name, then each figure this month,
+/// last month, the change, the year to date, the same month last year and the change. Gives the
+/// row after the last block.
+#[allow(clippy::too_many_arguments)]
+fn comparison_blocks(
+    ws: &mut Worksheet,
+    mut row: u32,
+    c: &Comparison,
+    l: &AnalysisLabels,
+    st: &Styles,
+    points: &Format,
+    no_group: &str,
+    widths: &mut Widths,
+) -> Result<u32, XlsxError> {
+    let na = l.not_available;
+    for cur in &c.current {
         let key = &cur.key;
         let find = |v: &Option<Vec<Aggregate>>| {
             v.as_ref().map(|v| {
@@ -107,14 +127,14 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
                     .unwrap_or(Aggregate { key: key.clone(), ..Default::default() })
             })
         };
-        let prev = find(&t.teams.previous);
-        let last = find(&t.teams.last_year);
-        let ytd = t.teams.ytd.iter().find(|a| &a.key == key);
-        ws.write_string_with_format(row, 0, name_of(cur, l), &st.bold)?;
+        let prev = find(&c.previous);
+        let last = find(&c.last_year);
+        let ytd = c.ytd.iter().find(|a| &a.key == key);
+        ws.write_string_with_format(row, 0, name_of(cur, l, no_group), &st.bold)?;
         row += 1;
-        for (c, h) in l.comparison.iter().enumerate() {
-            ws.write_string_with_format(row, c as u16, *h, &st.header)?;
-            widths.see(c, h);
+        for (col, h) in l.comparison.iter().enumerate() {
+            ws.write_string_with_format(row, col as u16, *h, &st.header)?;
+            widths.see(col, h);
         }
         row += 1;
         let cf = figures(cur);
@@ -124,97 +144,70 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
         for (k, name) in l.metrics.iter().enumerate() {
             ws.write_string_with_format(row, 0, *name, &st.text)?;
             widths.see(0, name);
-            write_fig(ws, row, 1, &cf[k], &st, l.not_available)?;
-            match &pf {
-                Some(p) => write_fig(ws, row, 2, &p[k], &st, l.not_available)?,
-                None => {
-                    ws.write_string_with_format(row, 2, l.not_available, &st.text)?;
+            write_fig(ws, row, 1, &cf[k], st, na)?;
+            for (col, other) in [(2u16, &pf), (5, &lf)] {
+                match other {
+                    Some(p) => {
+                        write_fig(ws, row, col, &p[k], st, na)?;
+                        write_delta(ws, row, col + 1, delta(&cf[k], &p[k]), st, points, na)?;
+                    }
+                    None => {
+                        ws.write_string_with_format(row, col, na, &st.text_right)?;
+                        ws.write_string_with_format(row, col + 1, na, &st.text_right)?;
+                    }
                 }
             }
-            let mom = pf.as_ref().and_then(|p| change(value(&cf[k]), value(&p[k])));
-            write_fig(ws, row, 3, &Fig::Ratio(mom), &st, l.not_available)?;
             match (&yf, FLOW[k]) {
-                (Some(y), true) => write_fig(ws, row, 4, &y[k], &st, l.not_available)?,
+                (Some(y), true) => write_fig(ws, row, 4, &y[k], st, na)?,
                 _ => {
-                    ws.write_string_with_format(row, 4, "—", &st.text)?;
+                    ws.write_string_with_format(row, 4, "—", &st.text_right)?;
                 }
             }
-            match &lf {
-                Some(p) => write_fig(ws, row, 5, &p[k], &st, l.not_available)?,
-                None => {
-                    ws.write_string_with_format(row, 5, l.not_available, &st.text)?;
-                }
-            }
-            let yoy = lf.as_ref().and_then(|p| change(value(&cf[k]), value(&p[k])));
-            write_fig(ws, row, 6, &Fig::Ratio(yoy), &st, l.not_available)?;
-            for c in 1..7 {
-                widths.see(c, "9,999,999,999.99");
+            for col in 1..7 {
+                widths.see(col, "9,999,999,999.99");
             }
             row += 1;
         }
         row += 1;
     }
-    // The data of the teams chart, then the chart.
-    let chart_top = row + 1;
-    let sheet0 = l.sheets[0].to_string();
-    ws.write_string_with_format(chart_top, 0, l.team, &st.header)?;
-    for (c, k) in [8usize, 9, 10].iter().enumerate() {
-        ws.write_string_with_format(chart_top, c as u16 + 1, l.metrics[*k], &st.header)?;
-    }
-    let teams: Vec<&Aggregate> = t.teams.current.iter().filter(|a| !a.key.is_empty()).collect();
-    for (i, a) in teams.iter().enumerate() {
-        let r = chart_top + 1 + i as u32;
-        ws.write_string_with_format(r, 0, &a.key[0], &st.text)?;
-        for (c, v) in [a.net_commission, a.net_revenue, a.total_pay].iter().enumerate() {
-            ws.write_number_with_format(r, c as u16 + 1, to_cell(*v), &st.money)?;
-        }
-    }
-    if !teams.is_empty() {
-        let last_row = chart_top + teams.len() as u32;
-        let mut chart = Chart::new(ChartType::Column);
-        chart.title().set_name(l.chart_teams);
-        for c in 1..=3u16 {
-            chart
-                .add_series()
-                .set_name((sheet0.as_str(), chart_top, c))
-                .set_categories((sheet0.as_str(), chart_top + 1, 0, last_row, 0))
-                .set_values((sheet0.as_str(), chart_top + 1, c, last_row, c));
-        }
-        chart.y_axis().set_num_format("#,##0");
-        chart.set_width(640).set_height(320);
-        ws.insert_chart(4, 8, &chart)?;
-    }
-    widths.apply(ws)?;
-    print_setup(ws, &page_header, footer, None)?;
+    Ok(row)
+}
 
-    // --- Groups and outlets: this month's figures.
-    for (sheet, rows, keys) in
-        [(l.sheets[1], &t.groups, vec![l.team, l.group]), (l.sheets[2], &t.outlets, vec![l.outlet])]
-    {
+/// Write the workbook to `path`.
+///
+/// # Errors
+/// Any error of the writer.
+pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) -> Result<(), XlsxError> {
+    let st = Styles::new();
+    let points = st.ratio.clone().set_num_format(l.points_format);
+    let mut wb = Workbook::new();
+    let org = &cfg.organization.name;
+    wb.set_properties(&properties(t.month, l.team_title, org)?);
+    let labels = super::labels::labels(cfg.report.locale);
+    let footer = labels.page_footer;
+    let page_header = format!("&L{}&R{}", header_text(org), t.month);
+    let ytd: Vec<String> = t.ytd_months.iter().map(|m| m.to_string()).collect();
+    let missing: Vec<String> = t.ytd_missing.iter().map(|m| m.to_string()).collect();
+
+    // --- Teams, groups and outlets: this month against the previous month, the year to date
+    // and last year; each sheet titled.
+    let blocks = [(l.sheets[0], &t.teams, true), (l.sheets[1], &t.groups, false), (l.sheets[2], &t.outlets, false)];
+    for (sheet, comparison, charts) in blocks {
         let ws = wb.add_worksheet();
         ws.set_name(sheet)?;
-        let mut widths = Widths::new(keys.len() + 13, 30);
-        let nk = keys.len() as u16;
-        for (c, h) in keys.iter().chain(l.metrics.iter()).enumerate() {
-            ws.write_string_with_format(0, c as u16, *h, &st.header)?;
-            widths.see(c, h);
+        ws.merge_range(0, 0, 0, 6, &format!("{org} {} {} — {sheet}", l.team_title, t.month), &st.title)?;
+        ws.write_string(1, 0, format!("{}{}{}", l.ytd_note, l.colon, ytd.join(", ")))?;
+        if !missing.is_empty() {
+            ws.write_string(2, 0, format!("{}{}{}", l.missing_months, l.colon, missing.join(", ")))?;
         }
-        for (i, a) in rows.iter().enumerate() {
-            let r = i as u32 + 1;
-            for (c, k) in a.key.iter().enumerate() {
-                ws.write_string_with_format(r, c as u16, k, &st.text)?;
-                widths.see(c, k);
-            }
-            for (k, f) in figures(a).iter().enumerate() {
-                write_fig(ws, r, nk + k as u16, f, &st, l.not_available)?;
-                widths.see(nk as usize + k, "9,999,999,999.99");
-            }
+        let mut widths = Widths::new(7, 30);
+        let row = comparison_blocks(ws, 4, comparison, l, &st, &points, labels.no_group, &mut widths)?;
+        if charts {
+            teams_chart(ws, row, t, l, &st)?;
         }
         widths.apply(ws)?;
-        ws.set_freeze_panes(1, nk)?;
-        print_setup(ws, &page_header, footer, Some((0, 0)))?;
+        print_setup(ws, &page_header, footer, None)?;
     }
-
     // --- Accounts by type.
     let ws = wb.add_worksheet();
     ws.set_name(l.sheets[3])?;
@@ -254,12 +247,13 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
         ws.write_string_with_format(r, 1, item, &st.text)?;
         match p.plan {
             Some(v) => ws.write_number_with_format(r, 2, to_cell(v), if money { &st.money } else { &st.count })?,
-            None => ws.write_string_with_format(r, 2, l.no_plan, &st.text)?,
+            None => ws.write_string_with_format(r, 2, l.no_plan, &st.text_right)?,
         };
         ws.write_number_with_format(r, 3, to_cell(p.actual), if money { &st.money } else { &st.count })?;
+        // No plan, or a plan of 0: there is no rate to complete.
         match p.completion() {
             Some(v) => ws.write_number_with_format(r, 4, to_cell(v), &st.ratio)?,
-            None => ws.write_string_with_format(r, 4, l.not_available, &st.text)?,
+            None => ws.write_string_with_format(r, 4, l.no_plan, &st.text_right)?,
         };
     }
     for (c, w) in [16.0, 14.0, 18.0, 18.0, 10.0].iter().enumerate() {
@@ -280,19 +274,29 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
         Some(changes) => {
             for (i, ch) in changes.iter().enumerate() {
                 let r = i as u32 + 1;
-                let kind = match ch.kind {
-                    "joined" => l.change_kinds[0],
-                    "left" => l.change_kinds[1],
-                    "regularized" => l.change_kinds[2],
-                    _ => l.change_kinds[3],
+                let kind = l.change_kinds[ch.kind.index()];
+                let level = |n: &crate::analysis::team::LevelName| super::review::level_text(l, &n.label, &n.code);
+                let detail = match &ch.kind {
+                    ChangeKind::Joined { hire, level: to } => {
+                        fill(l.change_joined, &[("date", &hire.to_string()), ("level", &level(to))])
+                    }
+                    ChangeKind::Left(d) => fill(l.change_left, &[("date", &d.to_string())]),
+                    ChangeKind::Missing => fill(l.change_missing, &[("month", &t.month.to_string())]),
+                    ChangeKind::Regularized { date, from, to } => fill(
+                        l.change_regularized,
+                        &[("date", &date.to_string()), ("from", &level(from)), ("to", &level(to))],
+                    ),
+                    ChangeKind::LevelChanged { from, to } => {
+                        fill(l.change_level, &[("from", &level(from)), ("to", &level(to))])
+                    }
                 };
-                for (c, s) in [kind, &ch.manager_id, &ch.name, &ch.team, &ch.detail].iter().enumerate() {
+                for (c, s) in [kind, &ch.manager_id, &ch.name, &ch.team, &detail].iter().enumerate() {
                     ws.write_string_with_format(r, c as u16, *s, &st.text)?;
                 }
             }
         }
     }
-    for (c, w) in [12.0, 10.0, 10.0, 14.0, 40.0].iter().enumerate() {
+    for (c, w) in [12.0, 10.0, 10.0, 14.0, 50.0].iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
     print_setup(ws, &page_header, footer, Some((0, 0)))?;
@@ -308,7 +312,7 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
     for (i, m) in t.ranking.iter().enumerate() {
         let r = i as u32 + 1;
         ws.write_number_with_format(r, 0, (i + 1) as f64, &st.count)?;
-        super::review::write_identity(ws, r, 1, m, &st, &mut widths)?;
+        super::review::write_identity(ws, r, 1, m, l, &st, &mut widths)?;
         ws.write_number_with_format(r, 6, to_cell(m.metrics.net_revenue), &st.money)?;
         ws.write_number_with_format(r, 7, to_cell(m.metrics.net_commission), &st.money)?;
         ws.write_number_with_format(r, 8, f64::from(m.valid_accounts), &st.count)?;
@@ -360,4 +364,44 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
     }
     print_setup(ws, &page_header, footer, None)?;
     wb.save(path)
+}
+
+/// The data of the teams chart below the blocks from `row`, and the chart beside the blocks.
+fn teams_chart(
+    ws: &mut Worksheet,
+    row: u32,
+    t: &TeamAnalysis,
+    l: &AnalysisLabels,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    let chart_top = row + 1;
+    let sheet0 = l.sheets[0].to_string();
+    ws.write_string_with_format(chart_top, 0, l.team, &st.header)?;
+    for (c, k) in [8usize, 9, 10].iter().enumerate() {
+        ws.write_string_with_format(chart_top, c as u16 + 1, l.metrics[*k], &st.header)?;
+    }
+    let teams: Vec<&Aggregate> = t.teams.current.iter().filter(|a| !a.key.is_empty()).collect();
+    for (i, a) in teams.iter().enumerate() {
+        let r = chart_top + 1 + i as u32;
+        ws.write_string_with_format(r, 0, &a.key[0], &st.text)?;
+        for (c, v) in [a.net_commission, a.net_revenue, a.total_pay].iter().enumerate() {
+            ws.write_number_with_format(r, c as u16 + 1, to_cell(*v), &st.money)?;
+        }
+    }
+    if !teams.is_empty() {
+        let last_row = chart_top + teams.len() as u32;
+        let mut chart = Chart::new(ChartType::Column);
+        chart.title().set_name(l.chart_teams);
+        for c in 1..=3u16 {
+            chart
+                .add_series()
+                .set_name((sheet0.as_str(), chart_top, c))
+                .set_categories((sheet0.as_str(), chart_top + 1, 0, last_row, 0))
+                .set_values((sheet0.as_str(), chart_top + 1, c, last_row, c));
+        }
+        chart.y_axis().set_num_format("#,##0");
+        chart.set_width(640).set_height(320);
+        ws.insert_chart(4, 8, &chart)?;
+    }
+    Ok(())
 }

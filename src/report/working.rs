@@ -1,218 +1,352 @@
-//! The working of every rule of a manager's month, in words: the lines of 计算明细 and of
-//! `explain`.
+//! The working of every rule of a manager's month, in the report's words: the lines of
+//! 计算明细, of `explain` and of the pay statements.
 //!
-//! Takes a computed manager ([`ManagerPay`]); gives one [`TraceLine`] per input and result of
-//! each rule of SPEC §4, in the order the rules apply.
+//! Takes a computed month and one of its managers ([`ManagerPay`]); gives one [`TraceLine`] per
+//! input and result of each rule of SPEC §4, in the order the rules apply. Amounts carry
+//! thousands separators and the standard's decimals, rates read as rates, every term of a sum is
+//! labelled; the sentences are the locale's ([`Words`]).
 
 use rust_decimal::Decimal;
 
+use super::labels::{labels, Labels};
+use super::reasons::month_zh;
+use super::words::{fill, words, Words};
+use crate::calendar::{Date, YearMonth};
 use crate::compute::rules::leader::LeaderOverride;
 use crate::compute::rules::minimum::MinimumOutcome;
-use crate::compute::{ManagerPay, PriorPeriodLine};
-use crate::config::ScheduleMode;
-use crate::model::Component;
-use crate::money::exact;
+use crate::compute::{ComputedMonth, ManagerPay};
+use crate::config::{Locale, ScheduleMode};
+use crate::model::{Component, Metric};
+use crate::money::{grouped, percent, Rounding};
+
+/// Which rule a line belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    Attribution,
+    /// A manager not active in the month (a row only for a prior-period adjustment).
+    Status,
+    Component(Component),
+    Total,
+}
 
 /// One line of a manager's calculation: which rule, what, the working, the result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TraceLine {
-    pub rule: &'static str,
+    pub rule: Rule,
     pub item: String,
     pub working: String,
     pub value: Option<Decimal>,
 }
 
-/// Adds one line: rule, item, working, result.
-type AddLine<'a> = dyn FnMut(&'static str, &str, String, Option<Decimal>) + 'a;
+/// How figures are written in one locale under one standard.
+#[derive(Debug, Clone, Copy)]
+pub struct Speaker {
+    pub locale: Locale,
+    pub words: &'static Words,
+    pub labels: &'static Labels,
+    pub rounding: Rounding,
+}
 
-/// Every line of a manager's calculation; `prior` holds the month's prior-period lines (those
-/// of the manager are shown).
-pub fn trace(m: &ManagerPay, prior: &[PriorPeriodLine]) -> Vec<TraceLine> {
+impl Speaker {
+    pub fn new(locale: Locale, rounding: Rounding) -> Self {
+        Speaker { locale, words: words(locale), labels: labels(locale), rounding }
+    }
+    /// An amount with separators and the standard's decimals (intermediate figures are shown
+    /// rounded as the rule will round them; the computation keeps them exact).
+    pub fn amount(&self, v: Decimal) -> String {
+        grouped(self.rounding.round(v))
+    }
+    pub fn rate(&self, v: Decimal) -> String {
+        percent(v)
+    }
+    pub fn month(&self, m: YearMonth) -> String {
+        match self.locale {
+            Locale::ZhCn => month_zh(m),
+            Locale::En => m.to_string(),
+        }
+    }
+    fn date(&self, d: Option<Date>) -> String {
+        d.map(|d| d.to_string()).unwrap_or_else(|| self.words.no_date.to_string())
+    }
+    /// The name of a rule.
+    pub fn rule(&self, r: Rule) -> &'static str {
+        match r {
+            Rule::Attribution => self.words.rule_attribution,
+            Rule::Status => self.words.rule_status,
+            Rule::Component(c) => self.labels.columns.component(c),
+            Rule::Total => self.words.rule_total,
+        }
+    }
+    /// `label value + label value … = total`, the zero terms left out.
+    pub fn labelled_sum(&self, terms: &[(&str, Decimal)], total: Decimal) -> String {
+        let parts: Vec<String> =
+            terms.iter().filter(|(_, v)| !v.is_zero()).map(|(l, v)| format!("{l} {}", self.amount(*v))).collect();
+        if parts.is_empty() {
+            return format!("{} = {}", self.words.all_zero, self.amount(total));
+        }
+        format!("{} = {}", parts.join(" + "), self.amount(total))
+    }
+}
+
+/// Adds one line: rule, item, working, result.
+type AddLine<'a> = dyn FnMut(Rule, &str, String, Option<Decimal>) + 'a;
+
+/// Every line of a manager's calculation.
+pub fn trace(month: &ComputedMonth, m: &ManagerPay, s: &Speaker) -> Vec<TraceLine> {
+    let w = s.words;
+    let cols = &s.labels.columns;
     let mut out = Vec::new();
-    let mut line = |rule: &'static str, item: &str, working: String, value: Option<Decimal>| {
+    let mut line = |rule: Rule, item: &str, working: String, value: Option<Decimal>| {
         out.push(TraceLine { rule, item: item.to_string(), working, value });
     };
+    let id = m.person.manager_id.as_str();
+    let prior_item = cols.component(Component::PriorPeriod);
     let prior_lines = |line: &mut AddLine<'_>| {
-        for l in prior.iter().filter(|l| l.manager_id == m.person.manager_id) {
-            line(
-                "prior_period",
-                "prior_period",
-                format!(
-                    "{}: recomputed {} − closed {} − carried before {} = {}",
-                    l.month,
-                    exact(l.recomputed.total()),
-                    exact(l.closed.total()),
-                    exact(l.carried_before),
-                    exact(l.amount)
-                ),
-                Some(l.amount),
+        for l in month.prior_period.iter().filter(|l| l.manager_id == id) {
+            let text = fill(
+                w.prior_working,
+                &[
+                    ("month", &s.month(l.month)),
+                    ("recomputed", &s.amount(l.recomputed.total())),
+                    ("closed", &s.amount(l.closed.total())),
+                    ("carried", &s.amount(l.carried_before)),
+                    ("amount", &s.amount(l.amount)),
+                ],
             );
+            line(Rule::Component(Component::PriorPeriod), prior_item, text, Some(l.amount));
         }
     };
     if !m.active {
-        line("prior_period", "not active", "not active in the month: only the prior-period adjustment".into(), None);
+        line(Rule::Status, w.not_active, w.not_active_working.to_string(), None);
         prior_lines(&mut line);
-        line("total", "total", exact(m.total), Some(m.total));
+        let text = s.labelled_sum(&[(prior_item, m.components.get(Component::PriorPeriod))], m.total);
+        line(Rule::Total, cols.total, text, Some(m.total));
         return out;
     }
     let c = &m.credited;
-    let w = &m.working;
+    let wk = &m.working;
     let nr = c.net_revenue();
-    line("attribution", "crm rows credited", format!("{}", c.rows), None);
-    line("attribution", "net_commission (NC)", exact(c.net_commission), Some(c.net_commission));
-    line("attribution", "other_revenue (OR)", exact(c.other_revenue), Some(c.other_revenue));
-    line("attribution", "net_revenue (NR = NC + OR)", exact(nr), Some(nr));
-    line("attribution", "net_inflow (NI)", exact(c.net_inflow), Some(c.net_inflow));
-    line("attribution", "month_end_assets", exact(c.month_end_assets), Some(c.month_end_assets));
+
+    // §4.1
+    let a = Rule::Attribution;
+    line(a, w.crm_rows, fill(w.crm_rows_working, &[("rows", &c.rows.to_string())]), None);
+    // The metrics as the payroll shows them: each rounded on its own.
+    let r = |v: Decimal| Some(s.rounding.round(v));
+    line(a, cols.metric(Metric::NetCommission), s.amount(c.net_commission), r(c.net_commission));
+    line(a, cols.metric(Metric::OtherRevenue), s.amount(c.other_revenue), r(c.other_revenue));
+    let text = fill(
+        w.net_revenue_working,
+        &[
+            ("nc_label", cols.metric(Metric::NetCommission)),
+            ("nc", &s.amount(c.net_commission)),
+            ("or_label", cols.metric(Metric::OtherRevenue)),
+            ("or", &s.amount(c.other_revenue)),
+            ("nr", &s.amount(nr)),
+        ],
+    );
+    line(a, cols.metric(Metric::NetRevenue), text, r(nr));
+    line(a, cols.metric(Metric::NetInflow), s.amount(c.net_inflow), r(c.net_inflow));
+    line(a, cols.metric(Metric::MonthEndAssets), s.amount(c.month_end_assets), r(c.month_end_assets));
 
     // §4.2
-    let b = &w.base_salary;
+    let rule = Rule::Component(Component::BaseSalary);
+    let b = &wk.base_salary;
     let days = b.days;
-    line("base_salary", "level", format!("{} {} base {}", m.level, m.level_label, exact(b.level_base)), None);
-    line(
-        "base_salary",
-        "days",
-        format!(
-            "{} employed of {} (hire {}, 转正 {}, leave {}); {} on probation × {}",
-            days.employed,
-            days.days_in_month,
-            m.person.hire_date,
-            m.person.regular_date.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
-            m.person.leave_date.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
-            days.probation,
-            exact(b.probation_ratio)
-        ),
-        None,
+    let text =
+        fill(w.level_working, &[("label", &m.level_label), ("code", &m.level), ("base", &s.amount(b.level_base))]);
+    line(rule, w.level, text, None);
+    let text = fill(
+        w.days_working,
+        &[
+            ("days", &days.days_in_month.to_string()),
+            ("employed", &days.employed.to_string()),
+            ("hire", &m.person.hire_date.to_string()),
+            ("regular", &s.date(m.person.regular_date)),
+            ("leave", &s.date(m.person.leave_date)),
+            ("probation", &days.probation.to_string()),
+            ("ratio", &s.rate(b.probation_ratio)),
+        ],
     );
-    line(
-        "base_salary",
-        "base_salary",
-        format!(
-            "{} / {} × ({} + {} × {}) = {}",
-            exact(b.level_base),
-            days.days_in_month,
-            days.employed - days.probation,
-            days.probation,
-            exact(b.probation_ratio),
-            exact(b.exact)
-        ),
-        Some(b.value),
+    line(rule, w.days, text, None);
+    let text = fill(
+        w.base_working,
+        &[
+            ("base", &s.amount(b.level_base)),
+            ("days", &days.days_in_month.to_string()),
+            ("regular_days", &(days.employed - days.probation).to_string()),
+            ("probation", &days.probation.to_string()),
+            ("ratio", &s.rate(b.probation_ratio)),
+            ("exact", &s.amount(b.exact)),
+        ],
     );
+    line(rule, cols.base_salary, text, Some(b.value));
 
     // §4.3
-    let p = &w.minimum_penalty;
-    match &p.test {
-        None => line("minimum_penalty", "minimum_penalty", "no [minimum] in the standard".into(), Some(p.value)),
+    let rule = Rule::Component(Component::MinimumPenalty);
+    let p = &wk.minimum_penalty;
+    let text = match &p.test {
+        None => w.minimum_none.to_string(),
         Some(t) => {
-            let why = format!(
-                "valid accounts {} {} {}, NR {} {} {}",
-                t.valid_accounts,
-                if t.valid_accounts_missed() { "<" } else { "≥" },
-                t.min_valid_accounts,
-                exact(t.net_revenue),
-                if t.net_revenue_missed() { "<" } else { "≥" },
-                exact(t.min_net_revenue)
+            let result = |missed: bool| if missed { w.missed } else { w.met };
+            let test = fill(
+                w.minimum_test,
+                &[
+                    ("valid", &t.valid_accounts.to_string()),
+                    ("min_valid", &t.min_valid_accounts.to_string()),
+                    ("valid_result", result(t.valid_accounts_missed())),
+                    ("nr", &s.amount(t.net_revenue)),
+                    ("min_nr", &s.amount(t.min_net_revenue)),
+                    ("nr_result", result(t.net_revenue_missed())),
+                ],
             );
-            let text = match &t.outcome {
-                MinimumOutcome::ExemptHired(month) => format!("{why}; exempt: hired in {month}"),
-                MinimumOutcome::ExemptBaseZero => format!("{why}; exempt: base salary 0"),
+            let outcome = match &t.outcome {
+                MinimumOutcome::ExemptHired(hired) => fill(w.exempt_hired, &[("month", &s.month(*hired))]),
+                MinimumOutcome::ExemptBaseZero => w.exempt_base_zero.to_string(),
                 MinimumOutcome::BothMissed { base, ratio } => {
-                    format!("{why}: both missed: −{} × {}", exact(*base), exact(*ratio))
+                    fill(w.both_missed, &[("base", &s.amount(*base)), ("ratio", &s.rate(*ratio))])
                 }
-                MinimumOutcome::NotBothMissed => format!("{why}: not both missed"),
+                MinimumOutcome::NotBothMissed => w.not_both_missed.to_string(),
             };
-            line("minimum_penalty", "minimum_penalty", text, Some(p.value));
+            format!("{test}{}{outcome}", w.then)
         }
-    }
+    };
+    line(rule, cols.minimum_penalty, text, Some(p.value));
 
     // §4.4
-    let k = &w.commission;
+    let rule = Rule::Component(Component::NetCommissionPay);
+    let k = &wk.commission;
     let mode = match k.mode {
-        ScheduleMode::Marginal => "marginal",
-        ScheduleMode::Whole => "whole",
+        ScheduleMode::Marginal => w.marginal,
+        ScheduleMode::Whole => w.whole,
     };
     if k.parts.is_empty() {
-        line(
-            "net_commission_pay",
-            "schedule",
-            format!("{} ({mode}): NC {} ≤ 0", k.schedule, exact(k.net_commission)),
-            None,
+        let text = fill(
+            w.schedule_nothing,
+            &[("schedule", w.schedule_name(&k.schedule)), ("mode", mode), ("nc", &s.amount(k.net_commission))],
         );
+        line(rule, w.schedule, text, None);
     }
-    for t in &k.parts {
-        let bounds = match t.up_to {
-            Some(u) => format!("({}, {}]", exact(t.from), exact(u)),
-            None => format!("({}, ∞)", exact(t.from)),
-        };
-        line(
-            "net_commission_pay",
-            "tier",
-            format!("{} ({mode}) tier {bounds}: {} × {} = {}", k.schedule, exact(t.base), t.rate, exact(t.amount)),
-            None,
+    for (n, t) in k.parts.iter().enumerate() {
+        let to = t.up_to.map(|u| s.amount(u)).unwrap_or_else(|| w.tier_open.to_string());
+        let text = fill(
+            w.tier_working,
+            &[
+                ("schedule", w.schedule_name(&k.schedule)),
+                ("mode", mode),
+                ("from", &s.amount(t.from)),
+                ("to", &to),
+                ("base", &s.amount(t.base)),
+                ("rate", &s.rate(t.rate)),
+                ("amount", &s.amount(t.amount)),
+            ],
         );
+        line(rule, &fill(w.tier, &[("n", &(n + 1).to_string())]), text, None);
     }
-    line("net_commission_pay", "net_commission_pay", exact(k.exact), Some(k.value));
+    line(rule, cols.net_commission_pay, fill(w.tiers_sum, &[("exact", &s.amount(k.exact))]), Some(k.value));
 
     // §4.6
-    let o = &w.other_revenue_pay;
-    line(
-        "other_revenue_pay",
-        "other_revenue_pay",
-        format!("max({}, 0) × {} = {}", exact(o.other_revenue), exact(o.rate), exact(o.exact)),
-        Some(o.value),
+    let o = &wk.other_revenue_pay;
+    let text = fill(
+        w.other_pay_working,
+        &[("or", &s.amount(o.other_revenue)), ("rate", &s.rate(o.rate)), ("exact", &s.amount(o.exact))],
     );
-    line("account_bonus", "accounts", format!("{} new, {} valid", m.new_accounts, m.valid_accounts), None);
-    line(
-        "account_bonus",
-        "account_bonus",
-        exact(w.account_bonus_exact),
-        Some(m.components.get(Component::AccountBonus)),
-    );
-    let a = &w.asset_bonus;
-    line(
-        "asset_bonus",
-        "asset_bonus",
-        format!(
-            "min(max({}, 0) × {}, {}) = {}",
-            exact(a.net_inflow),
-            exact(a.rate),
-            a.cap.map(exact).unwrap_or_else(|| "no cap".into()),
-            exact(a.exact)
-        ),
-        Some(a.value),
-    );
-    line(
-        "adjustments",
-        "adjustments",
-        format!("{} row(s): {}", w.adjustment_rows, exact(w.adjustments_exact)),
-        Some(m.components.get(Component::Adjustments)),
-    );
-    match &w.leader_override {
-        None => {}
-        Some(LeaderOverride::Group { team, group, members, others_pay, rate, exact: e, value }) => line(
-            "leader_override",
-            "leader_override",
-            format!(
-                "{} × Σ net_commission_pay of {members} other member(s) of {team}/{group} {} = {}",
-                exact(*rate),
-                exact(*others_pay),
-                exact(*e)
-            ),
-            Some(*value),
-        ),
-        Some(LeaderOverride::NoGroup) => {
-            line("leader_override", "leader_override", "group leader without a group".into(), Some(Decimal::ZERO))
+    line(Rule::Component(Component::OtherRevenuePay), cols.other_revenue_pay, text, Some(o.value));
+
+    // §4.5: the valid accounts by type, each type's bonus.
+    let rule = Rule::Component(Component::AccountBonus);
+    let text =
+        fill(w.accounts_working, &[("new", &m.new_accounts.to_string()), ("valid", &m.valid_accounts.to_string())]);
+    line(rule, w.accounts, text, None);
+    let mut by_type: Vec<(&str, u32, Decimal, Decimal)> = Vec::new();
+    for acc in month.accounts.iter().filter(|a| a.manager_id == id && a.valid.is_ok()) {
+        match by_type.iter_mut().find(|t| t.0 == acc.account_type) {
+            Some(t) => {
+                t.1 += 1;
+                t.3 += acc.bonus;
+            }
+            None => by_type.push((acc.account_type.as_str(), 1, acc.bonus, acc.bonus)),
         }
     }
-    let cap = &w.cap_deduction;
-    line(
-        "cap_deduction",
-        "cap_deduction",
-        format!("variable pay {} vs cap {}", exact(cap.variable), cap.cap.map(exact).unwrap_or_else(|| "none".into())),
-        Some(cap.value),
+    let bonus = m.components.get(Component::AccountBonus);
+    let text = if by_type.is_empty() {
+        w.no_valid_accounts.to_string()
+    } else {
+        by_type
+            .iter()
+            .map(|(ty, n, each, sum)| {
+                fill(
+                    w.account_type_working,
+                    &[("type", ty), ("n", &n.to_string()), ("bonus", &s.amount(*each)), ("amount", &s.amount(*sum))],
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(w.then)
+    };
+    line(rule, cols.account_bonus, text, Some(bonus));
+
+    let ab = &wk.asset_bonus;
+    let raw = ab.net_inflow.max(Decimal::ZERO) * ab.rate;
+    let cap = ab.cap.map(|c| s.amount(c)).unwrap_or_else(|| w.asset_no_cap.to_string());
+    let text = fill(
+        w.asset_working,
+        &[("ni", &s.amount(ab.net_inflow)), ("rate", &s.rate(ab.rate)), ("raw", &s.amount(raw)), ("cap", &cap)],
     );
+    line(Rule::Component(Component::AssetBonus), cols.asset_bonus, text, Some(ab.value));
+
+    let rule = Rule::Component(Component::Adjustments);
+    for a in month.adjustments.iter().filter(|a| a.manager_id == id) {
+        let text = fill(
+            w.adjustment_row,
+            &[("file", &a.file), ("row", &a.row.to_string()), ("category", &a.category), ("reason", &a.reason)],
+        );
+        line(rule, cols.adjustments, text, Some(a.amount));
+    }
+    let text = fill(
+        w.adjustments_working,
+        &[("n", &wk.adjustment_rows.to_string()), ("exact", &s.amount(wk.adjustments_exact))],
+    );
+    line(rule, cols.adjustments, text, Some(m.components.get(Component::Adjustments)));
+
+    let rule = Rule::Component(Component::LeaderOverride);
+    match &wk.leader_override {
+        None => {}
+        Some(LeaderOverride::Group { team, group, members, others_pay, rate, exact, value }) => {
+            let text = fill(
+                w.leader_working,
+                &[
+                    ("team", team),
+                    ("group", group),
+                    ("members", &members.to_string()),
+                    ("others", &s.amount(*others_pay)),
+                    ("rate", &s.rate(*rate)),
+                    ("exact", &s.amount(*exact)),
+                ],
+            );
+            line(rule, cols.leader_override, text, Some(*value));
+        }
+        Some(LeaderOverride::NoGroup) => {
+            line(rule, cols.leader_override, w.leader_no_group.to_string(), Some(Decimal::ZERO))
+        }
+    }
+
+    let cap = &wk.cap_deduction;
+    let text = match cap.cap {
+        Some(limit) => fill(
+            w.cap_working,
+            &[
+                ("variable", &s.amount(cap.variable)),
+                ("cap", &s.amount(limit)),
+                ("over", &s.amount((cap.variable - limit).max(Decimal::ZERO))),
+            ],
+        ),
+        None => w.cap_none.to_string(),
+    };
+    line(Rule::Component(Component::CapDeduction), cols.cap_deduction, text, Some(cap.value));
+
     prior_lines(&mut line);
-    let parts: Vec<String> = Component::ALL.iter().map(|c| exact(m.components.get(*c))).collect();
-    line("total", "total", parts.join(" + "), Some(m.total));
+
+    let terms: Vec<(&str, Decimal)> =
+        Component::ALL.iter().map(|c| (cols.component(*c), m.components.get(*c))).collect();
+    line(Rule::Total, cols.total, s.labelled_sum(&terms, m.total), Some(m.total));
     out
 }

@@ -9,7 +9,7 @@ use crate::ingest::checks::{later_copies, reject_duplicates, reject_inactive, ro
 use crate::ingest::read::{Activity, InputFile};
 use crate::ingest::rows::RowParse;
 use crate::model::fields::accounts as A;
-use crate::model::{Issue, Kind};
+use crate::model::{Duplicated, Issue, Kind, Reason};
 
 /// What an account row turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,14 +85,15 @@ pub fn check(
     for a in accounts.iter_mut().filter(|a| a.status == AccountStatus::New) {
         if let Some(d) = a.open_date.filter(|d| !month.contains(*d)) {
             a.status = AccountStatus::Rejected;
-            let why = format!("open date {d} is not in {month}");
+            let why = Reason::OpenDateOutside { date: d, month };
             issues.push(row_issue(Kind::Accounts, files, a, A::OPEN_DATE, d.to_string(), why));
         }
     }
     let raw = |a: &AccountRow| a.client_id.clone();
     let blame = Blame { kind: Kind::Accounts, field: A::CLIENT_ID, raw: &raw };
     let copies = later_copies(accounts, |a| (a.client_id.as_str(), a.account_type.as_str()));
-    let what = |a: &AccountRow| format!("client {} opening {}", a.client_id, a.account_type);
+    let what =
+        |a: &AccountRow| Duplicated::ClientType { client: a.client_id.clone(), account_type: a.account_type.clone() };
     reject_duplicates(accounts, copies, blame, what, files, issues);
     reject_inactive(accounts, (Kind::Accounts, A::MANAGER_ID), activity, files, issues);
 }

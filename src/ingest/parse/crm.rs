@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 
 use crate::ingest::rows::RowParse;
 use crate::model::fields::crm as C;
-use crate::model::Relation;
+use crate::model::{Problem, Reason, Relation};
 
 /// A crm row. Client-level values are kept even on rejected rows (for the reconciliation).
 #[derive(Debug, Clone)]
@@ -39,7 +39,7 @@ pub fn parse(p: &mut RowParse<'_, '_>, file: u16, row: u32) -> CrmRow {
             x if x.starts_with("开发") || x.starts_with("develop") => Some(Relation::Development),
             x if x.starts_with("服务") || x.starts_with("service") => Some(Relation::Service),
             _ => {
-                p.fail(C::RELATION, "not 开发 or 服务".into());
+                p.fail(C::RELATION, Reason::Cell(Problem::NotRelation));
                 None
             }
         },

@@ -7,7 +7,7 @@ use crate::ingest::read::InputFile;
 use crate::ingest::rows::RowParse;
 use crate::ingest::values;
 use crate::model::fields::roster as R;
-use crate::model::{Employment, Issue, Kind, Person, Severity};
+use crate::model::{Duplicated, Employment, Issue, Kind, Person, Problem, Reason, Severity};
 
 #[derive(Debug, Clone)]
 pub struct RosterRow {
@@ -46,7 +46,7 @@ pub fn parse(p: &mut RowParse<'_, '_>, file: u16, row: u32, month: YearMonth) ->
         Some(e) => {
             let v = employment(&e);
             if v.is_none() {
-                p.fail(R::EMPLOYMENT, "not 员工/employee or 兼职/part_time".into());
+                p.fail(R::EMPLOYMENT, Reason::Cell(Problem::NotEmployment));
             }
             v
         }
@@ -57,7 +57,7 @@ pub fn parse(p: &mut RowParse<'_, '_>, file: u16, row: u32, month: YearMonth) ->
     let leader = match values::yes_no(p.cell(R::LEADER)) {
         Ok(v) => v.unwrap_or(false),
         Err(e) => {
-            p.fail(R::LEADER, e);
+            p.fail(R::LEADER, Reason::Cell(e));
             false
         }
     };
@@ -91,12 +91,12 @@ pub fn check(roster: &mut [RosterRow], month: YearMonth, files: &[InputFile], is
     let raw = |r: &RosterRow| r.person.manager_id.clone();
     let blame = Blame { kind: Kind::Roster, field: R::MANAGER_ID, raw: &raw };
     let copies = later_copies(roster, |r| r.person.manager_id.as_str());
-    reject_duplicates(roster, copies, blame, |r| format!("manager {}", r.person.manager_id), files, issues);
+    reject_duplicates(roster, copies, blame, |r| Duplicated::Manager(r.person.manager_id.clone()), files, issues);
     for r in roster.iter_mut().filter(|r| r.accepted) {
         if let Some(l) = r.person.leave_date {
             if l < r.person.hire_date {
                 r.accepted = false;
-                let why = format!("leave date {l} is before the hire date {}", r.person.hire_date);
+                let why = Reason::LeaveBeforeHire { leave: l, hire: r.person.hire_date };
                 issues.push(row_issue(Kind::Roster, files, r, R::LEAVE_DATE, l.to_string(), why));
                 continue;
             }
@@ -104,12 +104,9 @@ pub fn check(roster: &mut [RosterRow], month: YearMonth, files: &[InputFile], is
         r.active = r.person.hire_date <= month.last_day() && r.person.leave_date.is_none_or(|l| l >= month.first_day());
         if !r.active {
             let why = if r.person.hire_date > month.last_day() {
-                format!("not active in {month}: hired {}", r.person.hire_date)
+                Reason::HiredLater { month, hire: r.person.hire_date }
             } else {
-                format!(
-                    "not active in {month}: left {}",
-                    r.person.leave_date.map(|d| d.to_string()).unwrap_or_default()
-                )
+                Reason::LeftBefore { month, leave: r.person.leave_date }
             };
             let issue = row_issue(Kind::Roster, files, r, NO_COLUMN, r.person.manager_id.clone(), why);
             issues.push(Issue { severity: Severity::Information, ..issue });
@@ -160,8 +157,11 @@ mod tests {
         check(&mut roster, YearMonth::parse("2026-10").unwrap(), &files, &mut issues);
         let active: Vec<&str> = roster.iter().filter(|r| r.active).map(|r| r.person.manager_id.as_str()).collect();
         assert_eq!(active, ["A", "B"], "B left on the 1st: one day employed");
-        assert!(!roster[4].accepted && issues.iter().any(|i| i.row == 6 && i.reason.contains("before the hire date")));
-        assert!(!roster[5].accepted && issues.iter().any(|i| i.row == 7 && i.reason.contains("duplicate")));
+        assert!(
+            !roster[4].accepted
+                && issues.iter().any(|i| i.row == 6 && i.reason.to_string().contains("before the hire date"))
+        );
+        assert!(!roster[5].accepted && issues.iter().any(|i| i.row == 7 && i.reason.to_string().contains("duplicate")));
         let info: Vec<u32> = issues.iter().filter(|i| !i.is_exception()).map(|i| i.row).collect();
         assert_eq!(info, [4, 5], "people not employed in the month are information");
     }

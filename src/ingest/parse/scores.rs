@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 
 use crate::ingest::rows::RowParse;
 use crate::model::fields::scores as S;
+use crate::model::{Problem, Reason};
 
 #[derive(Debug, Clone)]
 pub struct ScoreRow {
@@ -23,7 +24,7 @@ pub fn parse(p: &mut RowParse<'_, '_>, file: u16, row: u32) -> ScoreRow {
     let score = p.req_money(S::DUTY_SCORE);
     if let Some(s) = score {
         if s < Decimal::ZERO || s > Decimal::ONE_HUNDRED {
-            p.fail(S::DUTY_SCORE, "duty score outside 0–100".into());
+            p.fail(S::DUTY_SCORE, Reason::Cell(Problem::DutyScoreRange));
         }
     }
     ScoreRow { file, row, accepted: p.ok, manager_id: manager_id.unwrap_or_default(), score: score.unwrap_or_default() }
