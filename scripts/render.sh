@@ -39,4 +39,31 @@ if [ -n "$comp" ]; then
     echo "compensation report: the sign-off block follows the grand total"
   fi
 fi
+# Legibility (SPEC §5 item 1: at least 6 pt on the printed page). A CJK ideograph is one em
+# wide, so the printed size of the main sheet's text is the width of its all-CJK words on page
+# 1 divided by their characters (the 16 pt title and the page header left out: the median).
+# Measured as Excel lays the sheet out when the Calibri metrics are there: install
+# fonts-crosextra-carlito, else LibreOffice falls back to a wider font and prints smaller.
+if [ -n "$comp" ]; then
+  if ! fc-match Calibri | grep -qi carlito; then
+    echo "warning: no Carlito (apt-get install fonts-crosextra-carlito): the size below is smaller than Excel's" >&2
+  fi
+  size=$(pdftotext -f 1 -l 1 -bbox "$comp" - | python3 -c '
+import re, statistics, sys
+sizes = []
+for m in re.finditer(r"<word xMin=\"([\d.]+)\" yMin=\"[\d.]+\" xMax=\"([\d.]+)\" yMax=\"[\d.]+\">([^<]+)</word>", sys.stdin.read()):
+    text = m.group(3)
+    if all("\u4e00" <= c <= "\u9fff" for c in text):
+        sizes.append((float(m.group(2)) - float(m.group(1))) / len(text))
+print(f"{statistics.median(sizes):.2f}" if sizes else "0")
+')
+  echo "compensation report: text on page 1 printed at $size pt"
+  if python3 -c "import sys; sys.exit(0 if float('$size') >= 6 else 1)"; then
+    echo "compensation report: legible (at least 6 pt)"
+  else
+    echo "compensation report: text below 6 pt: set report.paper = \"A3\" or look at the widest columns" >&2
+    status=1
+  fi
+fi
 echo "PNG pages in $out"
+exit ${status:-0}

@@ -88,12 +88,23 @@ struct ReportRaw {
     prepared_by: String,
     #[serde(default = "default_signoff")]
     signoff: Vec<String>,
+    #[serde(default = "default_paper")]
+    paper: String,
 }
 
 impl Default for ReportRaw {
     fn default() -> Self {
-        Self { locale: default_locale(), prepared_by: String::new(), signoff: default_signoff() }
+        Self {
+            locale: default_locale(),
+            prepared_by: String::new(),
+            signoff: default_signoff(),
+            paper: default_paper(),
+        }
     }
+}
+
+fn default_paper() -> String {
+    "A4".into()
 }
 
 fn default_locale() -> String {
@@ -166,11 +177,30 @@ pub struct Organization {
     pub code: String,
 }
 
+/// The paper the compensation report's main sheet is printed on (landscape, one page wide).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paper {
+    A4,
+    /// For a branch with so many large figures that A4 would print them below 6 pt.
+    A3,
+}
+
+impl Paper {
+    /// The paper size code of the spreadsheet format.
+    pub fn code(self) -> u8 {
+        match self {
+            Paper::A4 => 9,
+            Paper::A3 => 8,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ReportSettings {
     pub locale: Locale,
     pub prepared_by: String,
     pub signoff: Vec<String>,
+    pub paper: Paper,
 }
 
 /// A team's monthly plan (the plan table of the guideline).
@@ -267,6 +297,11 @@ impl Config {
             "zh-CN" | "zh" => Locale::ZhCn,
             "en" => Locale::En,
             other => return Err(err("report.locale", format!("{other:?} is not \"zh-CN\" or \"en\""))),
+        };
+        let paper = match raw.report.paper.as_str() {
+            "A4" | "a4" => Paper::A4,
+            "A3" | "a3" => Paper::A3,
+            other => return Err(err("report.paper", format!("{other:?} is not \"A4\" or \"A3\""))),
         };
         let resolve = |p: &str| {
             let p = Path::new(p);
@@ -390,7 +425,7 @@ impl Config {
             data_dir: resolve(&raw.paths.data),
             reports_dir: resolve(&raw.paths.reports),
             standards_dir: resolve(&raw.paths.standards),
-            report: ReportSettings { locale, prepared_by: raw.report.prepared_by, signoff: raw.report.signoff },
+            report: ReportSettings { locale, prepared_by: raw.report.prepared_by, signoff: raw.report.signoff, paper },
             teams,
             outlets,
             inputs,

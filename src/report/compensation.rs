@@ -120,6 +120,7 @@ fn main_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<()
         for (c, col) in columns.iter().enumerate().skip(first_figure) {
             let fmt = if is_count(*col) { &st.total_count } else { &st.total_money };
             ws.write_number_with_format(row, c as u16, to_cell(sub[c]), fmt)?;
+            widths.see_money(c, to_cell(sub[c]));
             grand[c] += sub[c];
         }
         row += 1;
@@ -151,7 +152,9 @@ fn main_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<()
         ws.merge_range(row, 10, row, 12, "", &st.sign_line)?;
         row += 2;
     }
-    widths.apply(ws)?;
+    // Widths fitted to the figures with one column of room: the sheet prints one page wide,
+    // and the narrower it is the larger its text (SPEC §5 item 1: at least 6 pt).
+    widths.apply_with(ws, 1)?;
     ws.set_freeze_panes(3, 2)?;
     print_setup(
         ws,
@@ -159,6 +162,7 @@ fn main_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<()
         l.page_footer,
         Some((0, 2)),
     )?;
+    ws.set_paper_size(ctx.config.report.paper.code());
     Ok(())
 }
 

@@ -31,9 +31,7 @@ pub fn serial(ctx: &ReportCtx<'_>, n: usize) -> String {
 /// Any error of the writer.
 pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
     let l = ctx.labels;
-    let st = Styles::new();
-    let wrap = st.text.clone().set_text_wrap().set_align(FormatAlign::VerticalCenter);
-    let section = st.bold.clone().set_background_color(rust_xlsxwriter::Color::RGB(0xF2F2F2));
+    let look = Look::new(Styles::new());
     let sp = Speaker::new(ctx.config.report.locale, ctx.rounding());
     let mut wb = Workbook::new();
     wb.set_properties(&properties(ctx.ym(), l.statement_title, &ctx.config.organization.name)?);
@@ -57,7 +55,7 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
                 breaks.push(row);
             }
             let serial = serial(ctx, n * STATEMENTS_PER_SHEET + k);
-            row = statement(ws, row, ctx, &sp, m, &serial, &st, &wrap, &section)?;
+            row = statement(ws, row, ctx, &sp, m, &serial, &look)?;
         }
         ws.set_page_breaks(&breaks)?;
         print_setup(ws, &format!("&L{}", header_text(&ctx.config.organization.name)), l.page_footer, None)?;
@@ -67,7 +65,6 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
 }
 
 /// One statement from `row`; gives the row after it.
-#[allow(clippy::too_many_arguments)]
 fn statement(
     ws: &mut Worksheet,
     mut row: u32,
@@ -75,10 +72,9 @@ fn statement(
     sp: &Speaker,
     m: &ManagerPay,
     serial: &str,
-    st: &Styles,
-    wrap: &Format,
-    section: &Format,
+    look: &Look,
 ) -> Result<u32, XlsxError> {
+    let st = &look.st;
     let l = ctx.labels;
     let cols = &l.columns;
     let colon = l.colon;
@@ -120,21 +116,21 @@ fn statement(
             break;
         }
         if last != Some(t.rule) {
-            ws.merge_range(row, 0, row, 2, sp.rule(t.rule), section)?;
+            ws.merge_range(row, 0, row, 2, sp.rule(t.rule), &look.section)?;
             row += 1;
             last = Some(t.rule);
         }
-        line(ws, row, t, wrap, &st.text, &st.money)?;
+        line(ws, row, t, &look.wrap, &look.text, &look.money)?;
         row += 1;
     }
     for t in lines.iter().filter(|t| t.rule == Rule::Total) {
-        line(ws, row, t, &st.total_text.clone().set_text_wrap(), &st.total_text, &st.total_money)?;
+        line(ws, row, t, &look.total_wrap, &look.total_text, &look.total_money)?;
         row += 1;
     }
     row += 2;
     ws.write_string(row, 0, format!("{}{colon}", l.confirm))?;
     ws.write_string_with_format(row, 1, "", &st.sign_line)?;
-    ws.write_string(row, 2, format!("{}{colon}", l.date))?;
+    ws.write_string_with_format(row, 2, format!("{}{colon}", l.date), &st.sign_line)?;
     row += 1;
     Ok(row + 1)
 }
@@ -160,4 +156,34 @@ fn line(
         ws.set_row_height(row, 15.0 * lines as f64)?;
     }
     Ok(())
+}
+
+/// The formats of a statement's lines: centred vertically (a wrapped working makes its row
+/// several lines high).
+struct Look {
+    wrap: Format,
+    text: Format,
+    money: Format,
+    total_wrap: Format,
+    total_text: Format,
+    total_money: Format,
+    section: Format,
+    /// The house styles the others derive from.
+    st: Styles,
+}
+
+impl Look {
+    fn new(st: Styles) -> Self {
+        let middle = |f: &Format| f.clone().set_align(FormatAlign::VerticalCenter);
+        Look {
+            wrap: middle(&st.text).set_text_wrap(),
+            text: middle(&st.text),
+            money: middle(&st.money),
+            total_wrap: middle(&st.total_text).set_text_wrap(),
+            total_text: middle(&st.total_text),
+            total_money: middle(&st.total_money),
+            section: st.bold.clone().set_background_color(rust_xlsxwriter::Color::RGB(0xF2F2F2)),
+            st,
+        }
+    }
 }

@@ -104,16 +104,27 @@ impl Widths {
         let need = if text.contains(' ') { longest.max(half) } else { half };
         self.see(col, &"x".repeat(need));
     }
+    /// A money cell as `#,##0.00` shows it: "-1,234,567.89".
     pub fn see_money(&mut self, col: usize, v: f64) {
-        // "-1,234,567.89": digits, separators, sign and point.
-        let digits = format!("{:.2}", v.abs()).len();
-        self.see(col, &"9".repeat(digits + digits / 3 + 1));
+        let s = format!("{:.2}", v.abs());
+        let int = s.find('.').unwrap_or(s.len());
+        let width = s.len() + (int.max(1) - 1) / 3 + usize::from(v < 0.0);
+        self.see(col, &"9".repeat(width));
     }
     pub fn apply(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
+        self.apply_with(ws, 2)
+    }
+    /// The widths with `pad` columns of room each (the main report, which must print legibly
+    /// one page wide, takes 1).
+    pub fn apply_with(&self, ws: &mut Worksheet, pad: usize) -> Result<(), XlsxError> {
         for (c, w) in self.w.iter().enumerate() {
-            ws.set_column_width(c as u16, ((*w).min(self.max) + 2) as f64)?;
+            ws.set_column_width(c as u16, ((*w).min(self.max) + pad) as f64)?;
         }
         Ok(())
+    }
+    /// The sum of the widths `apply_with(pad)` sets.
+    pub fn total(&self, pad: usize) -> usize {
+        self.w.iter().map(|w| (*w).min(self.max) + pad).sum()
     }
 }
 
