@@ -69,6 +69,9 @@ struct Client {
     opened: YearMonth,
     scale: f64,
     active: bool,
+    /// A client who opens an account, collects the bonus and empties it (SPEC §4.9): from this
+    /// month on its month-end assets are the few yuan left in it.
+    empties: Option<(YearMonth, f64)>,
 }
 
 fn name(rng: &mut ChaCha8Rng) -> String {
@@ -109,6 +112,9 @@ pub fn generate(
         return Err(format!("--clients {clients}: at most 1,000,000 clients fit one CRM sheet"));
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    // Who empties their account: drawn from a stream of its own, so that every other figure is
+    // the one the main stream gives (pay figures of the sample do not depend on it).
+    let mut drain = ChaCha8Rng::seed_from_u64(seed ^ 0x636c_6177_6261_636b);
     let width = (managers.max(100) as f64 * 3.0).log10().ceil() as usize;
     let mut next_id = 1u32;
     let new_id = |next: &mut u32| {
@@ -184,6 +190,7 @@ pub fn generate(
             opened,
             scale,
             active: rng.random_bool(0.8),
+            empties: None,
         };
         *next += 1;
         c
@@ -273,7 +280,16 @@ pub fn generate(
         let pool = eligible(&people, month);
         let openings = (clients as f64 * 0.04 * rng.random_range(0.8..1.2)) as usize;
         for _ in 0..openings {
-            client_list.push(new_client(&mut rng, &mut next_client, &pool, month));
+            let mut c = new_client(&mut rng, &mut next_client, &pool, month);
+            // A few clients who do not trade empty the account one to three months later.
+            if !c.active && drain.random_bool(0.25) {
+                let mut from = month;
+                for _ in 0..drain.random_range(1..=3) {
+                    from = from.next();
+                }
+                c.empties = Some((from, round2(drain.random_range(0.0..900.0))));
+            }
+            client_list.push(c);
         }
         write_month(out, month, &people, &client_list, &mut rng).map_err(|e| format!("{month}: {e}"))?;
         if month >= to {
@@ -419,6 +435,12 @@ fn write_month(
         let nc = if c.active { round2(70.0 * c.scale * nc_noise.sample(rng)) } else { 0.0 };
         let volume = round2(nc / 0.00025);
         let other = if rng.random_bool(0.3) { round2(assets * 0.0006 * rng.random::<f64>()) } else { 0.0 };
+        // An emptied account: only its assets show it (commission, revenue and inflow are the
+        // main stream's, so the sample's pay does not depend on who empties).
+        let (assets, avg) = match c.empties {
+            Some((from, left)) if from <= month => (left, left),
+            _ => (assets, avg),
+        };
         let rel: Vec<(usize, &str, f64)> = match c.service {
             Some(s) => vec![(c.developer, "开发", 0.7), (s, "服务", 0.3)],
             None => vec![(c.developer, "开发", 1.0)],

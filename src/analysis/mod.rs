@@ -66,6 +66,12 @@ pub struct AccountFigure {
     pub team: String,
     pub account_type: String,
     pub valid: bool,
+    /// The client, and the bonus the account earned (§4.5, before any cap): what a later
+    /// month's clawback recovers (§4.9).
+    #[serde(default)]
+    pub client_id: String,
+    #[serde(default)]
+    pub bonus: Decimal,
 }
 
 /// What later months need of a month.
@@ -75,6 +81,24 @@ pub struct MonthSummary {
     pub standard: String,
     pub managers: Vec<ManagerFigures>,
     pub accounts: Vec<AccountFigure>,
+    /// The accounts judged lost in the month (§4.9), recovered or not.
+    #[serde(default)]
+    pub lost: Vec<LostAccount>,
+}
+
+/// An account judged lost in a month (§4.9).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LostAccount {
+    /// The month that paid the bonus.
+    pub paid: YearMonth,
+    pub client_id: String,
+    pub account_type: String,
+    pub manager_id: String,
+    /// The manager's team in the month (empty when the manager is not active then).
+    pub team: String,
+    pub bonus: Decimal,
+    /// Recovered from the manager (else listed only).
+    pub charged: bool,
 }
 
 impl MonthSummary {
@@ -120,9 +144,24 @@ pub fn summarize(month: &ComputedMonth) -> MonthSummary {
             team: team_of.get(a.manager_id.as_str()).map(|t| t.to_string()).unwrap_or_default(),
             account_type: a.account_type.clone(),
             valid: a.valid.is_ok(),
+            client_id: a.client_id.clone(),
+            bonus: a.bonus,
         })
         .collect();
-    MonthSummary { month: month.month, standard: standard.name.clone(), managers, accounts }
+    let lost = month
+        .clawback
+        .iter()
+        .map(|l| LostAccount {
+            paid: l.account.month,
+            client_id: l.account.client_id.clone(),
+            account_type: l.account.account_type.clone(),
+            manager_id: l.account.manager_id.clone(),
+            team: team_of.get(l.account.manager_id.as_str()).map(|t| t.to_string()).unwrap_or_default(),
+            bonus: l.account.bonus,
+            charged: l.charged,
+        })
+        .collect();
+    MonthSummary { month: month.month, standard: standard.name.clone(), managers, accounts, lost }
 }
 
 /// The month's analysis workbooks' contents.

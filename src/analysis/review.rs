@@ -320,7 +320,7 @@ mod tests {
         }
     }
     fn month(m: &str, managers: Vec<ManagerFigures>) -> MonthSummary {
-        MonthSummary { month: ym(m), standard: "s".into(), managers, accounts: vec![] }
+        MonthSummary { month: ym(m), standard: "s".into(), managers, accounts: vec![], lost: vec![] }
     }
     fn review(months: [Option<MonthSummary>; 3]) -> QuarterReview {
         let q = [ym("2026-07"), ym("2026-08"), ym("2026-09")];

@@ -248,6 +248,9 @@ pub struct TeamAnalysis {
     pub outlets: Comparison,
     /// (team, account type, new, valid)
     pub accounts_by_type: Vec<(String, String, u32, u32)>,
+    /// §4.9 recoveries per team (team, accounts recovered, amount recovered), in team order;
+    /// empty when nothing was lost in the month.
+    pub clawback: Vec<(String, u32, Decimal)>,
     pub plan: Vec<PlanLine>,
     /// `None` when the previous month has no inputs.
     pub changes: Option<Vec<Change>>,
@@ -357,6 +360,22 @@ pub fn team_analysis(
             .then_with(|| natural_cmp(&a.1, &b.1))
     });
 
+    // Recoveries per team: the accounts recovered, and the clawback its managers are paid
+    // (negative; lines of managers not active are listed in the report, not recovered).
+    let mut clawback: Vec<(String, u32, Decimal)> = Vec::new();
+    for l in current.lost.iter().filter(|l| l.charged) {
+        match clawback.iter_mut().find(|x| x.0 == l.team) {
+            Some(x) => x.1 += 1,
+            None => clawback.push((l.team.clone(), 1, Decimal::ZERO)),
+        }
+    }
+    for m in &current.managers {
+        if let Some(x) = clawback.iter_mut().find(|x| x.0 == m.person.team) {
+            x.2 += m.components.clawback;
+        }
+    }
+    clawback.sort_by(|a, b| cfg.team_rank(&a.0).cmp(&cfg.team_rank(&b.0)).then_with(|| natural_cmp(&a.0, &b.0)));
+
     // Plan vs actual.
     let mut plan = Vec::new();
     for a in cur.iter().filter(|a| !a.key.is_empty()) {
@@ -446,6 +465,7 @@ pub fn team_analysis(
         groups,
         outlets,
         accounts_by_type: by_type,
+        clawback,
         plan,
         changes,
         ranking,

@@ -1,4 +1,5 @@
-//! What earlier months carry into a month: prior-period adjustments (SPEC §4.10).
+//! What earlier months carry into a month: prior-period adjustments (SPEC §4.10) and the
+//! accounts whose bonus may be recovered (SPEC §4.9).
 //!
 //! Takes nothing from files: the application works these out from the closed months and hands
 //! them to [`super::compute_month`]; gives the lines the 以前月份调整 sheet lists and the
@@ -37,4 +38,6 @@ pub struct PriorPeriodLine {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Carried {
     pub prior_period: Vec<PriorPeriodLine>,
+    /// The accounts watched for clawback (empty when the month's standard has none).
+    pub clawback: Vec<super::BonusAccount>,
 }

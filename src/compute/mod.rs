@@ -11,9 +11,11 @@
 //! ([`ComputeError`]).
 
 pub mod carried;
+pub mod clawback;
 pub mod rules;
 
 pub use carried::{Carried, PriorPeriodLine};
+pub use clawback::{BonusAccount, ClawbackLine};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -25,7 +27,7 @@ use crate::calendar::{Date, YearMonth};
 use crate::config::{Config, Standard};
 use crate::ingest::{AccountStatus, InputFile, MoneyRecon, MonthInput, RosterRow, Unread};
 use crate::model::order::Natural;
-use crate::model::{Component, Components, Issue, Kind, Metrics, Person, Relation};
+use crate::model::{Component, Components, Issue, Kind, Metrics, Person, Reason, Relation, Severity};
 use crate::money::Rounding;
 use rules::account_bonus::{self, Invalid};
 use rules::base_salary::{base_salary, employed_days, BaseSalary};
@@ -231,6 +233,8 @@ pub struct ComputedMonth {
     pub adjustments: Vec<AdjustmentLine>,
     /// The prior-period lines carried into the month (以前月份调整).
     pub prior_period: Vec<PriorPeriodLine>,
+    /// The accounts lost in the month (开户奖励回收), by month paid, client and type.
+    pub clawback: Vec<ClawbackLine>,
     pub reconciliation: Reconciliation,
     pub files: Vec<InputFile>,
     /// 数据异常, sorted by kind, file and row.
@@ -416,6 +420,9 @@ pub fn compute_month(
             v * s
         }
     };
+    // §4.9: the watched clients with any CRM row (accepted or not), before the rows move.
+    let watch: &[BonusAccount] = if standard.clawback.is_some() { &carried.clawback } else { &[] };
+    let in_crm = clawback::in_crm(watch, crm.iter().filter_map(|r| r.client_id.as_deref()));
     let mut counts = vec![0usize; active.len()];
     for r in crm.iter().filter(|r| r.accepted) {
         if let Some(&i) = r.manager_id.as_deref().and_then(|m| place.get(m)) {
@@ -566,6 +573,42 @@ pub fn compute_month(
         }
     }
 
+    // §4.9 clawback: outside the cap, charged only to the manager credited with the account.
+    let mut issues = issues;
+    let mut clawback_lines = Vec::new();
+    if let Some(cb) = &standard.clawback {
+        let crm_file = files.iter().find(|f| f.kind == Kind::Crm);
+        let mut recovered: BTreeMap<&str, Decimal> = BTreeMap::new();
+        for a in watch {
+            let assets = client_assets.get(&a.client_id).copied();
+            let lost = match clawback::judge(assets, in_crm.contains(&a.client_id), cb.min_month_end_assets) {
+                clawback::Judgement::Kept => continue,
+                clawback::Judgement::Lost(assets) => assets,
+                clawback::Judgement::NotJudged => {
+                    issues.push(clawback_issue(crm_file, a, Reason::ClawbackNotJudged { paid: a.month }));
+                    continue;
+                }
+            };
+            let charged = place.contains_key(a.manager_id.as_str());
+            if charged {
+                *recovered.entry(a.manager_id.as_str()).or_default() += a.bonus;
+            } else {
+                let reason = Reason::ClawbackNotCharged { paid: a.month, manager: a.manager_id.clone(), month };
+                issues.push(clawback_issue(crm_file, a, reason));
+            }
+            clawback_lines.push(ClawbackLine { account: a.clone(), assets: lost, charged });
+        }
+        for m in &mut managers {
+            if let Some(v) = recovered.get(m.person.manager_id.as_str()) {
+                let r = rnd.round(*v);
+                if !r.is_zero() {
+                    m.components.clawback = -r;
+                }
+            }
+        }
+        issues.sort_by(|a, b| (a.kind, &a.file, a.row, a.severity).cmp(&(b.kind, &b.file, b.row, b.severity)));
+    }
+
     // §4.6 leader override: needs every member's rounded net-commission pay; then the cap.
     let mut group_pay: BTreeMap<(String, String), Vec<(String, Decimal)>> = BTreeMap::new();
     for m in managers.iter().filter(|m| m.active) {
@@ -606,11 +649,27 @@ pub fn compute_month(
         accounts: outcomes,
         adjustments,
         prior_period: carried.prior_period.clone(),
+        clawback: clawback_lines,
         reconciliation,
         files,
         issues,
         unread,
     })
+}
+
+/// An information line of §4.9 about a watched account (raw: its client).
+fn clawback_issue(crm: Option<&InputFile>, a: &BonusAccount, reason: Reason) -> Issue {
+    Issue {
+        severity: Severity::Information,
+        kind: Kind::Crm,
+        file: crm.map(|f| f.label.clone()).unwrap_or_default(),
+        sheet: crm.map(|f| f.sheet.clone()).unwrap_or_default(),
+        row: 0,
+        column: String::new(),
+        raw: a.client_id.clone(),
+        reason,
+        manager_id: Some(a.manager_id.clone()),
+    }
 }
 
 /// The figures of the 对账 sheet.

@@ -33,6 +33,14 @@ struct StandardRaw {
     leader_override: Option<RateRaw>,
     minimum: Option<MinimumRaw>,
     cap: Option<CapRaw>,
+    clawback: Option<ClawbackRaw>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClawbackRaw {
+    months: u32,
+    min_month_end_assets: NumRaw,
 }
 
 #[derive(Debug, Deserialize)]
@@ -188,6 +196,17 @@ pub struct Standard {
     pub leader_override_rate: Decimal,
     pub minimum: Option<Minimum>,
     pub cap_variable_pay: Option<Decimal>,
+    /// SPEC §4.9; `None`: no clawback in a month under this standard.
+    pub clawback: Option<Clawback>,
+}
+
+/// The recovery of account bonuses when the client is soon lost (开户奖励回收, SPEC §4.9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clawback {
+    /// An account that earned a bonus in P is watched in the months M with M − months ≤ P < M.
+    pub months: u32,
+    /// The client's month-end assets below this (or no CRM row at all): lost.
+    pub min_month_end_assets: Decimal,
 }
 
 impl Standard {
@@ -363,6 +382,18 @@ impl Standard {
             ),
             None => (Decimal::ZERO, None),
         };
+        let clawback = match &raw.clawback {
+            Some(c) => {
+                if c.months == 0 || c.months > 120 {
+                    return Err(err("clawback.months", format!("{} is not between 1 and 120", c.months)));
+                }
+                Some(Clawback {
+                    months: c.months,
+                    min_month_end_assets: money("clawback.min_month_end_assets", &c.min_month_end_assets)?,
+                })
+            }
+            None => None,
+        };
         let minimum = match &raw.minimum {
             Some(m) => Some(Minimum {
                 valid_accounts: m.valid_accounts,
@@ -398,6 +429,7 @@ impl Standard {
                 None => Decimal::ZERO,
             },
             minimum,
+            clawback,
             cap_variable_pay: match &raw.cap {
                 Some(c) => Some(money("cap.variable_pay", &c.variable_pay)?),
                 None => None,

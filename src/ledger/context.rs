@@ -1,7 +1,7 @@
 //! A month's context: everything its outputs take from other months.
 //!
 //! The returning clients (accounts opened in earlier months), the prior-period adjustments
-//! carried into it, and the summaries of the months its analysis compares it with. An open
+//! carried into it, the accounts watched for clawback, and the summaries of the months its analysis compares it with. An open
 //! month's context is worked out by the ledger from the other months as they are now; a closed
 //! month's is the one archived when it was closed, so that it regenerates identically forever.
 
@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::MonthSummary;
 use crate::calendar::YearMonth;
-use crate::compute::{Carried, PriorPeriodLine};
+use crate::compute::{BonusAccount, Carried, PriorPeriodLine};
 use crate::lookup::Lookup;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -20,6 +20,9 @@ pub struct MonthContext {
     pub earlier_clients: Vec<(String, YearMonth)>,
     /// The prior-period lines carried into the month.
     pub prior_period: Vec<PriorPeriodLine>,
+    /// The accounts watched for clawback in the month (SPEC §4.9), sorted.
+    #[serde(default)]
+    pub clawback: Vec<BonusAccount>,
     /// The months the analysis compares the month with, `None` where a month has no inputs.
     pub neighbours: Vec<(YearMonth, Option<MonthSummary>)>,
 }
@@ -32,7 +35,7 @@ impl MonthContext {
 
     /// What earlier months carry into the month, for compute.
     pub fn carried(&self) -> Carried {
-        Carried { prior_period: self.prior_period.clone() }
+        Carried { prior_period: self.prior_period.clone(), clawback: self.clawback.clone() }
     }
 
     /// A neighbour's summary (`None`: no inputs, or not a neighbour).

@@ -28,7 +28,7 @@ pub use source::{CloseRecord, Source};
 
 use crate::analysis::{summarize, MonthSummary};
 use crate::calendar::YearMonth;
-use crate::compute::{compute_month, ComputedMonth, PriorPeriodLine};
+use crate::compute::{compute_month, BonusAccount, ComputedMonth, PriorPeriodLine};
 use crate::config::{Config, StandardSet};
 use crate::error::RunError;
 use crate::ingest::{discover, ingest_month, AccountStatus, FileError};
@@ -481,6 +481,51 @@ impl<'a> Ledger<'a> {
         Ok(lines)
     }
 
+    /// The accounts watched for clawback in `month` (SPEC §4.9), when its standard has
+    /// `[clawback]`: every account that earned a bonus in a month P of the window
+    /// (`month` − months ≤ P < `month`, months with inputs only) and was not judged lost in a
+    /// month between P and `month`; sorted by month paid, client and type.
+    ///
+    /// # Errors
+    /// What an earlier month of the window refuses.
+    pub fn clawback_watch(&mut self, month: YearMonth) -> Result<Vec<BonusAccount>, RunError> {
+        let Some(cb) = self.source(month)?.standard.clawback else { return Ok(Vec::new()) };
+        let mut first = month;
+        for _ in 0..cb.months {
+            first = first.prev();
+        }
+        let window: Vec<YearMonth> = self.months().iter().copied().filter(|m| first <= *m && *m < month).collect();
+        let mut entries = Vec::with_capacity(window.len());
+        for m in &window {
+            if let Some(e) = self.entry(*m)? {
+                entries.push(e);
+            }
+        }
+        let mut watch = Vec::new();
+        for (i, paid) in entries.iter().enumerate() {
+            let lost_since: std::collections::BTreeSet<(&str, &str)> = entries[i + 1..]
+                .iter()
+                .flat_map(|later| later.lost.iter())
+                .filter(|l| l.paid == paid.month)
+                .map(|l| (l.client_id.as_str(), l.account_type.as_str()))
+                .collect();
+            for a in paid.accounts.iter().filter(|a| a.valid && a.bonus > Decimal::ZERO) {
+                if !lost_since.contains(&(a.client_id.as_str(), a.account_type.as_str())) {
+                    watch.push(BonusAccount {
+                        month: paid.month,
+                        client_id: a.client_id.clone(),
+                        account_type: a.account_type.clone(),
+                        manager_id: a.manager_id.clone(),
+                        bonus: a.bonus,
+                    });
+                }
+            }
+        }
+        watch.sort();
+        watch.dedup();
+        Ok(watch)
+    }
+
     /// The context of a month about to be computed: the archived one when it is closed, else
     /// worked out from the other months as they are now (`neighbours`: also the summaries its
     /// analysis compares it with).
@@ -494,7 +539,9 @@ impl<'a> Ledger<'a> {
         }
         let (earlier_clients, _) = self.earlier_clients(month)?;
         let prior_period = self.prior_period(month)?.to_vec();
-        let mut context = MonthContext { month: Some(month), earlier_clients, prior_period, neighbours: Vec::new() };
+        let clawback = self.clawback_watch(month)?;
+        let mut context =
+            MonthContext { month: Some(month), earlier_clients, prior_period, clawback, neighbours: Vec::new() };
         if neighbours {
             for m in crate::analysis::months_needed(month) {
                 let s = self.entry(m)?.map(|s| (*s).clone());
@@ -511,6 +558,7 @@ impl<'a> Ledger<'a> {
         let files = input_hashes(&src.config, &src.data_dir, month, None)?;
         let earlier = self.earlier_digest(month)?;
         let prior = serde_json::to_vec(&*self.prior_period(month)?).unwrap_or_default();
+        let watch = serde_json::to_vec(&self.clawback_watch(month)?).unwrap_or_default();
         Ok(hash_parts(&[
             crate::BUILD.as_bytes(),
             b"open",
@@ -520,6 +568,7 @@ impl<'a> Ledger<'a> {
             &hashes_bytes(&files),
             earlier.as_bytes(),
             &prior,
+            &watch,
         ]))
     }
 

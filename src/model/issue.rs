@@ -164,6 +164,18 @@ pub enum Reason {
     },
     /// A 合计/总计/小计 row (information).
     Summary,
+    /// §4.9: a watched client (the raw value) whose CRM rows were all rejected: its
+    /// account paid in `paid` is not judged this month (information).
+    ClawbackNotJudged {
+        paid: YearMonth,
+    },
+    /// §4.9: a watched account lost in `month` whose manager is not active then: its bonus is not
+    /// recovered from anyone (information).
+    ClawbackNotCharged {
+        paid: YearMonth,
+        manager: String,
+        month: YearMonth,
+    },
 }
 
 impl fmt::Display for Reason {
@@ -211,6 +223,14 @@ impl fmt::Display for Reason {
             ),
             Reason::NoColumn { field, alias, absent } => write!(f, "no column for {field} ({alias}); {absent}"),
             Reason::Summary => f.write_str("summary row skipped"),
+            Reason::ClawbackNotJudged { paid } => write!(
+                f,
+                "clawback: every CRM row of the client was rejected, so its account bonus paid in {paid} is not judged this month"
+            ),
+            Reason::ClawbackNotCharged { paid, manager, month } => write!(
+                f,
+                "clawback: the client is lost, but manager {manager}, credited with its account bonus paid in {paid}, is not active in {month}: not recovered"
+            ),
         }
     }
 }

@@ -42,6 +42,9 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
     main_sheet(wb.add_worksheet(), ctx, &st)?;
     trace_sheet(wb.add_worksheet(), ctx, &st)?;
     adjustments_sheet(wb.add_worksheet(), ctx, &st)?;
+    if !ctx.month.clawback.is_empty() {
+        clawback_sheet(wb.add_worksheet(), ctx, &st)?;
+    }
     if !ctx.month.prior_period.is_empty() {
         prior_sheet(wb.add_worksheet(), ctx, &st)?;
     }
@@ -258,6 +261,64 @@ fn adjustments_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Re
     }
     widths.apply(ws)?;
     ws.set_freeze_panes(1, 0)?;
+    print_setup(ws, &format!("&L{}", header_text(&ctx.config.organization.name)), l.page_footer, Some((0, 0)))?;
+    Ok(())
+}
+
+/// 开户奖励回收 (SPEC §4.9): every account lost in the month — month paid, client, type, bonus,
+/// the month's assets or "absent", manager, what is recovered; the total is the report's
+/// 开户奖励回收 column (lines of managers not active are listed, not recovered).
+fn clawback_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(), XlsxError> {
+    let l = ctx.labels;
+    ws.set_name(l.sheet_clawback)?;
+    let mut widths = Widths::new(9, 40);
+    for (c, h) in l.clawback_columns.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &st.header)?;
+        widths.see(c, h);
+    }
+    let names: std::collections::BTreeMap<&str, &str> =
+        ctx.month.managers.iter().map(|m| (m.person.manager_id.as_str(), m.person.name.as_str())).collect();
+    let mut row = 1u32;
+    let mut total = Decimal::ZERO;
+    for line in &ctx.month.clawback {
+        let a = &line.account;
+        let paid = a.month.to_string();
+        let name = names.get(a.manager_id.as_str()).copied().unwrap_or("");
+        let note = if line.charged { l.clawback_charged } else { l.clawback_not_charged };
+        for (c, t) in
+            [(0usize, paid.as_str()), (1, &a.client_id), (2, &a.account_type), (5, &a.manager_id), (6, name), (8, note)]
+        {
+            ws.write_string_with_format(row, c as u16, t, &st.text)?;
+            widths.see(c, t);
+        }
+        ws.write_number_with_format(row, 3, to_cell(a.bonus), &st.money)?;
+        widths.see_money(3, to_cell(a.bonus));
+        match line.assets {
+            Some(v) => {
+                ws.write_number_with_format(row, 4, to_cell(v), &st.money)?;
+                widths.see_money(4, to_cell(v));
+            }
+            None => {
+                ws.write_string_with_format(row, 4, l.clawback_absent, &st.text_right)?;
+                widths.see(4, l.clawback_absent);
+            }
+        }
+        let recovered = if line.charged { -a.bonus } else { Decimal::ZERO };
+        ws.write_number_with_format(row, 7, to_cell(recovered), &st.money)?;
+        widths.see_money(7, to_cell(recovered));
+        total += recovered;
+        row += 1;
+    }
+    // The total is what reaches pay: the report's 开户奖励回收 column.
+    let paid: Decimal = ctx.month.managers.iter().map(|m| m.components.clawback).sum();
+    ws.write_string_with_format(row, 0, l.grand_total, &st.total_text)?;
+    ws.write_number_with_format(row, 7, to_cell(paid), &st.total_money)?;
+    if paid != total {
+        ws.write_string(row + 1, 0, format!("Σ = {}", crate::money::exact(total)))?;
+    }
+    widths.apply(ws)?;
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, row.saturating_sub(1).max(1), 8)?;
     print_setup(ws, &format!("&L{}", header_text(&ctx.config.organization.name)), l.page_footer, Some((0, 0)))?;
     Ok(())
 }

@@ -287,6 +287,11 @@ fn manifest(ctx: &ReportCtx<'_>, written: &[Written]) -> serde_json::Value {
         "inputs": inputs,
         "outputs": outputs,
         "totals": totals,
+        "clawback": {
+            "recovered": month.clawback.iter().filter(|l| l.charged).count(),
+            "not_recovered": month.clawback.iter().filter(|l| !l.charged).count(),
+            "total": r.format(components.clawback),
+        },
         "unread_files": month.unread.iter().map(|(f, _)| f.clone()).collect::<Vec<_>>(),
         "exceptions": exceptions,
         "information": month.issues.len() - exceptions,

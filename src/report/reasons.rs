@@ -130,6 +130,14 @@ fn zh(kind: Kind, r: &Reason) -> String {
         ),
         Reason::NoColumn { field, alias, .. } => format!("没有“{alias}”列（{field}）；{}", absent_zh(field)),
         Reason::Summary => "合计行，已跳过".into(),
+        Reason::ClawbackNotJudged { paid } => {
+            format!("开户奖励回收：该客户本月 CRM 行全部被拒，{}发放的开户奖励本月不作判断", month_zh(*paid))
+        }
+        Reason::ClawbackNotCharged { paid, manager, month } => format!(
+            "开户奖励回收：客户已流失，但{}发放开户奖励的客户经理 {manager} 在{}不在岗，不予回收",
+            month_zh(*paid),
+            month_zh(*month)
+        ),
     }
 }
 
@@ -195,6 +203,8 @@ mod tests {
             (Kind::Accounts, Reason::LeadingZeros { client: "0012".into(), other: "12".into() }),
             (Kind::Crm, Reason::NoColumn { field: "share", alias: "分配比例", absent: "taken as 100%" }),
             (Kind::Crm, Reason::Summary),
+            (Kind::Crm, Reason::ClawbackNotJudged { paid: m }),
+            (Kind::Crm, Reason::ClawbackNotCharged { paid: m, manager: "M9".into(), month: m }),
         ]);
         v
     }

@@ -222,9 +222,31 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
         ws.write_number_with_format(r, 2, f64::from(*new), &st.count)?;
         ws.write_number_with_format(r, 3, f64::from(*valid), &st.count)?;
     }
+    if !t.clawback.is_empty() {
+        // The month's recoveries per team (SPEC §4.9), under the accounts, with their total.
+        let mut r = t.accounts_by_type.len() as u32 + 2;
+        ws.write_string_with_format(r, 0, l.clawback_title, &st.bold)?;
+        r += 1;
+        for (c, h) in l.clawback_columns.iter().enumerate() {
+            ws.write_string_with_format(r, c as u16, *h, &st.header)?;
+        }
+        r += 1;
+        let (mut n, mut amount) = (0u32, Decimal::ZERO);
+        for (team, count, value) in &t.clawback {
+            ws.write_string_with_format(r, 0, team, &st.text)?;
+            ws.write_number_with_format(r, 1, f64::from(*count), &st.count)?;
+            ws.write_number_with_format(r, 2, to_cell(*value), &st.money)?;
+            n += count;
+            amount += value;
+            r += 1;
+        }
+        ws.write_string_with_format(r, 0, l.branch, &st.total_text)?;
+        ws.write_number_with_format(r, 1, f64::from(n), &st.count)?;
+        ws.write_number_with_format(r, 2, to_cell(amount), &st.total_money)?;
+    }
     ws.set_column_width(0, 16)?;
     ws.set_column_width(1, 14)?;
-    ws.set_column_width(2, 10)?;
+    ws.set_column_width(2, 14)?;
     ws.set_column_width(3, 10)?;
     print_setup(ws, &page_header, footer, Some((0, 0)))?;
 

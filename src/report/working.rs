@@ -343,6 +343,24 @@ pub fn trace(month: &ComputedMonth, m: &ManagerPay, s: &Speaker) -> Vec<TraceLin
     };
     line(Rule::Component(Component::CapDeduction), cols.cap_deduction, text, Some(cap.value));
 
+    let rule = Rule::Component(Component::Clawback);
+    let min = month.standard.clawback.as_ref().map(|c| s.amount(c.min_month_end_assets)).unwrap_or_default();
+    for l in month.clawback.iter().filter(|l| l.charged && l.account.manager_id == id) {
+        let a = &l.account;
+        let (paid, bonus) = (s.month(a.month), s.amount(a.bonus));
+        let mut words =
+            vec![("month", paid.as_str()), ("client", &a.client_id), ("type", &a.account_type), ("bonus", &bonus)];
+        let assets = l.assets.map(|v| s.amount(v)).unwrap_or_default();
+        let template = match l.assets {
+            Some(_) => {
+                words.extend([("assets", assets.as_str()), ("min", min.as_str())]);
+                w.clawback_low
+            }
+            None => w.clawback_absent,
+        };
+        line(rule, cols.clawback, fill(template, &words), Some(-a.bonus));
+    }
+
     prior_lines(&mut line);
 
     let terms: Vec<(&str, Decimal)> =

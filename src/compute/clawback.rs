@@ -1,0 +1,107 @@
+//! §4.9 开户奖励回收: recover an account bonus when its client is soon lost.
+//!
+//! Takes the accounts that earned a bonus in the months of the window and have not been judged
+//! lost since ([`BonusAccount`], worked out by the ledger from earlier months and carried in);
+//! gives, for the month being computed, each account lost in it ([`ClawbackLine`]): recovered
+//! from the manager credited with it when that manager is active, listed otherwise.
+
+use std::collections::BTreeSet;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::YearMonth;
+
+/// An account that earned an account bonus (> 0) in month `month` (the bonus as §4.5 computed
+/// it then, under that month's standard, before any cap).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct BonusAccount {
+    pub month: YearMonth,
+    pub client_id: String,
+    pub account_type: String,
+    /// The manager credited with the account in `month`.
+    pub manager_id: String,
+    pub bonus: Decimal,
+}
+
+impl BonusAccount {
+    /// What identifies the account across months: the month paid, the client and the type.
+    pub fn key(&self) -> (YearMonth, &str, &str) {
+        (self.month, &self.client_id, &self.account_type)
+    }
+}
+
+/// An account lost in the month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClawbackLine {
+    pub account: BonusAccount,
+    /// The client's month-end assets in this month's accepted CRM rows; `None`: no CRM row.
+    pub assets: Option<Decimal>,
+    /// Recovered from the manager (active in the month); otherwise listed as information only.
+    pub charged: bool,
+}
+
+/// What the month's CRM export says of a watched client.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Judgement {
+    /// Month-end assets at or above the threshold.
+    Kept,
+    /// Below the threshold (`Some`), or no CRM row at all (`None`).
+    Lost(Option<Decimal>),
+    /// Every CRM row of the client was rejected: not judged this month.
+    NotJudged,
+}
+
+/// The judgement of a watched client: `assets` its client-level month-end assets when it has
+/// accepted CRM rows, `in_crm` whether it has any CRM row at all (accepted or not).
+pub fn judge(assets: Option<Decimal>, in_crm: bool, min: Decimal) -> Judgement {
+    match assets {
+        Some(a) if a < min => Judgement::Lost(Some(a)),
+        Some(_) => Judgement::Kept,
+        None if in_crm => Judgement::NotJudged,
+        None => Judgement::Lost(None),
+    }
+}
+
+/// The watched clients of `watch` that `clients` (the month's CRM client ids, every row) holds.
+pub fn in_crm<'a>(watch: &[BonusAccount], clients: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
+    if watch.is_empty() {
+        return BTreeSet::new();
+    }
+    let watched: BTreeSet<&str> = watch.iter().map(|a| a.client_id.as_str()).collect();
+    clients.filter(|c| watched.contains(c)).map(str::to_string).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn lost_below_the_threshold_or_absent_and_not_judged_when_every_row_was_rejected() {
+        let min = d("1000");
+        assert_eq!(judge(Some(d("1000")), true, min), Judgement::Kept, "exactly the threshold is kept");
+        assert_eq!(judge(Some(d("999.99")), true, min), Judgement::Lost(Some(d("999.99"))));
+        assert_eq!(judge(Some(d("0")), true, min), Judgement::Lost(Some(d("0"))), "emptied");
+        assert_eq!(judge(None, true, min), Judgement::NotJudged, "rows all rejected");
+        assert_eq!(judge(None, false, min), Judgement::Lost(None), "absent from the CRM");
+    }
+
+    #[test]
+    fn only_watched_clients_are_collected() {
+        let a = |c: &str| BonusAccount {
+            month: YearMonth::new(2026, 1).unwrap(),
+            client_id: c.into(),
+            account_type: "A股".into(),
+            manager_id: "M1".into(),
+            bonus: d("100"),
+        };
+        let got = in_crm(&[a("C1"), a("C3")], ["C1", "C2", "C1"].into_iter());
+        assert_eq!(got.into_iter().collect::<Vec<_>>(), vec!["C1".to_string()]);
+        assert!(in_crm(&[], ["C1"].into_iter()).is_empty());
+    }
+}
