@@ -84,6 +84,30 @@ pub fn previous_month() -> YearMonth {
     today.year_month().prev()
 }
 
+/// The months of `--month`, or of `--from`/`--to` (both included, ascending), or the previous
+/// calendar month.
+///
+/// # Errors
+/// A flag that is not a month; `--from` after `--to`.
+fn months_of(month: Option<String>, from: Option<String>, to: Option<String>) -> Result<Vec<YearMonth>, RunError> {
+    Ok(match (month, from, to) {
+        (Some(m), _, _) => vec![parse_month(&m, "--month")?],
+        (None, Some(f), Some(t)) => {
+            let (f, t) = (parse_month(&f, "--from")?, parse_month(&t, "--to")?);
+            if f > t {
+                return Err(RunError::Usage(format!("--from {f} is after --to {t}")));
+            }
+            let mut v = vec![f];
+            while *v.last().expect("non-empty") < t {
+                let n = v.last().expect("non-empty").next();
+                v.push(n);
+            }
+            v
+        }
+        _ => vec![previous_month()],
+    })
+}
+
 /// Execute a parsed command line.
 ///
 /// # Errors
@@ -92,22 +116,7 @@ pub fn previous_month() -> YearMonth {
 pub fn execute(cli: Cli) -> Result<Status, RunError> {
     match cli.command {
         Command::Run { config, month, from, to, data, out, strict, timings } => {
-            let months = match (month, from, to) {
-                (Some(m), _, _) => vec![parse_month(&m, "--month")?],
-                (None, Some(f), Some(t)) => {
-                    let (f, t) = (parse_month(&f, "--from")?, parse_month(&t, "--to")?);
-                    if f > t {
-                        return Err(RunError::Usage(format!("--from {f} is after --to {t}")));
-                    }
-                    let mut v = vec![f];
-                    while *v.last().expect("non-empty") < t {
-                        let n = v.last().expect("non-empty").next();
-                        v.push(n);
-                    }
-                    v
-                }
-                _ => vec![previous_month()],
-            };
+            let months = months_of(month, from, to)?;
             let s = load(&config, data, out)?;
             let mut ledger = Ledger::new(&s.config, &s.standards, &s.data, &s.reports);
             let range = months.len() > 1;
@@ -209,6 +218,11 @@ pub fn execute(cli: Cli) -> Result<Status, RunError> {
                 .map_err(|e| RunError::Sample { path: out.clone(), message: e })?;
             eprintln!("sample months {f} to {t} written to {}", out.display());
             Ok(Status::Clean)
+        }
+        Command::Whatif { config, standard, month, from, to, data, out } => {
+            let months = months_of(month, from, to)?;
+            let s = load(&config, data, out)?;
+            crate::whatif::run(&s, &standard, &months)
         }
         Command::Close { config, month, by, data, out } => {
             let month = parse_month(&month, "--month")?;

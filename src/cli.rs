@@ -132,6 +132,31 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Compare a draft salary standard with the one in force over a month or a range: writes
+    /// only <reports>/whatif/whatif_<from>_<to>.csv and 测算_<from>_<to>.xlsx.
+    #[command(after_help = EXIT_STATUSES)]
+    Whatif {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The draft standard (a salary-standard TOML file; its effective_from is ignored).
+        #[arg(long, value_name = "FILE")]
+        standard: PathBuf,
+        /// The month, YYYY-MM (default: the previous calendar month).
+        #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["from", "to"])]
+        month: Option<String>,
+        /// First month of the range, YYYY-MM (with --to); months without inputs are skipped.
+        #[arg(long, value_name = "YYYY-MM", requires = "to")]
+        from: Option<String>,
+        /// Last month of the range, YYYY-MM (with --from).
+        #[arg(long, value_name = "YYYY-MM", requires = "from")]
+        to: Option<String>,
+        /// The folder of month folders (replaces paths.data).
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+        /// The reports folder (replaces paths.reports); the files go into its whatif/ folder.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Reopen the latest closed month (its archive is kept), so that it can be run again.
     #[command(after_help = EXIT_STATUSES)]
     Reopen {

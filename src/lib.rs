@@ -24,11 +24,13 @@
 //!  model, calendar, money, lookup, digest: the vocabulary and tools every stage shares
 //!  app: the commands (orchestration, and the only code that talks to the terminal);
 //!  closing: close, reopen and verify a month (SPEC §4.10)
+//!  whatif: a draft standard against the one in force (SPEC §6; analysis::whatif compares,
+//!          report::whatif writes into <reports>/whatif/ only)
 //!  main: the command line → app → exit code; errors are formatted there alone
 //! ```
 //!
 //! Only `ingest` (and `ledger`, for archives and its cache) reads files, and only `report` (and
-//! `closing`, for archives and close records) writes them;
+//! `closing`, for archives and close records; `whatif`, for its two files) writes them;
 //! `compute` and `analysis` are pure. Each layer has its own error type. Anything that reaches a
 //! report is ordered by construction (`clippy.toml` allows no iterable hash map).
 
@@ -52,3 +54,4 @@ pub mod model;
 pub mod money;
 pub mod report;
 pub mod sample;
+pub mod whatif;

@@ -9,6 +9,7 @@
 
 pub mod review;
 pub mod team;
+pub mod whatif;
 
 use std::fmt;
 

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use context::MonthContext;
+
 pub use source::{CloseRecord, Source};
 
 use crate::analysis::{summarize, MonthSummary};
@@ -123,6 +124,8 @@ pub struct Ledger<'a> {
     data: PathBuf,
     reports: PathBuf,
     cache: Option<PathBuf>,
+    /// Whether the cache is written (a what-if only reads it: it writes nothing outside its folder).
+    writes: bool,
     months: Option<Vec<YearMonth>>,
     sources: BTreeMap<YearMonth, Rc<Source>>,
     client_sets: BTreeMap<YearMonth, Rc<ClientSet>>,
@@ -162,14 +165,24 @@ fn hashes_bytes(files: &[FileHash]) -> Vec<u8> {
 impl<'a> Ledger<'a> {
     /// A ledger over the data folder `data`, with closed months and the cache under `reports`.
     pub fn new(cfg: &'a Config, standards: &'a StandardSet, data: &Path, reports: &Path) -> Self {
+        let mut ledger = Self::read_only(cfg, standards, data, reports);
+        ledger.writes = true;
+        if let Some(cache) = &ledger.cache {
+            remove_stale_temporaries(cache);
+        }
+        ledger
+    }
+
+    /// A ledger that reads the cache but never writes to the reports folder.
+    pub fn read_only(cfg: &'a Config, standards: &'a StandardSet, data: &Path, reports: &Path) -> Self {
         let cache = reports.join(".ledger");
-        remove_stale_temporaries(&cache);
         Ledger {
             cfg,
             standards,
             data: data.to_path_buf(),
             reports: reports.to_path_buf(),
             cache: Some(cache),
+            writes: false,
             months: None,
             sources: BTreeMap::new(),
             client_sets: BTreeMap::new(),
@@ -226,7 +239,7 @@ impl<'a> Ledger<'a> {
         self.months.as_deref().unwrap_or(&[])
     }
 
-    fn has_inputs(&mut self, month: YearMonth) -> bool {
+    pub fn has_inputs(&mut self, month: YearMonth) -> bool {
         self.months().binary_search(&month).is_ok()
     }
 
@@ -263,7 +276,7 @@ impl<'a> Ledger<'a> {
     }
 
     fn write_cache<T: Serialize>(&self, name: &str, value: &T) {
-        let Some(dir) = &self.cache else { return };
+        let Some(dir) = self.cache.as_ref().filter(|_| self.writes) else { return };
         if std::fs::create_dir_all(dir).is_err() {
             return;
         }
@@ -490,40 +503,22 @@ impl<'a> Ledger<'a> {
     /// What an earlier month of the window refuses.
     pub fn clawback_watch(&mut self, month: YearMonth) -> Result<Vec<BonusAccount>, RunError> {
         let Some(cb) = self.source(month)?.standard.clawback else { return Ok(Vec::new()) };
-        let mut first = month;
-        for _ in 0..cb.months {
-            first = first.prev();
-        }
-        let window: Vec<YearMonth> = self.months().iter().copied().filter(|m| first <= *m && *m < month).collect();
-        let mut entries = Vec::with_capacity(window.len());
-        for m in &window {
-            if let Some(e) = self.entry(*m)? {
+        let mut entries = Vec::new();
+        for m in self.window(month, cb.months) {
+            if let Some(e) = self.entry(m)? {
                 entries.push(e);
             }
         }
-        let mut watch = Vec::new();
-        for (i, paid) in entries.iter().enumerate() {
-            let lost_since: std::collections::BTreeSet<(&str, &str)> = entries[i + 1..]
-                .iter()
-                .flat_map(|later| later.lost.iter())
-                .filter(|l| l.paid == paid.month)
-                .map(|l| (l.client_id.as_str(), l.account_type.as_str()))
-                .collect();
-            for a in paid.accounts.iter().filter(|a| a.valid && a.bonus > Decimal::ZERO) {
-                if !lost_since.contains(&(a.client_id.as_str(), a.account_type.as_str())) {
-                    watch.push(BonusAccount {
-                        month: paid.month,
-                        client_id: a.client_id.clone(),
-                        account_type: a.account_type.clone(),
-                        manager_id: a.manager_id.clone(),
-                        bonus: a.bonus,
-                    });
-                }
-            }
+        Ok(watch_from(&entries))
+    }
+
+    /// The months with inputs of the clawback window of `month`: `month` − `months` ≤ P < `month`.
+    pub fn window(&mut self, month: YearMonth, months: u32) -> Vec<YearMonth> {
+        let mut first = month;
+        for _ in 0..months {
+            first = first.prev();
         }
-        watch.sort();
-        watch.dedup();
-        Ok(watch)
+        self.months().iter().copied().filter(|m| first <= *m && *m < month).collect()
     }
 
     /// The context of a month about to be computed: the archived one when it is closed, else
@@ -639,6 +634,35 @@ impl<'a> Ledger<'a> {
         }
         Ok(())
     }
+}
+
+/// The accounts watched for clawback, from the summaries of the window's months with inputs
+/// (ascending): every account that earned a bonus (> 0) in one of them and was not judged lost
+/// in a later one; sorted by month paid, client and type.
+pub fn watch_from<S: std::ops::Deref<Target = MonthSummary>>(entries: &[S]) -> Vec<BonusAccount> {
+    let mut watch = Vec::new();
+    for (i, paid) in entries.iter().enumerate() {
+        let lost_since: std::collections::BTreeSet<(&str, &str)> = entries[i + 1..]
+            .iter()
+            .flat_map(|later| later.lost.iter())
+            .filter(|l| l.paid == paid.month)
+            .map(|l| (l.client_id.as_str(), l.account_type.as_str()))
+            .collect();
+        for a in paid.accounts.iter().filter(|a| a.valid && a.bonus > Decimal::ZERO) {
+            if !lost_since.contains(&(a.client_id.as_str(), a.account_type.as_str())) {
+                watch.push(BonusAccount {
+                    month: paid.month,
+                    client_id: a.client_id.clone(),
+                    account_type: a.account_type.clone(),
+                    manager_id: a.manager_id.clone(),
+                    bonus: a.bonus,
+                });
+            }
+        }
+    }
+    watch.sort();
+    watch.dedup();
+    watch
 }
 
 /// Temporary files of cache writes that a killed run left (an hour old: no live run is still

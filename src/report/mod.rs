@@ -20,6 +20,7 @@ pub mod slips;
 pub mod statements;
 pub mod style;
 pub mod team;
+pub mod whatif;
 pub mod words;
 pub mod working;
 

@@ -1,0 +1,465 @@
+//! What-if outputs (SPEC §6 `whatif`): `whatif_<from>_<to>.csv` (long format: one row per
+//! month, manager and component) and the workbook 测算_<from>_<to>.xlsx (summary with the draft's
+//! name and SHA-256 and the distribution of changes, per team with a chart, per month, per
+//! manager, the managers who gain and lose most, and every manager's components both ways).
+
+use std::io::Write;
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Chart, ChartType, Workbook, Worksheet, XlsxError};
+
+use super::labels::{labels, Labels};
+use super::payroll::formula_safe;
+use super::style::{header_text, print_setup, properties, Styles, Widths};
+use crate::analysis::whatif::{ManagerSum, Sum, WhatIf, COMPONENTS};
+use crate::config::{Config, Locale};
+use crate::money::{to_cell, Rounding, RoundingMode};
+
+/// The CSV's header (SPEC §6).
+pub const CSV_HEADER: [&str; 10] =
+    ["month", "manager_id", "name", "team", "group", "level", "component", "current", "draft", "difference"];
+
+/// The words of the what-if workbook.
+pub struct WhatIfLabels {
+    pub file: &'static str,
+    pub title: &'static str,
+    pub sheets: [&'static str; 6],
+    pub draft: &'static str,
+    pub current: &'static str,
+    pub months: &'static str,
+    pub to: &'static str,
+    pub skipped: &'static str,
+    pub exceptions: &'static str,
+    /// 项目, 现行, 草案, 差额, 变动
+    pub compare: [&'static str; 5],
+    pub distribution: &'static str,
+    pub distribution_rows: [&'static str; 5],
+    pub people: &'static str,
+    pub team: &'static str,
+    pub month: &'static str,
+    pub branch: &'static str,
+    pub all: &'static str,
+    pub chart: &'static str,
+    /// 工号, 姓名, 团队, 小组, 级别, 月数
+    pub who: [&'static str; 6],
+    pub difference_of: &'static str,
+    pub gainers: &'static str,
+    pub losers: &'static str,
+    pub rank: &'static str,
+    pub nobody: &'static str,
+}
+
+pub static ZH: WhatIfLabels = WhatIfLabels {
+    file: "测算",
+    title: "薪酬标准测算",
+    sheets: ["汇总", "按团队", "按月份", "按客户经理", "增减排名", "分项明细"],
+    draft: "草案",
+    current: "现行标准",
+    months: "测算月份",
+    to: "至",
+    skipped: "无数据（未测算）的月份",
+    exceptions: "数据异常行（两种口径都已排除）",
+    compare: ["项目", "现行", "草案", "差额", "变动"],
+    distribution: "变动分布（按测算期合计）",
+    distribution_rows: ["增加超过 10%", "增加 10% 以内", "不变", "减少 10% 以内", "减少超过 10%"],
+    people: "人数",
+    team: "团队",
+    month: "月份",
+    branch: "全营业部",
+    all: "合计",
+    chart: "各团队应发合计：现行与草案",
+    who: ["工号", "姓名", "团队", "小组", "级别", "月数"],
+    difference_of: "差额",
+    gainers: "增加最多",
+    losers: "减少最多",
+    rank: "名次",
+    nobody: "无",
+};
+
+pub static EN: WhatIfLabels = WhatIfLabels {
+    file: "whatif",
+    title: "What-if of a salary standard",
+    sheets: ["Summary", "By team", "By month", "By manager", "Gainers and losers", "Components"],
+    draft: "Draft",
+    current: "Standard in force",
+    months: "Months",
+    to: "to",
+    skipped: "Months without inputs (not computed)",
+    exceptions: "Rows with data exceptions (excluded both ways)",
+    compare: ["Item", "Current", "Draft", "Difference", "Change"],
+    distribution: "Distribution of changes (totals over the range)",
+    distribution_rows: ["Gain over 10%", "Gain up to 10%", "Unchanged", "Lose up to 10%", "Lose over 10%"],
+    people: "Managers",
+    team: "Team",
+    month: "Month",
+    branch: "Branch",
+    all: "Total",
+    chart: "Total pay by team: current and draft",
+    who: ["ID", "Name", "Team", "Group", "Level", "Months"],
+    difference_of: "difference",
+    gainers: "Gain most",
+    losers: "Lose most",
+    rank: "Rank",
+    nobody: "none",
+};
+
+pub fn whatif_labels(locale: Locale) -> &'static WhatIfLabels {
+    match locale {
+        Locale::ZhCn => &ZH,
+        Locale::En => &EN,
+    }
+}
+
+/// The file names: the CSV (always English) and the workbook (in the report's language).
+pub fn file_names(config: &Config, w: &WhatIf) -> (String, String) {
+    let l = whatif_labels(config.report.locale);
+    (format!("whatif_{}_{}.csv", w.from, w.to), format!("{}_{}_{}.xlsx", l.file, w.from, w.to))
+}
+
+fn fmt(v: Decimal, scale: u32) -> String {
+    Rounding { mode: RoundingMode::HalfUp, scale }.format(v)
+}
+
+/// Write the CSV: UTF-8 with BOM, CRLF, RFC 4180; amounts with the scale of their own standard
+/// (the difference with the larger of the two).
+///
+/// # Errors
+/// Any I/O error of `out`.
+pub fn write_csv(out: &mut dyn Write, w: &WhatIf) -> std::io::Result<()> {
+    out.write_all(b"\xEF\xBB\xBF")?;
+    let mut csv = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);
+    csv.write_record(CSV_HEADER)?;
+    for l in &w.lines {
+        let month = l.month.to_string();
+        let scale = l.current_scale.max(l.draft_scale);
+        let ident = [
+            formula_safe(&l.manager_id),
+            formula_safe(&l.name),
+            formula_safe(&l.team),
+            formula_safe(l.group.as_deref().unwrap_or("")),
+            formula_safe(&l.level),
+        ];
+        let mut row = |key: &str, c: Decimal, d: Decimal| {
+            let amounts = [fmt(c, l.current_scale), fmt(d, l.draft_scale), fmt(d - c, scale)];
+            let mut rec: Vec<&str> = vec![month.as_str()];
+            rec.extend(ident.iter().map(String::as_str));
+            rec.push(key);
+            rec.extend(amounts.iter().map(String::as_str));
+            csv.write_record(&rec)
+        };
+        for k in COMPONENTS {
+            row(k.key(), l.current.get(k), l.draft.get(k))?;
+        }
+        row("total", crate::analysis::whatif::total(&l.current), crate::analysis::whatif::total(&l.draft))?;
+    }
+    csv.flush()?;
+    Ok(())
+}
+
+/// The change column where the current figure is 0 (no rate to show).
+const NO_CHANGE: &str = "—";
+
+/// Current, draft, difference and change from `col` on `row`.
+fn compare_cells(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    (c, d): (Decimal, Decimal),
+    st: &Styles,
+    bold: bool,
+    widths: &mut Widths,
+) -> Result<(), XlsxError> {
+    let money = if bold { &st.total_money } else { &st.money };
+    for (k, v) in [c, d, d - c].into_iter().enumerate() {
+        ws.write_number_with_format(row, col + k as u16, to_cell(v), money)?;
+        widths.see_money(col as usize + k, to_cell(v));
+    }
+    if c.is_zero() {
+        ws.write_string_with_format(row, col + 3, NO_CHANGE, &st.text_right)?;
+    } else {
+        ws.write_number_with_format(row, col + 3, to_cell((d - c) / c.abs()), &st.ratio)?;
+    }
+    widths.see(col as usize + 3, "-100.00%");
+    Ok(())
+}
+
+fn headers(ws: &mut Worksheet, row: u32, cells: &[&str], st: &Styles, widths: &mut Widths) -> Result<(), XlsxError> {
+    for (c, h) in cells.iter().enumerate() {
+        ws.write_string_with_format(row, c as u16, *h, &st.header)?;
+        widths.see_header(c, h);
+    }
+    Ok(())
+}
+
+fn sum_totals(s: &Sum) -> (Decimal, Decimal) {
+    (s.current_total(), s.draft_total())
+}
+
+/// Write the workbook to `path`.
+///
+/// # Errors
+/// Any error of the writer.
+pub fn write_workbook(path: &Path, config: &Config, w: &WhatIf) -> Result<(), XlsxError> {
+    let l = whatif_labels(config.report.locale);
+    let rl = labels(config.report.locale);
+    let st = Styles::new();
+    let org = &config.organization.name;
+    let page_header = format!("&L{}&R{} {} {} {}", header_text(org), l.title, w.from, l.to, w.to);
+    let mut wb = Workbook::new();
+    wb.set_properties(&properties(w.to, l.title, org)?);
+
+    summary_sheet(wb.add_worksheet(), config, w, l, rl, &st)?;
+    let footer = rl.page_footer;
+
+    // --- By team, with the chart.
+    let ws = wb.add_worksheet();
+    ws.set_name(l.sheets[1])?;
+    let mut widths = Widths::new(6, 30);
+    let heads = [l.team, l.people, l.compare[1], l.compare[2], l.compare[3], l.compare[4]];
+    headers(ws, 0, &heads, &st, &mut widths)?;
+    let mut row = 1u32;
+    for (team, s) in &w.teams {
+        ws.write_string_with_format(row, 0, team, &st.text)?;
+        widths.see(0, team);
+        ws.write_number_with_format(row, 1, f64::from(s.managers), &st.count)?;
+        compare_cells(ws, row, 2, sum_totals(s), &st, false, &mut widths)?;
+        row += 1;
+    }
+    ws.write_string_with_format(row, 0, l.branch, &st.total_text)?;
+    ws.write_number_with_format(row, 1, f64::from(w.branch.managers), &st.total_count)?;
+    compare_cells(ws, row, 2, sum_totals(&w.branch), &st, true, &mut widths)?;
+    if !w.teams.is_empty() {
+        let last = w.teams.len() as u32;
+        let mut chart = Chart::new(ChartType::Column);
+        chart.title().set_name(l.chart);
+        for c in [2u16, 3] {
+            chart.add_series().set_name((l.sheets[1], 0, c)).set_categories((l.sheets[1], 1, 0, last, 0)).set_values((
+                l.sheets[1],
+                1,
+                c,
+                last,
+                c,
+            ));
+        }
+        chart.y_axis().set_num_format("#,##0").set_min(0);
+        chart.set_width(620).set_height(300);
+        ws.insert_chart(row + 2, 0, &chart)?;
+    }
+    widths.apply(ws)?;
+    ws.set_freeze_panes(1, 1)?;
+    print_setup(ws, &page_header, footer, Some((0, 0)))?;
+
+    // --- By month.
+    let ws = wb.add_worksheet();
+    ws.set_name(l.sheets[2])?;
+    let mut widths = Widths::new(6, 30);
+    let heads = [l.month, l.people, l.compare[1], l.compare[2], l.compare[3], l.compare[4]];
+    headers(ws, 0, &heads, &st, &mut widths)?;
+    let mut row = 1u32;
+    let mut all = Sum::default();
+    for (m, s) in &w.by_month {
+        ws.write_string_with_format(row, 0, m.to_string(), &st.text)?;
+        widths.see(0, "2026-10");
+        ws.write_number_with_format(row, 1, f64::from(s.managers), &st.count)?;
+        compare_cells(ws, row, 2, sum_totals(s), &st, false, &mut widths)?;
+        all.current.add(&s.current);
+        all.draft.add(&s.draft);
+        row += 1;
+    }
+    ws.write_string_with_format(row, 0, l.all, &st.total_text)?;
+    compare_cells(ws, row, 2, sum_totals(&all), &st, true, &mut widths)?;
+    widths.apply(ws)?;
+    ws.set_freeze_panes(1, 1)?;
+    print_setup(ws, &page_header, footer, Some((0, 0)))?;
+
+    // --- By manager: totals both ways, then the difference of every component.
+    let ws = wb.add_worksheet();
+    ws.set_name(l.sheets[3])?;
+    let mut widths = Widths::new(10 + COMPONENTS.len(), 24);
+    let component_heads: Vec<String> =
+        COMPONENTS.iter().map(|c| format!("{} {}", rl.columns.component(*c), l.difference_of)).collect();
+    let mut heads: Vec<&str> = l.who.to_vec();
+    heads.extend([l.compare[1], l.compare[2], l.compare[3], l.compare[4]]);
+    heads.extend(component_heads.iter().map(String::as_str));
+    let wrap = st.header.clone().set_text_wrap();
+    for (c, h) in heads.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &wrap)?;
+        widths.see_header(c, h);
+    }
+    ws.set_row_height(0, 30)?;
+    let mut row = 1u32;
+    for m in &w.managers {
+        manager_ident(ws, row, m, rl, &st, &mut widths)?;
+        compare_cells(ws, row, 6, (m.current_total(), m.draft_total()), &st, false, &mut widths)?;
+        for (k, c) in COMPONENTS.iter().enumerate() {
+            let v = to_cell(m.draft.get(*c) - m.current.get(*c));
+            ws.write_number_with_format(row, 10 + k as u16, v, &st.money)?;
+            widths.see_money(10 + k, v);
+        }
+        row += 1;
+    }
+    ws.write_string_with_format(row, 0, l.branch, &st.total_text)?;
+    compare_cells(ws, row, 6, sum_totals(&w.branch), &st, true, &mut widths)?;
+    for (k, c) in COMPONENTS.iter().enumerate() {
+        let v = to_cell(w.branch.draft.get(*c) - w.branch.current.get(*c));
+        ws.write_number_with_format(row, 10 + k as u16, v, &st.total_money)?;
+    }
+    widths.apply_with(ws, 1)?;
+    ws.set_freeze_panes(1, 2)?;
+    ws.autofilter(0, 0, row.saturating_sub(1).max(1), (heads.len() - 1) as u16)?;
+    print_setup(ws, &page_header, footer, Some((0, 0)))?;
+
+    // --- Gainers and losers.
+    let ws = wb.add_worksheet();
+    ws.set_name(l.sheets[4])?;
+    let mut widths = Widths::new(10, 30);
+    let (gain, lose) = w.movers(10);
+    let mut row = 0u32;
+    for (title, list) in [(l.gainers, gain), (l.losers, lose)] {
+        ws.write_string_with_format(row, 0, title, &st.subtitle)?;
+        row += 1;
+        let mut heads: Vec<&str> = vec![l.rank];
+        heads.extend(&l.who[..5]);
+        heads.extend([l.compare[1], l.compare[2], l.compare[3], l.compare[4]]);
+        headers(ws, row, &heads, &st, &mut widths)?;
+        row += 1;
+        if list.is_empty() {
+            ws.write_string_with_format(row, 0, l.nobody, &st.text)?;
+            row += 1;
+        }
+        for (i, m) in list.iter().enumerate() {
+            ws.write_number_with_format(row, 0, (i + 1) as f64, &st.count)?;
+            for (c, t) in ident_cells(m, rl).iter().enumerate() {
+                ws.write_string_with_format(row, 1 + c as u16, t, &st.text)?;
+                widths.see(1 + c, t);
+            }
+            compare_cells(ws, row, 6, (m.current_total(), m.draft_total()), &st, false, &mut widths)?;
+            row += 1;
+        }
+        row += 1;
+    }
+    widths.apply(ws)?;
+    print_setup(ws, &page_header, footer, None)?;
+
+    // --- Every manager's components both ways.
+    let ws = wb.add_worksheet();
+    ws.set_name(l.sheets[5])?;
+    let mut widths = Widths::new(8, 30);
+    let heads = [l.who[0], l.who[1], l.who[2], l.compare[0], l.compare[1], l.compare[2], l.compare[3], l.compare[4]];
+    headers(ws, 0, &heads, &st, &mut widths)?;
+    let mut row = 1u32;
+    for m in &w.managers {
+        let items = COMPONENTS
+            .iter()
+            .map(|c| (rl.columns.component(*c), m.current.get(*c), m.draft.get(*c), false))
+            .chain(std::iter::once((rl.columns.total, m.current_total(), m.draft_total(), true)));
+        for (item, c, d, bold) in items {
+            for (k, t) in [m.manager_id.as_str(), m.name.as_str(), m.team.as_str(), item].iter().enumerate() {
+                ws.write_string_with_format(row, k as u16, *t, if bold { &st.total_text } else { &st.text })?;
+                widths.see(k, t);
+            }
+            compare_cells(ws, row, 4, (c, d), &st, bold, &mut widths)?;
+            row += 1;
+        }
+    }
+    widths.apply(ws)?;
+    ws.set_freeze_panes(1, 2)?;
+    print_setup(ws, &page_header, footer, Some((0, 0)))?;
+
+    wb.save(path)
+}
+
+fn ident_cells(m: &ManagerSum, rl: &Labels) -> [String; 5] {
+    [
+        m.manager_id.clone(),
+        m.name.clone(),
+        m.team.clone(),
+        m.group.clone().unwrap_or(rl.no_group.into()),
+        m.level.clone(),
+    ]
+}
+
+fn manager_ident(
+    ws: &mut Worksheet,
+    row: u32,
+    m: &ManagerSum,
+    rl: &Labels,
+    st: &Styles,
+    widths: &mut Widths,
+) -> Result<(), XlsxError> {
+    for (c, t) in ident_cells(m, rl).iter().enumerate() {
+        ws.write_string_with_format(row, c as u16, t, &st.text)?;
+        widths.see(c, t);
+    }
+    ws.write_number_with_format(row, 5, f64::from(m.months), &st.count)?;
+    Ok(())
+}
+
+/// 汇总: who and what was compared, the totals of every component both ways, the distribution.
+fn summary_sheet(
+    ws: &mut Worksheet,
+    config: &Config,
+    w: &WhatIf,
+    l: &WhatIfLabels,
+    rl: &Labels,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name(l.sheets[0])?;
+    let colon = rl.colon;
+    let org = &config.organization.name;
+    ws.merge_range(0, 0, 0, 4, &format!("{} {} {} {}", l.title, w.from, l.to, w.to), &st.title)?;
+    let d = &w.draft;
+    let mut row = 1u32;
+    let mut line = |ws: &mut Worksheet, text: String| -> Result<(), XlsxError> {
+        ws.write_string(row, 0, text)?;
+        row += 1;
+        Ok(())
+    };
+    line(ws, format!("{}{colon}{}（{}）", l.draft, d.name, d.file))?;
+    line(ws, format!("SHA-256{colon}{}", d.sha256))?;
+    let current: Vec<String> = w.current.iter().map(|s| format!("{}（{}）", s.name, s.file)).collect();
+    line(ws, format!("{}{colon}{}", l.current, current.join("，")))?;
+    let months: Vec<String> = w.months.iter().map(|m| m.to_string()).collect();
+    line(ws, format!("{}{colon}{}", l.months, months.join(", ")))?;
+    if !w.skipped.is_empty() {
+        let skipped: Vec<String> = w.skipped.iter().map(|m| m.to_string()).collect();
+        line(ws, format!("{}{colon}{}", l.skipped, skipped.join(", ")))?;
+    }
+    if w.exceptions > 0 {
+        line(ws, format!("{}{colon}{}", l.exceptions, w.exceptions))?;
+    }
+    row += 1;
+    let mut widths = Widths::new(5, 30);
+    widths.see(0, "xxxxxxxxxxxx");
+    headers(ws, row, &l.compare, st, &mut widths)?;
+    let table_top = row;
+    row += 1;
+    for c in COMPONENTS {
+        let name = rl.columns.component(c);
+        ws.write_string_with_format(row, 0, name, &st.text)?;
+        widths.see(0, name);
+        compare_cells(ws, row, 1, (w.branch.current.get(c), w.branch.draft.get(c)), st, false, &mut widths)?;
+        row += 1;
+    }
+    ws.write_string_with_format(row, 0, rl.columns.total, &st.total_text)?;
+    compare_cells(ws, row, 1, sum_totals(&w.branch), st, true, &mut widths)?;
+    row += 2;
+    ws.write_string_with_format(row, 0, l.distribution, &st.subtitle)?;
+    row += 1;
+    ws.write_string_with_format(row, 0, l.compare[4], &st.header)?;
+    ws.write_string_with_format(row, 1, l.people, &st.header)?;
+    row += 1;
+    let dist = &w.distribution;
+    let counts = [dist.gain_over_10, dist.gain_up_to_10, dist.unchanged, dist.lose_up_to_10, dist.lose_over_10];
+    for (name, n) in l.distribution_rows.iter().zip(counts) {
+        ws.write_string_with_format(row, 0, *name, &st.text)?;
+        ws.write_number_with_format(row, 1, f64::from(n), &st.count)?;
+        row += 1;
+    }
+    ws.write_string_with_format(row, 0, l.all, &st.total_text)?;
+    ws.write_number_with_format(row, 1, f64::from(counts.iter().sum::<u32>()), &st.total_count)?;
+    widths.apply(ws)?;
+    print_setup(ws, &format!("&L{}", header_text(org)), rl.page_footer, Some((table_top, table_top)))?;
+    Ok(())
+}
