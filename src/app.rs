@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use crate::analysis::{self, summarize, Analysis};
 use crate::calendar::{Date, YearMonth};
-use crate::cli::{Cli, Command, ConfigArg};
+use crate::cli::{Cli, Command, ConfigArg, MonthsArg};
 use crate::compute::ComputedMonth;
 use crate::config::{Config, StandardSet};
 use crate::error::RunError;
@@ -89,8 +89,8 @@ pub fn previous_month() -> YearMonth {
 ///
 /// # Errors
 /// A flag that is not a month; `--from` after `--to`.
-fn months_of(month: Option<String>, from: Option<String>, to: Option<String>) -> Result<Vec<YearMonth>, RunError> {
-    Ok(match (month, from, to) {
+fn months_of(arg: MonthsArg) -> Result<Vec<YearMonth>, RunError> {
+    Ok(match (arg.month, arg.from, arg.to) {
         (Some(m), _, _) => vec![parse_month(&m, "--month")?],
         (None, Some(f), Some(t)) => {
             let (f, t) = (parse_month(&f, "--from")?, parse_month(&t, "--to")?);
@@ -115,8 +115,8 @@ fn months_of(month: Option<String>, from: Option<String>, to: Option<String>) ->
 /// closed month, or a failed write.
 pub fn execute(cli: Cli) -> Result<Status, RunError> {
     match cli.command {
-        Command::Run { config, month, from, to, data, out, strict, timings } => {
-            let months = months_of(month, from, to)?;
+        Command::Run { config, months, data, out, strict, timings } => {
+            let months = months_of(months)?;
             let s = load(&config, data, out)?;
             let mut ledger = Ledger::new(&s.config, &s.standards, &s.data, &s.reports);
             let range = months.len() > 1;
@@ -219,8 +219,8 @@ pub fn execute(cli: Cli) -> Result<Status, RunError> {
             eprintln!("sample months {f} to {t} written to {}", out.display());
             Ok(Status::Clean)
         }
-        Command::Whatif { config, standard, month, from, to, data, out } => {
-            let months = months_of(month, from, to)?;
+        Command::Whatif { config, standard, months, data, out } => {
+            let months = months_of(months)?;
             let s = load(&config, data, out)?;
             crate::whatif::run(&s, &standard, &months)
         }

@@ -29,6 +29,21 @@ pub struct ConfigArg {
     pub config: Option<PathBuf>,
 }
 
+/// A month, or a range of months.
+#[derive(Debug, Args, Clone)]
+pub struct MonthsArg {
+    /// The month, YYYY-MM (default: the previous calendar month).
+    #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["from", "to"])]
+    pub month: Option<String>,
+    /// First month of a range, YYYY-MM (with --to); `run` skips closed months in it, `whatif`
+    /// months without inputs.
+    #[arg(long, value_name = "YYYY-MM", requires = "to")]
+    pub from: Option<String>,
+    /// Last month of a range, YYYY-MM (with --from).
+    #[arg(long, value_name = "YYYY-MM", requires = "from")]
+    pub to: Option<String>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Compute a month (or a range) and write its reports.
@@ -36,15 +51,8 @@ pub enum Command {
     Run {
         #[command(flatten)]
         config: ConfigArg,
-        /// The month, YYYY-MM (default: the previous calendar month).
-        #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["from", "to"])]
-        month: Option<String>,
-        /// First month of a range, YYYY-MM (with --to); closed months in it are skipped.
-        #[arg(long, value_name = "YYYY-MM", requires = "to")]
-        from: Option<String>,
-        /// Last month of a range, YYYY-MM (with --from).
-        #[arg(long, value_name = "YYYY-MM", requires = "from")]
-        to: Option<String>,
+        #[command(flatten)]
+        months: MonthsArg,
         /// The folder of month folders (replaces paths.data).
         #[arg(long, value_name = "DIR")]
         data: Option<PathBuf>,
@@ -141,15 +149,8 @@ pub enum Command {
         /// The draft standard (a salary-standard TOML file; its effective_from is ignored).
         #[arg(long, value_name = "FILE")]
         standard: PathBuf,
-        /// The month, YYYY-MM (default: the previous calendar month).
-        #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["from", "to"])]
-        month: Option<String>,
-        /// First month of the range, YYYY-MM (with --to); months without inputs are skipped.
-        #[arg(long, value_name = "YYYY-MM", requires = "to")]
-        from: Option<String>,
-        /// Last month of the range, YYYY-MM (with --from).
-        #[arg(long, value_name = "YYYY-MM", requires = "from")]
-        to: Option<String>,
+        #[command(flatten)]
+        months: MonthsArg,
         /// The folder of month folders (replaces paths.data).
         #[arg(long, value_name = "DIR")]
         data: Option<PathBuf>,

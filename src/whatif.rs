@@ -13,7 +13,7 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::rc::Rc;
 
-use crate::analysis::whatif::{compare, StandardId, WhatIf};
+use crate::analysis::whatif::{compare, StandardId, TwoWays, WhatIf};
 use crate::analysis::{summarize, MonthSummary};
 use crate::app::{Settings, Status};
 use crate::calendar::YearMonth;

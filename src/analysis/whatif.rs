@@ -16,23 +16,34 @@ use crate::config::Config;
 use crate::model::order::natural_cmp;
 use crate::model::{Component, Components};
 
-/// The components a standard changes: every one but `prior_period`.
-pub const COMPONENTS: [Component; 10] = [
-    Component::BaseSalary,
-    Component::MinimumPenalty,
-    Component::NetCommissionPay,
-    Component::OtherRevenuePay,
-    Component::AccountBonus,
-    Component::AssetBonus,
-    Component::LeaderOverride,
-    Component::CapDeduction,
-    Component::Adjustments,
-    Component::Clawback,
-];
+/// The components a standard changes, in report order: every one but `prior_period`.
+pub fn components() -> impl Iterator<Item = Component> {
+    Component::ALL.into_iter().filter(|c| *c != Component::PriorPeriod)
+}
 
-/// Σ of [`COMPONENTS`].
+/// Σ of [`components`].
 pub fn total(c: &Components) -> Decimal {
-    COMPONENTS.iter().map(|k| c.get(*k)).sum()
+    components().map(|k| c.get(k)).sum()
+}
+
+/// Anything computed both ways: its totals, the difference and the change.
+pub trait TwoWays {
+    fn current(&self) -> &Components;
+    fn draft(&self) -> &Components;
+    fn current_total(&self) -> Decimal {
+        total(self.current())
+    }
+    fn draft_total(&self) -> Decimal {
+        total(self.draft())
+    }
+    fn difference(&self) -> Decimal {
+        self.draft_total() - self.current_total()
+    }
+    /// The change as a share of the current total; `None` when that is 0.
+    fn change(&self) -> Option<Decimal> {
+        let c = self.current_total();
+        (!c.is_zero()).then(|| self.difference() / c.abs())
+    }
 }
 
 /// The standard a side of the comparison was computed with.
@@ -75,20 +86,12 @@ pub struct ManagerSum {
     pub draft: Components,
 }
 
-impl ManagerSum {
-    pub fn current_total(&self) -> Decimal {
-        total(&self.current)
+impl TwoWays for ManagerSum {
+    fn current(&self) -> &Components {
+        &self.current
     }
-    pub fn draft_total(&self) -> Decimal {
-        total(&self.draft)
-    }
-    pub fn difference(&self) -> Decimal {
-        self.draft_total() - self.current_total()
-    }
-    /// The change as a share of the current total; `None` when that is 0.
-    pub fn change(&self) -> Option<Decimal> {
-        let c = self.current_total();
-        (!c.is_zero()).then(|| self.difference() / c.abs())
+    fn draft(&self) -> &Components {
+        &self.draft
     }
 }
 
@@ -101,19 +104,12 @@ pub struct Sum {
     pub managers: u32,
 }
 
-impl Sum {
-    pub fn current_total(&self) -> Decimal {
-        total(&self.current)
+impl TwoWays for Sum {
+    fn current(&self) -> &Components {
+        &self.current
     }
-    pub fn draft_total(&self) -> Decimal {
-        total(&self.draft)
-    }
-    pub fn difference(&self) -> Decimal {
-        self.draft_total() - self.current_total()
-    }
-    pub fn change(&self) -> Option<Decimal> {
-        let c = self.current_total();
-        (!c.is_zero()).then(|| self.difference() / c.abs())
+    fn draft(&self) -> &Components {
+        &self.draft
     }
 }
 

@@ -177,11 +177,7 @@ fn is_count(col: Column) -> bool {
 fn trace_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(), XlsxError> {
     let l = ctx.labels;
     ws.set_name(l.sheet_trace)?;
-    let mut widths = Widths::new(6, 90);
-    for (c, h) in l.trace_columns.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &st.header)?;
-        widths.see(c, h);
-    }
+    let mut widths = header_row(ws, &l.trace_columns, 90, st)?;
     let mut row = 1u32;
     let sp = Speaker::new(ctx.config.report.locale, ctx.month.standard.rounding);
     for m in &ctx.month.managers {
@@ -212,20 +208,55 @@ fn trace_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(
     widths.apply(ws)?;
     ws.set_freeze_panes(1, 2)?;
     ws.autofilter(0, 0, row.saturating_sub(1).max(1), 5)?;
-    print_setup(ws, &format!("&L{}", header_text(&ctx.config.organization.name)), l.page_footer, Some((0, 0)))?;
+    sheet_print(ws, ctx)?;
+    Ok(())
+}
+
+/// A sheet's header row (the labels `heads`), and the widths it needs (at most `max`).
+fn header_row(ws: &mut Worksheet, heads: &[&str], max: usize, st: &Styles) -> Result<Widths, XlsxError> {
+    let mut widths = Widths::new(heads.len(), max);
+    for (c, h) in heads.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &st.header)?;
+        widths.see(c, h);
+    }
+    Ok(widths)
+}
+
+/// The print setup of a further sheet: the organization in the header, the header row repeated.
+fn sheet_print(ws: &mut Worksheet, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
+    print_setup(ws, &format!("&L{}", header_text(&ctx.config.organization.name)), ctx.labels.page_footer, Some((0, 0)))
+}
+
+/// Each active manager's name by id.
+fn names<'a>(ctx: &ReportCtx<'a>) -> std::collections::BTreeMap<&'a str, &'a str> {
+    ctx.month.managers.iter().map(|m| (m.person.manager_id.as_str(), m.person.name.as_str())).collect()
+}
+
+/// The total line of an itemised sheet at `(row, col)`: what reaches pay (the sum of the report's
+/// column of `component`); when the exact Σ of the lines differs (amounts with more decimals than
+/// the standard), it is printed under it, so that neither figure hides the other.
+fn paid_total(
+    ws: &mut Worksheet,
+    ctx: &ReportCtx<'_>,
+    (row, col): (u32, u16),
+    component: Component,
+    exact: Decimal,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    let paid: Decimal = ctx.month.managers.iter().map(|m| m.components.get(component)).sum();
+    ws.write_string_with_format(row, 0, ctx.labels.grand_total, &st.total_text)?;
+    ws.write_number_with_format(row, col, to_cell(paid), &st.total_money)?;
+    if paid != exact {
+        ws.write_string(row + 1, 0, format!("Σ = {}", crate::money::exact(exact)))?;
+    }
     Ok(())
 }
 
 fn adjustments_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(), XlsxError> {
     let l = ctx.labels;
     ws.set_name(l.sheet_adjustments)?;
-    let mut widths = Widths::new(7, 60);
-    for (c, h) in l.adjustment_columns.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &st.header)?;
-        widths.see(c, h);
-    }
-    let names: std::collections::BTreeMap<&str, &str> =
-        ctx.month.managers.iter().map(|m| (m.person.manager_id.as_str(), m.person.name.as_str())).collect();
+    let mut widths = header_row(ws, &l.adjustment_columns, 60, st)?;
+    let names = names(ctx);
     let mut row = 1u32;
     let mut total = Decimal::ZERO;
     for a in &ctx.month.adjustments {
@@ -250,18 +281,10 @@ fn adjustments_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Re
         total += a.amount;
         row += 1;
     }
-    // The total is what reaches pay: each manager's sum rounded once (the 手工调整 column of the
-    // report). When amounts carry more decimals than the standard, the exact sum of the rows is
-    // shown under it, so that neither figure hides the other.
-    let paid: Decimal = ctx.month.managers.iter().map(|m| m.components.adjustments).sum();
-    ws.write_string_with_format(row, 0, l.grand_total, &st.total_text)?;
-    ws.write_number_with_format(row, 6, to_cell(paid), &st.total_money)?;
-    if paid != total {
-        ws.write_string(row + 1, 0, format!("Σ = {}", crate::money::exact(total)))?;
-    }
+    paid_total(ws, ctx, (row, 6), Component::Adjustments, total, st)?;
     widths.apply(ws)?;
     ws.set_freeze_panes(1, 0)?;
-    print_setup(ws, &format!("&L{}", header_text(&ctx.config.organization.name)), l.page_footer, Some((0, 0)))?;
+    sheet_print(ws, ctx)?;
     Ok(())
 }
 
@@ -271,13 +294,8 @@ fn adjustments_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Re
 fn clawback_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(), XlsxError> {
     let l = ctx.labels;
     ws.set_name(l.sheet_clawback)?;
-    let mut widths = Widths::new(9, 40);
-    for (c, h) in l.clawback_columns.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &st.header)?;
-        widths.see(c, h);
-    }
-    let names: std::collections::BTreeMap<&str, &str> =
-        ctx.month.managers.iter().map(|m| (m.person.manager_id.as_str(), m.person.name.as_str())).collect();
+    let mut widths = header_row(ws, &l.clawback_columns, 40, st)?;
+    let names = names(ctx);
     let mut row = 1u32;
     let mut total = Decimal::ZERO;
     for line in &ctx.month.clawback {
@@ -309,17 +327,11 @@ fn clawback_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Resul
         total += recovered;
         row += 1;
     }
-    // The total is what reaches pay: the report's 开户奖励回收 column.
-    let paid: Decimal = ctx.month.managers.iter().map(|m| m.components.clawback).sum();
-    ws.write_string_with_format(row, 0, l.grand_total, &st.total_text)?;
-    ws.write_number_with_format(row, 7, to_cell(paid), &st.total_money)?;
-    if paid != total {
-        ws.write_string(row + 1, 0, format!("Σ = {}", crate::money::exact(total)))?;
-    }
+    paid_total(ws, ctx, (row, 7), Component::Clawback, total, st)?;
     widths.apply(ws)?;
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, row.saturating_sub(1).max(1), 8)?;
-    print_setup(ws, &format!("&L{}", header_text(&ctx.config.organization.name)), l.page_footer, Some((0, 0)))?;
+    sheet_print(ws, ctx)?;
     Ok(())
 }
 
@@ -329,11 +341,7 @@ fn clawback_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Resul
 fn prior_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(), XlsxError> {
     let l = ctx.labels;
     ws.set_name(l.sheet_prior)?;
-    let mut widths = Widths::new(8, 60);
-    for (c, h) in l.prior_columns.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &st.header)?;
-        widths.see(c, h);
-    }
+    let mut widths = header_row(ws, &l.prior_columns, 60, st)?;
     let mut row = 1u32;
     let mut total = Decimal::ZERO;
     for line in &ctx.month.prior_period {
@@ -378,28 +386,18 @@ fn prior_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(
         money_row(ws, l.prior_this_month, None, None, line.amount, &st.total_money)?;
         total += line.amount;
     }
-    // The total is what reaches pay: the report's 以前月份调整 column.
-    let paid: Decimal = ctx.month.managers.iter().map(|m| m.components.prior_period).sum();
-    ws.write_string_with_format(row, 0, l.grand_total, &st.total_text)?;
-    ws.write_number_with_format(row, 6, to_cell(paid), &st.total_money)?;
-    if paid != total {
-        ws.write_string(row + 1, 0, format!("Σ = {}", crate::money::exact(total)))?;
-    }
+    paid_total(ws, ctx, (row, 6), Component::PriorPeriod, total, st)?;
     widths.apply(ws)?;
     ws.set_freeze_panes(1, 3)?;
     ws.autofilter(0, 0, row.saturating_sub(1).max(1), 7)?;
-    print_setup(ws, &format!("&L{}", header_text(&ctx.config.organization.name)), l.page_footer, Some((0, 0)))?;
+    sheet_print(ws, ctx)?;
     Ok(())
 }
 
 fn issues_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(), XlsxError> {
     let l = ctx.labels;
     ws.set_name(l.sheet_issues)?;
-    let mut widths = Widths::new(8, 80);
-    for (c, h) in l.issue_columns.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &st.header)?;
-        widths.see(c, h);
-    }
+    let mut widths = header_row(ws, &l.issue_columns, 80, st)?;
     let mut row = 1u32;
     for (file, why) in &ctx.month.unread {
         let reason = match why {
@@ -439,18 +437,14 @@ fn issues_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<
     if row > 1 {
         ws.autofilter(0, 0, row - 1, 7)?;
     }
-    print_setup(ws, &format!("&L{}", header_text(&ctx.config.organization.name)), l.page_footer, Some((0, 0)))?;
+    sheet_print(ws, ctx)?;
     Ok(())
 }
 
 fn recon_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(), XlsxError> {
     let l = ctx.labels;
     ws.set_name(l.sheet_recon)?;
-    let mut widths = Widths::new(6, 100);
-    for (c, h) in l.recon_columns.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &st.header)?;
-        widths.see(c, h);
-    }
+    let mut widths = header_row(ws, &l.recon_columns, 100, st)?;
     for (row, e) in (1u32..).zip(recon::equations(&ctx.month.reconciliation, &l.recon)) {
         ws.write_string_with_format(row, 0, &e.item, &st.text)?;
         ws.write_string_with_format(row, 1, &e.equation, &st.text)?;
@@ -465,6 +459,6 @@ fn recon_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(
     }
     widths.apply(ws)?;
     ws.set_freeze_panes(1, 0)?;
-    print_setup(ws, &format!("&L{}", header_text(&ctx.config.organization.name)), l.page_footer, Some((0, 0)))?;
+    sheet_print(ws, ctx)?;
     Ok(())
 }

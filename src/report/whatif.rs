@@ -12,7 +12,7 @@ use rust_xlsxwriter::{Chart, ChartType, Workbook, Worksheet, XlsxError};
 use super::labels::{labels, Labels};
 use super::payroll::formula_safe;
 use super::style::{header_text, print_setup, properties, Styles, Widths};
-use crate::analysis::whatif::{ManagerSum, Sum, WhatIf, COMPONENTS};
+use crate::analysis::whatif::{components, total, ManagerSum, Sum, TwoWays, WhatIf};
 use crate::config::{Config, Locale};
 use crate::money::{to_cell, Rounding, RoundingMode};
 
@@ -148,10 +148,10 @@ pub fn write_csv(out: &mut dyn Write, w: &WhatIf) -> std::io::Result<()> {
             rec.extend(amounts.iter().map(String::as_str));
             csv.write_record(&rec)
         };
-        for k in COMPONENTS {
+        for k in components() {
             row(k.key(), l.current.get(k), l.draft.get(k))?;
         }
-        row("total", crate::analysis::whatif::total(&l.current), crate::analysis::whatif::total(&l.draft))?;
+        row("total", total(&l.current), total(&l.draft))?;
     }
     csv.flush()?;
     Ok(())
@@ -276,9 +276,9 @@ pub fn write_workbook(path: &Path, config: &Config, w: &WhatIf) -> Result<(), Xl
     // --- By manager: totals both ways, then the difference of every component.
     let ws = wb.add_worksheet();
     ws.set_name(l.sheets[3])?;
-    let mut widths = Widths::new(10 + COMPONENTS.len(), 24);
+    let mut widths = Widths::new(10 + components().count(), 24);
     let component_heads: Vec<String> =
-        COMPONENTS.iter().map(|c| format!("{} {}", rl.columns.component(*c), l.difference_of)).collect();
+        components().map(|c| format!("{} {}", rl.columns.component(c), l.difference_of)).collect();
     let mut heads: Vec<&str> = l.who.to_vec();
     heads.extend([l.compare[1], l.compare[2], l.compare[3], l.compare[4]]);
     heads.extend(component_heads.iter().map(String::as_str));
@@ -292,8 +292,8 @@ pub fn write_workbook(path: &Path, config: &Config, w: &WhatIf) -> Result<(), Xl
     for m in &w.managers {
         manager_ident(ws, row, m, rl, &st, &mut widths)?;
         compare_cells(ws, row, 6, (m.current_total(), m.draft_total()), &st, false, &mut widths)?;
-        for (k, c) in COMPONENTS.iter().enumerate() {
-            let v = to_cell(m.draft.get(*c) - m.current.get(*c));
+        for (k, c) in components().enumerate() {
+            let v = to_cell(m.draft.get(c) - m.current.get(c));
             ws.write_number_with_format(row, 10 + k as u16, v, &st.money)?;
             widths.see_money(10 + k, v);
         }
@@ -301,8 +301,8 @@ pub fn write_workbook(path: &Path, config: &Config, w: &WhatIf) -> Result<(), Xl
     }
     ws.write_string_with_format(row, 0, l.branch, &st.total_text)?;
     compare_cells(ws, row, 6, sum_totals(&w.branch), &st, true, &mut widths)?;
-    for (k, c) in COMPONENTS.iter().enumerate() {
-        let v = to_cell(w.branch.draft.get(*c) - w.branch.current.get(*c));
+    for (k, c) in components().enumerate() {
+        let v = to_cell(w.branch.draft.get(c) - w.branch.current.get(c));
         ws.write_number_with_format(row, 10 + k as u16, v, &st.total_money)?;
     }
     widths.apply_with(ws, 1)?;
@@ -350,9 +350,8 @@ pub fn write_workbook(path: &Path, config: &Config, w: &WhatIf) -> Result<(), Xl
     headers(ws, 0, &heads, &st, &mut widths)?;
     let mut row = 1u32;
     for m in &w.managers {
-        let items = COMPONENTS
-            .iter()
-            .map(|c| (rl.columns.component(*c), m.current.get(*c), m.draft.get(*c), false))
+        let items = components()
+            .map(|c| (rl.columns.component(c), m.current.get(c), m.draft.get(c), false))
             .chain(std::iter::once((rl.columns.total, m.current_total(), m.draft_total(), true)));
         for (item, c, d, bold) in items {
             for (k, t) in [m.manager_id.as_str(), m.name.as_str(), m.team.as_str(), item].iter().enumerate() {
@@ -435,7 +434,7 @@ fn summary_sheet(
     headers(ws, row, &l.compare, st, &mut widths)?;
     let table_top = row;
     row += 1;
-    for c in COMPONENTS {
+    for c in components() {
         let name = rl.columns.component(c);
         ws.write_string_with_format(row, 0, name, &st.text)?;
         widths.see(0, name);
