@@ -20,7 +20,7 @@ use crate::calendar::YearMonth;
 use crate::compute::ComputedMonth;
 use crate::config::Standard;
 use crate::error::RunError;
-use crate::ledger::{produce, watch_from, Ledger};
+use crate::ledger::{produce, remove_stale_temporaries, watch_from, Ledger};
 use crate::money::display;
 use crate::report::whatif::{file_names, write_csv, write_workbook};
 use crate::report::ReportError;
@@ -65,7 +65,7 @@ pub fn build(s: &Settings, draft_path: &Path, months: &[YearMonth]) -> Result<Wh
                 for p in ledger.window(m, cb.months) {
                     match drafted.get(&p) {
                         Some(e) => entries.push(e.clone()),
-                        None => entries.extend(ledger.entry(p)?),
+                        None => entries.extend(ledger.clawback_entry(p)?),
                     }
                 }
                 watch_from(&entries)
@@ -85,7 +85,9 @@ pub fn build(s: &Settings, draft_path: &Path, months: &[YearMonth]) -> Result<Wh
     Ok(compare(&s.config, from, to, &pairs, skipped, id))
 }
 
-/// Write the CSV and the workbook into `<reports>/whatif/` (each replaced in one step).
+/// Write the CSV and the workbook into `<reports>/whatif/`: both are written to temporary files
+/// first, then each takes its name, so that a failed write leaves the earlier pair as it was.
+/// Temporary files of a killed earlier run (an hour old) are removed.
 ///
 /// # Errors
 /// A file that cannot be written (nothing else is touched).
@@ -93,24 +95,27 @@ pub fn write(s: &Settings, w: &WhatIf) -> Result<Vec<std::path::PathBuf>, RunErr
     let dir = s.reports.join("whatif");
     let werr = |path: &Path, e: String| RunError::Report(ReportError::Write { path: path.to_path_buf(), message: e });
     std::fs::create_dir_all(&dir).map_err(|e| werr(&dir, e.to_string()))?;
+    remove_stale_temporaries(&dir, TEMPORARY);
     let (csv_name, xlsx_name) = file_names(&s.config, w);
-    let mut written = Vec::new();
-    for (name, is_csv) in [(csv_name, true), (xlsx_name, false)] {
-        let path = dir.join(&name);
-        let tmp =
-            tempfile::Builder::new().prefix(".whatif-").tempfile_in(&dir).map_err(|e| werr(&path, e.to_string()))?;
-        if is_csv {
-            let mut out = BufWriter::new(tmp.as_file());
-            write_csv(&mut out, w).and_then(|_| out.flush()).map_err(|e| werr(&path, e.to_string()))?;
-        } else {
-            write_workbook(tmp.path(), &s.config, w).map_err(|e| werr(&path, e.to_string()))?;
-        }
-        tmp.as_file().sync_all().map_err(|e| werr(&path, e.to_string()))?;
-        tmp.persist(&path).map_err(|e| werr(&path, e.to_string()))?;
-        written.push(path);
+    let (csv_path, xlsx_path) = (dir.join(csv_name), dir.join(xlsx_name));
+    let temporary = |path: &Path| {
+        tempfile::Builder::new().prefix(TEMPORARY).tempfile_in(&dir).map_err(|e| werr(path, e.to_string()))
+    };
+    let csv = temporary(&csv_path)?;
+    let mut out = BufWriter::new(csv.as_file());
+    write_csv(&mut out, w).and_then(|_| out.flush()).map_err(|e| werr(&csv_path, e.to_string()))?;
+    drop(out);
+    let xlsx = temporary(&xlsx_path)?;
+    write_workbook(xlsx.path(), &s.config, w).map_err(|e| werr(&xlsx_path, e.to_string()))?;
+    for (tmp, path) in [(csv, &csv_path), (xlsx, &xlsx_path)] {
+        std::fs::File::open(tmp.path()).and_then(|f| f.sync_all()).map_err(|e| werr(path, e.to_string()))?;
+        tmp.persist(path).map_err(|e| werr(path, e.to_string()))?;
     }
-    Ok(written)
+    Ok(vec![csv_path, xlsx_path])
 }
+
+/// The prefix of the what-if's temporary files.
+const TEMPORARY: &str = ".whatif-";
 
 /// `brokercomp whatif`: build, write, and say what it found.
 ///

@@ -13,6 +13,7 @@
 //! | X5     | 2026-01 | A02     | 02: 100; 03: 100                 | recovered in 02 only (lost twice)      |
 //! | X6     | 2026-02 | B01     | 03: 5,000; 04: absent            | lost in 04, B01 gone: info, not charged|
 //! | X7     | 2026-04 | A01     | 05: no inputs; 06: 3,000         | recovered in 06 under late.toml's 5,000 threshold, amount 100 (paid), not 200 |
+//! | X8     | 2026-04 | A01     | 05: no inputs; 06: 5,000; 07: 0  | never: 07's window is 05–06 by the calendar (05 has no inputs but counts) |
 
 mod common;
 use common::*;
@@ -69,8 +70,8 @@ fn month(ws: &Workspace, m: &str, b01: bool, crm: Crm<'_>, opened: &[(&str, &str
     ws.csv(m, "accounts.csv", ACCOUNTS_HEADER, &accounts);
 }
 
-/// The months of the table above, run from 2026-01 to 2026-04, then 2026-06 (2026-05 has no
-/// inputs).
+/// The months of the table above, run from 2026-01 to 2026-04, then 2026-06 to 2026-07 (2026-05
+/// has no inputs).
 fn scenario() -> &'static Workspace {
     static WS: OnceLock<Workspace> = OnceLock::new();
     WS.get_or_init(|| {
@@ -107,9 +108,18 @@ fn scenario() -> &'static Workspace {
             ],
             &[],
         );
-        month(&ws, "2026-04", false, &[("X2", "A01", "0"), ("X7", "A01", "20000")], &[("X7", "A01")]);
-        month(&ws, "2026-06", false, &[("X7", "A01", "3000")], &[]);
-        for args in [&["run", "--from", "2026-01", "--to", "2026-04"][..], &["run", "--month", "2026-06"]] {
+        month(
+            &ws,
+            "2026-04",
+            false,
+            &[("X2", "A01", "0"), ("X7", "A01", "20000"), ("X8", "A01", "20000")],
+            &[("X7", "A01"), ("X8", "A01")],
+        );
+        month(&ws, "2026-06", false, &[("X7", "A01", "3000"), ("X8", "A01", "5000")], &[]);
+        month(&ws, "2026-07", false, &[("X8", "A01", "0")], &[]);
+        for args in
+            [&["run", "--from", "2026-01", "--to", "2026-04"][..], &["run", "--from", "2026-06", "--to", "2026-07"]]
+        {
             let out = ws.run(args);
             assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
         }
@@ -233,6 +243,11 @@ fn a_window_month_without_inputs_is_skipped_and_the_standard_of_the_month_decide
     assert_eq!(l6[0][4], "-100");
     assert_eq!(total, Some(-100.0));
     assert_eq!(clawback_column(ws, "2026-06")["A01"], d("-100.00"));
+    // The window is counted in calendar months: 2026-05 without inputs does not stretch 2026-07's
+    // window back to 2026-04, so X8, lost in 07, is not recovered.
+    let (l7, _) = clawback_sheet(&report(ws, "2026-07"));
+    assert!(l7.is_empty(), "{l7:?}");
+    assert!(clawback_column(ws, "2026-07").values().all(|v| v.is_zero()));
 }
 
 #[test]
@@ -366,4 +381,43 @@ fn four_generated_months_recover_what_a_hand_count_of_their_files_gives() {
         assert_eq!(sheet_lines.len(), month_lines, "{m}: one line per account lost");
     }
     assert!(lines >= 3, "the generated months empty a few accounts: {lines} lost");
+}
+
+/// Months 2026-01 (X opened by A01) and 2026-02 (X's assets `feb`), run and closed; then 2026-02's
+/// CRM corrected to `feb_corrected` and 2026-03 (X's assets `mar`) run. Gives A01's
+/// (prior_period, clawback) of 2026-03.
+fn corrected_closed_month(feb: &str, feb_corrected: &str, mar: &str) -> (Decimal, Decimal) {
+    let files = standards();
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let ws = Workspace::custom("", &files);
+    month(&ws, "2026-01", true, &[("X", "A01", "20000")], &[("X", "A01")]);
+    month(&ws, "2026-02", true, &[("X", "A01", feb)], &[]);
+    month(&ws, "2026-03", true, &[("X", "A01", mar)], &[]);
+    let out = ws.run(&["run", "--from", "2026-01", "--to", "2026-02"]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    for m in ["2026-01", "2026-02"] {
+        let out = ws.run(&["close", "--month", m, "--by", "测试"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    month(&ws, "2026-02", true, &[("X", "A01", feb_corrected)], &[]);
+    let out = ws.run(&["run", "--month", "2026-03"]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    let rows = payroll(&ws.reports("2026-03").join("payroll_2026-03.csv"));
+    let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let a01 = rows.iter().find(|r| r[0] == "A01").unwrap();
+    (d(&a01[col("prior_period")]), d(&a01[col("clawback")]))
+}
+
+#[test]
+fn a_loss_found_by_correcting_a_closed_month_is_recovered_once() {
+    // Closed as kept (5,000); corrected to 500: the prior-period adjustment recovers the bonus,
+    // and the month after, still below, does not recover it again.
+    assert_eq!(corrected_closed_month("5000", "500", "500"), (d("-100.00"), Decimal::ZERO));
+}
+
+#[test]
+fn a_loss_undone_by_correcting_a_closed_month_is_refunded_and_watched_again() {
+    // Closed as lost (recovered); corrected to kept: the prior-period adjustment refunds the
+    // bonus, and a real loss the month after recovers it.
+    assert_eq!(corrected_closed_month("500", "5000", "500"), (d("100.00"), d("-100.00")));
 }

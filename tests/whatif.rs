@@ -215,4 +215,10 @@ fn the_drafts_clawback_applies_as_in_run() {
             assert_eq!((*cur, *dr), (Decimal::ZERO, want), "{m} {id}");
         }
     }
+    // 2026-11 alone: its window (2026-09, 2026-10) is before the range, taken as paid.
+    let out = ws.run(&["whatif", "--standard", p.to_str().unwrap(), "--month", "2026-11"]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    let lines = long(&ws.dir.path().join("reports/whatif/whatif_2026-11_2026-11.csv"));
+    let (_, dr, diff) = lines[&("2026-11".to_string(), "A03".to_string(), "clawback".to_string())];
+    assert_eq!((dr, diff), (d("-130.00"), d("-130.00")));
 }

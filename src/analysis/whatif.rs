@@ -100,7 +100,7 @@ impl TwoWays for ManagerSum {
 pub struct Sum {
     pub current: Components,
     pub draft: Components,
-    /// Managers counted (distinct over the range for a team or the branch).
+    /// Managers paid in it (distinct over the range for a team or the branch).
     pub managers: u32,
 }
 
@@ -235,22 +235,29 @@ pub fn compare(
             .cmp(&crate::compute::report_order_key(config, &b.team, b.group.as_deref(), &b.manager_id))
     });
 
+    // Teams by each month's team (a manager who moves counts in each team they were paid in),
+    // so that a team's figures are the sums of its payroll subtotals.
     let mut teams: Vec<(String, Sum)> = Vec::new();
     let mut branch = Sum::default();
-    let mut distribution = Distribution::default();
-    for m in &managers {
-        let t = match teams.iter_mut().find(|(t, _)| *t == m.team) {
+    let mut members: std::collections::BTreeSet<(&str, &str)> = Default::default();
+    for l in &lines {
+        let t = match teams.iter_mut().find(|(t, _)| *t == l.team) {
             Some(t) => t,
             None => {
-                teams.push((m.team.clone(), Sum::default()));
+                teams.push((l.team.clone(), Sum::default()));
                 teams.last_mut().expect("just pushed")
             }
         };
+        let new_member = members.insert((l.team.as_str(), l.manager_id.as_str()));
         for s in [&mut t.1, &mut branch] {
-            s.current.add(&m.current);
-            s.draft.add(&m.draft);
-            s.managers += 1;
+            s.current.add(&l.current);
+            s.draft.add(&l.draft);
         }
+        t.1.managers += u32::from(new_member);
+    }
+    branch.managers = managers.len() as u32;
+    let mut distribution = Distribution::default();
+    for m in &managers {
         let diff = m.difference();
         let ten = Decimal::new(1, 1);
         match m.change() {

@@ -116,6 +116,8 @@ struct CachedEntry {
 /// A closed month recomputed from the current files of its data folder.
 struct Recomputed {
     managers: BTreeMap<String, (Person, String, String, Components)>,
+    /// Its figures as recomputed (its accounts' bonuses and the accounts it judged lost).
+    summary: Rc<MonthSummary>,
 }
 
 pub struct Ledger<'a> {
@@ -168,7 +170,7 @@ impl<'a> Ledger<'a> {
         let mut ledger = Self::read_only(cfg, standards, data, reports);
         ledger.writes = true;
         if let Some(cache) = &ledger.cache {
-            remove_stale_temporaries(cache);
+            remove_stale_temporaries(cache, ".cache-");
         }
         ledger
     }
@@ -403,6 +405,7 @@ impl<'a> Ledger<'a> {
         context.prior_period.clear();
         let live = source::open(self.cfg, self.standards, &self.data, month)?;
         let produced = produce(&live, &context)?;
+        let summary = Rc::new(summarize(&produced.computed));
         let managers = produced
             .computed
             .managers
@@ -413,7 +416,7 @@ impl<'a> Ledger<'a> {
                 (m.person.manager_id.clone(), (m.person, m.level, m.level_label, c))
             })
             .collect();
-        let r = Rc::new(Recomputed { managers });
+        let r = Rc::new(Recomputed { managers, summary });
         self.recomputed.insert(month, r.clone());
         Ok(r)
     }
@@ -505,11 +508,25 @@ impl<'a> Ledger<'a> {
         let Some(cb) = self.source(month)?.standard.clawback else { return Ok(Vec::new()) };
         let mut entries = Vec::new();
         for m in self.window(month, cb.months) {
-            if let Some(e) = self.entry(m)? {
-                entries.push(e);
-            }
+            entries.extend(self.clawback_entry(m)?);
         }
         Ok(watch_from(&entries))
+    }
+
+    /// A month of a clawback window as the open months after it see it: its figures, or, for a
+    /// closed month whose inputs were corrected, its figures as recomputed — the prior-period
+    /// adjustment already pays or recovers the difference in its bonuses and recoveries, so an
+    /// account it now judges lost is not recovered again, and one it no longer judges lost is
+    /// watched again.
+    ///
+    /// # Errors
+    /// What the month refuses.
+    pub fn clawback_entry(&mut self, month: YearMonth) -> Result<Option<Rc<MonthSummary>>, RunError> {
+        let corrected = self.source(month)?.closed.is_some() && !self.changes(month)?.is_empty();
+        if corrected {
+            return Ok(Some(self.recompute(month)?.summary.clone()));
+        }
+        self.entry(month)
     }
 
     /// The months with inputs of the clawback window of `month`: `month` − `months` ≤ P < `month`.
@@ -665,14 +682,14 @@ pub fn watch_from<S: std::ops::Deref<Target = MonthSummary>>(entries: &[S]) -> V
     watch
 }
 
-/// Temporary files of cache writes that a killed run left (an hour old: no live run is still
-/// writing them).
-fn remove_stale_temporaries(dir: &Path) {
+/// Temporary files named `prefix…` in `dir` that a killed run left (an hour old: no live run is
+/// still writing them).
+pub fn remove_stale_temporaries(dir: &Path, prefix: &str) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
     for e in entries.filter_map(Result::ok) {
         let old = e.metadata().and_then(|m| m.modified()).is_ok_and(|t| t < hour_ago);
-        if e.file_name().to_string_lossy().starts_with(".cache-") && old {
+        if e.file_name().to_string_lossy().starts_with(prefix) && old {
             let _ = std::fs::remove_file(e.path());
         }
     }
