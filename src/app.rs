@@ -169,7 +169,7 @@ pub fn execute(cli: Cli) -> Result<Status, RunError> {
                 None => previous_month(),
             };
             let s = load(&config, data, out)?;
-            let mut ledger = Ledger::new(&s.config, &s.standards, &s.data, &s.reports);
+            let mut ledger = Ledger::read_only(&s.config, &s.standards, &s.data, &s.reports);
             if let Some(r) = ledger.closed(month)? {
                 eprintln!("info: {month} is closed on {}: checking its archive", r.closed_at);
             }
@@ -196,7 +196,7 @@ pub fn execute(cli: Cli) -> Result<Status, RunError> {
         Command::Explain { config, month, manager, data, out } => {
             let month = parse_month(&month, "--month")?;
             let s = load(&config, data, out)?;
-            let mut ledger = Ledger::new(&s.config, &s.standards, &s.data, &s.reports);
+            let mut ledger = Ledger::read_only(&s.config, &s.standards, &s.data, &s.reports);
             let source = ledger.source(month)?;
             let context = ledger.context(month, false)?;
             let produced = produce(&source, &context)?;

@@ -310,7 +310,7 @@ pub fn reopen(s: &Settings, month: YearMonth, reason: &str, by: &str) -> Result<
 /// # Errors
 /// Exit 2: the month cannot be regenerated.
 pub fn verify(s: &Settings, month: YearMonth) -> Result<Status, RunError> {
-    let mut ledger = Ledger::new(&s.config, &s.standards, &s.data, &s.reports);
+    let mut ledger = Ledger::read_only(&s.config, &s.standards, &s.data, &s.reports);
     let dir = ledger.month_dir(month);
     let record = ledger.closed(month)?;
     let mut differ = Vec::new();
