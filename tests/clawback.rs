@@ -199,7 +199,11 @@ fn a_client_whose_rows_were_all_rejected_is_not_judged() {
     let (l2, _) = clawback_sheet(&report(ws, "2026-02"));
     assert!(!clients(&l2).contains(&"X4"));
     let info = clawback_info(ws, "2026-02");
-    assert!(info.iter().any(|l| l.contains("X4") && l.contains("不作判断")), "{info:?}");
+    // It points at the client's rejected row (line 8 of crm.csv: header, K1–K3, X1–X3, X4).
+    assert!(
+        info.iter().any(|l| l.contains("X4") && l.contains("不作判断") && l.contains("crm.csv|") && l.contains("|8|")),
+        "{info:?}"
+    );
     let (l3, _) = clawback_sheet(&report(ws, "2026-03"));
     assert!(clients(&l3).contains(&"X4"), "judged and lost the month after: {l3:?}");
 }

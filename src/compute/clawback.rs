@@ -5,7 +5,7 @@
 //! gives, for the month being computed, each account lost in it ([`ClawbackLine`]): recovered
 //! from the manager credited with it when that manager is active, listed otherwise.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -63,13 +63,21 @@ pub fn judge(assets: Option<Decimal>, in_crm: bool, min: Decimal) -> Judgement {
     }
 }
 
-/// The watched clients of `watch` that `clients` (the month's CRM client ids, every row) holds.
-pub fn in_crm<'a>(watch: &[BonusAccount], clients: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
+/// Where a CRM row is: its file (index into the month's files) and row.
+pub type At = (u16, u32);
+
+/// The watched clients of `watch` that `rows` (the month's CRM rows, every one: client, where)
+/// holds, each with its first row.
+pub fn in_crm<'a>(watch: &[BonusAccount], rows: impl Iterator<Item = (&'a str, At)>) -> BTreeMap<String, At> {
+    let mut found = BTreeMap::new();
     if watch.is_empty() {
-        return BTreeSet::new();
+        return found;
     }
-    let watched: BTreeSet<&str> = watch.iter().map(|a| a.client_id.as_str()).collect();
-    clients.filter(|c| watched.contains(c)).map(str::to_string).collect()
+    let watched: std::collections::BTreeSet<&str> = watch.iter().map(|a| a.client_id.as_str()).collect();
+    for (client, at) in rows.filter(|(c, _)| watched.contains(c)) {
+        found.entry(client.to_string()).or_insert(at);
+    }
+    found
 }
 
 #[cfg(test)]
@@ -100,8 +108,9 @@ mod tests {
             manager_id: "M1".into(),
             bonus: d("100"),
         };
-        let got = in_crm(&[a("C1"), a("C3")], ["C1", "C2", "C1"].into_iter());
-        assert_eq!(got.into_iter().collect::<Vec<_>>(), vec!["C1".to_string()]);
-        assert!(in_crm(&[], ["C1"].into_iter()).is_empty());
+        let rows = [("C1", (0, 4)), ("C2", (0, 5)), ("C1", (1, 9))];
+        let got = in_crm(&[a("C1"), a("C3")], rows.into_iter());
+        assert_eq!(got.into_iter().collect::<Vec<_>>(), vec![("C1".to_string(), (0, 4))], "the first row");
+        assert!(in_crm(&[], rows.into_iter()).is_empty());
     }
 }

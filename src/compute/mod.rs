@@ -422,7 +422,8 @@ pub fn compute_month(
     };
     // §4.9: the watched clients with any CRM row (accepted or not), before the rows move.
     let watch: &[BonusAccount] = if standard.clawback.is_some() { &carried.clawback } else { &[] };
-    let in_crm = clawback::in_crm(watch, crm.iter().filter_map(|r| r.client_id.as_deref()));
+    let in_crm =
+        clawback::in_crm(watch, crm.iter().filter_map(|r| r.client_id.as_deref().map(|c| (c, (r.file, r.row)))));
     let mut counts = vec![0usize; active.len()];
     for r in crm.iter().filter(|r| r.accepted) {
         if let Some(&i) = r.manager_id.as_deref().and_then(|m| place.get(m)) {
@@ -577,15 +578,20 @@ pub fn compute_month(
     let mut issues = issues;
     let mut clawback_lines = Vec::new();
     if let Some(cb) = &standard.clawback {
-        let crm_file = files.iter().find(|f| f.kind == Kind::Crm);
+        // An information line points at the client's first CRM row, or at the CRM file when the
+        // client has none.
+        let first_crm = files.iter().position(|f| f.kind == Kind::Crm).map(|i| (i as u16, 0));
+        let at = |client: &str| {
+            in_crm.get(client).copied().or(first_crm).and_then(|(f, row)| files.get(f as usize).map(|f| (f, row)))
+        };
         let mut recovered: BTreeMap<&str, Decimal> = BTreeMap::new();
         for a in watch {
             let assets = client_assets.get(&a.client_id).copied();
-            let lost = match clawback::judge(assets, in_crm.contains(&a.client_id), cb.min_month_end_assets) {
+            let lost = match clawback::judge(assets, in_crm.contains_key(&a.client_id), cb.min_month_end_assets) {
                 clawback::Judgement::Kept => continue,
                 clawback::Judgement::Lost(assets) => assets,
                 clawback::Judgement::NotJudged => {
-                    issues.push(clawback_issue(crm_file, a, Reason::ClawbackNotJudged { paid: a.month }));
+                    issues.push(clawback_issue(at(&a.client_id), a, Reason::ClawbackNotJudged { paid: a.month }));
                     continue;
                 }
             };
@@ -594,7 +600,7 @@ pub fn compute_month(
                 *recovered.entry(a.manager_id.as_str()).or_default() += a.bonus;
             } else {
                 let reason = Reason::ClawbackNotCharged { paid: a.month, manager: a.manager_id.clone(), month };
-                issues.push(clawback_issue(crm_file, a, reason));
+                issues.push(clawback_issue(at(&a.client_id), a, reason));
             }
             clawback_lines.push(ClawbackLine { account: a.clone(), assets: lost, charged });
         }
@@ -657,14 +663,14 @@ pub fn compute_month(
     })
 }
 
-/// An information line of §4.9 about a watched account (raw: its client).
-fn clawback_issue(crm: Option<&InputFile>, a: &BonusAccount, reason: Reason) -> Issue {
+/// An information line of §4.9 about a watched account (raw: its client), at a CRM file's row.
+fn clawback_issue(at: Option<(&InputFile, u32)>, a: &BonusAccount, reason: Reason) -> Issue {
     Issue {
         severity: Severity::Information,
         kind: Kind::Crm,
-        file: crm.map(|f| f.label.clone()).unwrap_or_default(),
-        sheet: crm.map(|f| f.sheet.clone()).unwrap_or_default(),
-        row: 0,
+        file: at.map(|(f, _)| f.label.clone()).unwrap_or_default(),
+        sheet: at.map(|(f, _)| f.sheet.clone()).unwrap_or_default(),
+        row: at.map(|(_, row)| row).unwrap_or(0),
         column: String::new(),
         raw: a.client_id.clone(),
         reason,
