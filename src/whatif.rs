@@ -53,7 +53,7 @@ pub fn build(s: &Settings, draft_path: &Path, months: &[YearMonth]) -> Result<Wh
         }
         let source = ledger.source(m)?;
         let context = ledger.context(m, false)?;
-        let current = produce(&source, &context)?.computed;
+        let current = slim(produce(&source, &context)?.computed);
 
         let mut draft_source = (*source).clone();
         draft_source.standard = draft.clone();
@@ -73,7 +73,7 @@ pub fn build(s: &Settings, draft_path: &Path, months: &[YearMonth]) -> Result<Wh
         };
         let under_draft = produce(&draft_source, &draft_context)?.computed;
         drafted.insert(m, Rc::new(summarize(&under_draft)));
-        pairs.push((slim(current), slim(under_draft)));
+        pairs.push((current, slim(under_draft)));
     }
     let id = StandardId {
         name: draft.name.clone(),
