@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use crate::analysis::{self, summarize, Analysis};
 use crate::calendar::{Date, YearMonth};
-use crate::cli::{Cli, Command, ConfigArg, MonthsArg};
+use crate::cli::{Cli, Command, ConfigArg, FoldersArg, MonthsArg};
 use crate::compute::ComputedMonth;
 use crate::config::{Config, StandardSet};
 use crate::error::RunError;
@@ -60,7 +60,8 @@ pub struct Settings {
 ///
 /// # Errors
 /// A configuration error.
-pub fn load(arg: &ConfigArg, data: Option<PathBuf>, out: Option<PathBuf>) -> Result<Settings, RunError> {
+pub fn load(arg: &ConfigArg, folders: FoldersArg) -> Result<Settings, RunError> {
+    let FoldersArg { data, out } = folders;
     let config_file = config_path(arg);
     let config = Config::load(&config_file)?;
     let standards = StandardSet::load(&config.standards_dir)?;
@@ -115,9 +116,9 @@ fn months_of(arg: MonthsArg) -> Result<Vec<YearMonth>, RunError> {
 /// closed month, or a failed write.
 pub fn execute(cli: Cli) -> Result<Status, RunError> {
     match cli.command {
-        Command::Run { config, months, data, out, strict, timings } => {
+        Command::Run { config, months, folders, strict, timings } => {
             let months = months_of(months)?;
-            let s = load(&config, data, out)?;
+            let s = load(&config, folders)?;
             let mut ledger = Ledger::new(&s.config, &s.standards, &s.data, &s.reports);
             let range = months.len() > 1;
             let mut worst = Status::Clean;
@@ -163,12 +164,12 @@ pub fn execute(cli: Cli) -> Result<Status, RunError> {
             }
             Ok(worst)
         }
-        Command::Check { config, month, data, out } => {
+        Command::Check { config, month, folders } => {
             let month = match month {
                 Some(m) => parse_month(&m, "--month")?,
                 None => previous_month(),
             };
-            let s = load(&config, data, out)?;
+            let s = load(&config, folders)?;
             let mut ledger = Ledger::read_only(&s.config, &s.standards, &s.data, &s.reports);
             if let Some(r) = ledger.closed(month)? {
                 eprintln!("info: {month} is closed on {}: checking its archive", r.closed_at);
@@ -193,9 +194,9 @@ pub fn execute(cli: Cli) -> Result<Status, RunError> {
             std::mem::forget(produced);
             Ok(status)
         }
-        Command::Explain { config, month, manager, data, out } => {
+        Command::Explain { config, month, manager, folders } => {
             let month = parse_month(&month, "--month")?;
-            let s = load(&config, data, out)?;
+            let s = load(&config, folders)?;
             let mut ledger = Ledger::read_only(&s.config, &s.standards, &s.data, &s.reports);
             let source = ledger.source(month)?;
             let context = ledger.context(month, false)?;
@@ -219,24 +220,24 @@ pub fn execute(cli: Cli) -> Result<Status, RunError> {
             eprintln!("sample months {f} to {t} written to {}", out.display());
             Ok(Status::Clean)
         }
-        Command::Whatif { config, standard, months, data, out } => {
+        Command::Whatif { config, standard, months, folders } => {
             let months = months_of(months)?;
-            let s = load(&config, data, out)?;
+            let s = load(&config, folders)?;
             crate::whatif::run(&s, &standard, &months)
         }
-        Command::Close { config, month, by, data, out } => {
+        Command::Close { config, month, by, folders } => {
             let month = parse_month(&month, "--month")?;
-            let s = load(&config, data, out)?;
+            let s = load(&config, folders)?;
             crate::closing::close(&s, month, &who(by))
         }
         Command::Reopen { config, month, reason, by, out } => {
             let month = parse_month(&month, "--month")?;
-            let s = load(&config, None, out)?;
+            let s = load(&config, FoldersArg { data: None, out })?;
             crate::closing::reopen(&s, month, &reason, &who(by))
         }
-        Command::Verify { config, month, data, out } => {
+        Command::Verify { config, month, folders } => {
             let month = parse_month(&month, "--month")?;
-            let s = load(&config, data, out)?;
+            let s = load(&config, folders)?;
             crate::closing::verify(&s, month)
         }
     }

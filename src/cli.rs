@@ -29,6 +29,18 @@ pub struct ConfigArg {
     pub config: Option<PathBuf>,
 }
 
+/// The folders a command reads and writes, when not those of the configuration.
+#[derive(Debug, Args, Clone)]
+pub struct FoldersArg {
+    /// The folder of month folders (replaces paths.data).
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// The reports folder (replaces paths.reports): where months are written and closed months
+    /// read from; whatif writes into its whatif/ folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
 /// A month, or a range of months.
 #[derive(Debug, Args, Clone)]
 pub struct MonthsArg {
@@ -53,12 +65,8 @@ pub enum Command {
         config: ConfigArg,
         #[command(flatten)]
         months: MonthsArg,
-        /// The folder of month folders (replaces paths.data).
-        #[arg(long, value_name = "DIR")]
-        data: Option<PathBuf>,
-        /// The reports folder (replaces paths.reports).
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        folders: FoldersArg,
         /// Any data exception stops the month: nothing written, exit 2.
         #[arg(long)]
         strict: bool,
@@ -74,12 +82,8 @@ pub enum Command {
         /// The month, YYYY-MM (default: the previous calendar month).
         #[arg(long, value_name = "YYYY-MM")]
         month: Option<String>,
-        /// The folder of month folders (replaces paths.data).
-        #[arg(long, value_name = "DIR")]
-        data: Option<PathBuf>,
-        /// The reports folder (replaces paths.reports; closed months are read from it).
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        folders: FoldersArg,
     },
     /// Show every rule's inputs and result for one manager, in the terminal.
     #[command(after_help = EXIT_STATUSES)]
@@ -92,12 +96,8 @@ pub enum Command {
         /// The manager's ID (工号).
         #[arg(long, value_name = "ID")]
         manager: String,
-        /// The folder of month folders (replaces paths.data).
-        #[arg(long, value_name = "DIR")]
-        data: Option<PathBuf>,
-        /// The reports folder (replaces paths.reports; closed months are read from it).
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        folders: FoldersArg,
     },
     /// Generate realistic sample months (the same seed gives the same files).
     #[command(after_help = EXIT_STATUSES)]
@@ -133,12 +133,8 @@ pub enum Command {
         /// Who closes it (default: $USER).
         #[arg(long, value_name = "NAME")]
         by: Option<String>,
-        /// The folder of month folders (replaces paths.data).
-        #[arg(long, value_name = "DIR")]
-        data: Option<PathBuf>,
-        /// The reports folder (replaces paths.reports).
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        folders: FoldersArg,
     },
     /// Compare a draft salary standard with the one in force over a month or a range: writes
     /// only <reports>/whatif/whatif_<from>_<to>.csv and 测算_<from>_<to>.xlsx.
@@ -151,12 +147,8 @@ pub enum Command {
         standard: PathBuf,
         #[command(flatten)]
         months: MonthsArg,
-        /// The folder of month folders (replaces paths.data).
-        #[arg(long, value_name = "DIR")]
-        data: Option<PathBuf>,
-        /// The reports folder (replaces paths.reports); the files go into its whatif/ folder.
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        folders: FoldersArg,
     },
     /// Reopen the latest closed month (its archive is kept), so that it can be run again.
     #[command(after_help = EXIT_STATUSES)]
@@ -184,11 +176,7 @@ pub enum Command {
         /// The month, YYYY-MM.
         #[arg(long, value_name = "YYYY-MM")]
         month: String,
-        /// The folder of month folders (replaces paths.data).
-        #[arg(long, value_name = "DIR")]
-        data: Option<PathBuf>,
-        /// The reports folder (replaces paths.reports).
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        folders: FoldersArg,
     },
 }
