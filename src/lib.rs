@@ -55,3 +55,27 @@ pub mod money;
 pub mod report;
 pub mod sample;
 pub mod whatif;
+
+/// Helpers of the unit tests: exact decimals, months and dates from text.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::str::FromStr;
+
+    use rust_decimal::Decimal;
+
+    use crate::calendar::{Date, YearMonth};
+
+    pub fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    pub fn ym(s: &str) -> YearMonth {
+        YearMonth::parse(s).unwrap()
+    }
+
+    /// `YYYY-MM-DD`.
+    pub fn date(s: &str) -> Date {
+        let p: Vec<u32> = s.split('-').map(|x| x.parse().unwrap()).collect();
+        Date::new(p[0] as i32, p[1], p[2]).unwrap()
+    }
+}

@@ -154,11 +154,7 @@ pub fn percent(v: Decimal) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::str::FromStr;
-
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
+    use crate::testing::d;
 
     #[test]
     fn half_up_and_half_even_differ_on_a_five_at_the_third_decimal() {

@@ -273,15 +273,9 @@ mod tests {
     use crate::calendar::Date;
     use crate::model::Metrics;
     use crate::model::Person;
+    use crate::testing::{d, ym};
     use std::path::Path;
-    use std::str::FromStr;
 
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
-    fn ym(s: &str) -> YearMonth {
-        YearMonth::parse(s).unwrap()
-    }
     fn standard() -> Standard {
         let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config/standards/2026.toml")).unwrap();
         Standard::parse(&text, Path::new("2026.toml")).unwrap()

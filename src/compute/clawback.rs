@@ -83,11 +83,7 @@ pub fn in_crm<'a>(watch: &[BonusAccount], rows: impl Iterator<Item = (&'a str, A
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::str::FromStr;
-
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
+    use crate::testing::d;
 
     #[test]
     fn lost_below_the_threshold_or_absent_and_not_judged_when_every_row_was_rejected() {

@@ -612,7 +612,7 @@ pub fn compute_month(
                 }
             }
         }
-        issues.sort_by(|a, b| (a.kind, &a.file, a.row, a.severity).cmp(&(b.kind, &b.file, b.row, b.severity)));
+        Issue::sort(&mut issues);
     }
 
     // §4.6 leader override: needs every member's rounded net-commission pay; then the cap.
@@ -721,20 +721,12 @@ mod tests {
     //! minimum 2 valid accounts or NR 5,000 at 20%, other revenue 10%, asset bonus 0.05% capped
     //! at 10,000, leader override 5%, cap 60,000).
     use super::*;
-    use crate::calendar::Date;
     use crate::ingest::{AccountRow, AdjustmentRow, CrmRow, ScoreRow};
     use crate::lookup::Lookup;
     use crate::model::Employment;
+    use crate::testing::{d, date};
     use std::path::Path;
-    use std::str::FromStr;
 
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
-    fn date(s: &str) -> Date {
-        let p: Vec<u32> = s.split('-').map(|x| x.parse().unwrap()).collect();
-        Date::new(p[0] as i32, p[1], p[2]).unwrap()
-    }
     fn month() -> YearMonth {
         YearMonth::parse("2026-10").unwrap()
     }

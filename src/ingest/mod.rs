@@ -230,7 +230,7 @@ pub fn ingest_month(
     }
 
     let Reading { files, mut issues, read_time, .. } = reading;
-    issues.sort_by(|a, b| (a.kind, &a.file, a.row, a.severity).cmp(&(b.kind, &b.file, b.row, b.severity)));
+    Issue::sort(&mut issues);
     Ok(MonthInput {
         month,
         files,

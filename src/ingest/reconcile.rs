@@ -164,11 +164,8 @@ pub fn check_crm(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::str::FromStr;
+    use crate::testing::d;
 
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
     fn row(n: u32, client: &str, manager: &str, share: &str, nc: &str) -> CrmRow {
         CrmRow {
             file: 0,

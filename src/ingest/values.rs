@@ -296,10 +296,8 @@ pub fn yes_no(cell: &Data) -> Result<Option<bool>, Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::d;
 
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
     fn s(x: &str) -> Data {
         Data::String(x.into())
     }

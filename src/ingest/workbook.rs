@@ -47,26 +47,12 @@ pub fn read(
     sheet: Option<&str>,
     visit: &mut Visit<'_>,
 ) -> Result<String, FileError> {
-    read_with_sheet_name(path, label, container, sheet, &mut |_| {}, visit)
+    read_any(path, label, container, sheet, &mut |_| {}, visit, None)
 }
 
-/// As [`read`], telling `on_sheet` the sheet's name once it is chosen, before the first row.
-///
-/// # Errors
-/// As [`read`].
-pub fn read_with_sheet_name(
-    path: &Path,
-    label: &str,
-    container: Container,
-    sheet: Option<&str>,
-    on_sheet: &mut dyn FnMut(&str),
-    visit: &mut Visit<'_>,
-) -> Result<String, FileError> {
-    read_any(path, label, container, sheet, on_sheet, visit, None)
-}
-
-/// As [`read_with_sheet_name`], an xlsx sheet's rows going to `raw` as calamine gives them
-/// (the reader process), the other formats' to `visit`.
+/// As [`read`], telling `on_sheet` the sheet's name once it is chosen (before the first row),
+/// and an xlsx sheet's rows going to `raw` as calamine gives them (the reader process), the
+/// other formats' to `visit`.
 ///
 /// # Errors
 /// As [`read`].

@@ -239,6 +239,12 @@ impl Issue {
     pub fn is_exception(&self) -> bool {
         self.severity == Severity::Exception
     }
+
+    /// Sort 数据异常 as every report lists it: by kind, file and row, an exception before
+    /// information on the same row (stable: a row's issues keep their order).
+    pub fn sort(issues: &mut [Issue]) {
+        issues.sort_by(|a, b| (a.kind, &a.file, a.row, a.severity).cmp(&(b.kind, &b.file, b.row, b.severity)));
+    }
 }
 
 impl fmt::Display for Issue {

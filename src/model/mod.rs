@@ -12,5 +12,5 @@ pub mod person;
 
 pub use fields::{Field, FieldType, Kind, Unread};
 pub use issue::{Duplicated, Issue, Problem, Reason, Severity};
-pub use pay::{Column, Component, Components, Identity, Metric, Metrics};
+pub use pay::{ByComponent, Column, Component, Components, Identity, Metric, Metrics};
 pub use person::{Employment, Person, Relation};

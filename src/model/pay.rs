@@ -88,40 +88,48 @@ impl Component {
     }
 }
 
-/// A manager's components, each rounded once by the standard's rounding.
+/// One value per component, by name: adding a component to [`Component`] makes every table of
+/// this shape (amounts, labels) a compile error until it has the new one.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Components {
-    pub base_salary: Decimal,
-    pub minimum_penalty: Decimal,
-    pub net_commission_pay: Decimal,
-    pub other_revenue_pay: Decimal,
-    pub account_bonus: Decimal,
-    pub asset_bonus: Decimal,
-    pub leader_override: Decimal,
-    pub cap_deduction: Decimal,
-    pub adjustments: Decimal,
-    pub clawback: Decimal,
-    pub prior_period: Decimal,
+pub struct ByComponent<T> {
+    pub base_salary: T,
+    pub minimum_penalty: T,
+    pub net_commission_pay: T,
+    pub other_revenue_pay: T,
+    pub account_bonus: T,
+    pub asset_bonus: T,
+    pub leader_override: T,
+    pub cap_deduction: T,
+    pub adjustments: T,
+    pub clawback: T,
+    pub prior_period: T,
 }
 
-impl Components {
-    pub fn get(&self, c: Component) -> Decimal {
+/// A manager's components, each rounded once by the standard's rounding.
+pub type Components = ByComponent<Decimal>;
+
+impl<T: Copy> ByComponent<T> {
+    pub fn get(&self, c: Component) -> T {
+        *self.at(c)
+    }
+
+    fn at(&self, c: Component) -> &T {
         match c {
-            Component::BaseSalary => self.base_salary,
-            Component::MinimumPenalty => self.minimum_penalty,
-            Component::NetCommissionPay => self.net_commission_pay,
-            Component::OtherRevenuePay => self.other_revenue_pay,
-            Component::AccountBonus => self.account_bonus,
-            Component::AssetBonus => self.asset_bonus,
-            Component::LeaderOverride => self.leader_override,
-            Component::CapDeduction => self.cap_deduction,
-            Component::Adjustments => self.adjustments,
-            Component::Clawback => self.clawback,
-            Component::PriorPeriod => self.prior_period,
+            Component::BaseSalary => &self.base_salary,
+            Component::MinimumPenalty => &self.minimum_penalty,
+            Component::NetCommissionPay => &self.net_commission_pay,
+            Component::OtherRevenuePay => &self.other_revenue_pay,
+            Component::AccountBonus => &self.account_bonus,
+            Component::AssetBonus => &self.asset_bonus,
+            Component::LeaderOverride => &self.leader_override,
+            Component::CapDeduction => &self.cap_deduction,
+            Component::Adjustments => &self.adjustments,
+            Component::Clawback => &self.clawback,
+            Component::PriorPeriod => &self.prior_period,
         }
     }
 
-    pub fn get_mut(&mut self, c: Component) -> &mut Decimal {
+    pub fn get_mut(&mut self, c: Component) -> &mut T {
         match c {
             Component::BaseSalary => &mut self.base_salary,
             Component::MinimumPenalty => &mut self.minimum_penalty,
@@ -136,7 +144,9 @@ impl Components {
             Component::PriorPeriod => &mut self.prior_period,
         }
     }
+}
 
+impl ByComponent<Decimal> {
     /// The total: the sum of the rounded components, so every row foots to the fen.
     pub fn total(&self) -> Decimal {
         Component::ALL.iter().map(|c| self.get(*c)).sum()

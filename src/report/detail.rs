@@ -53,6 +53,16 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
         wb.worksheet_from_index(idx)?.autofilter(1, 0, row.saturating_sub(1).max(2), 15)?;
         Ok(())
     };
+    // Past a sheet's last row, that sheet is closed and the rows go on on a new one.
+    let room = |wb: &mut Workbook, sheet_no: &mut u32, idx: &mut usize, row: &mut u32| -> Result<(), XlsxError> {
+        if *row >= ROWS_PER_SHEET {
+            close_sheet(wb, *idx, *row)?;
+            *sheet_no += 1;
+            *idx = open_sheet(wb, *sheet_no)?;
+            *row = 2;
+        }
+        Ok(())
+    };
     let mut sheet_no = 0u32;
     let mut idx = open_sheet(&mut wb, sheet_no)?;
     let mut row = 2u32;
@@ -67,12 +77,7 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
         let mut sub = [Decimal::ZERO; 3];
         // A manager's rows and subtotal: one line more than the rows.
         for k in 0..=rows.len() {
-            if row >= ROWS_PER_SHEET {
-                close_sheet(&mut wb, idx, row)?;
-                sheet_no += 1;
-                idx = open_sheet(&mut wb, sheet_no)?;
-                row = 2;
-            }
+            room(&mut wb, &mut sheet_no, &mut idx, &mut row)?;
             let ws = wb.worksheet_from_index(idx)?;
             if k == rows.len() {
                 ws.write_string_with_format(row, 0, &m.person.manager_id, &st.total_text)?;
@@ -126,12 +131,7 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
             row += 1;
         }
     }
-    if row >= ROWS_PER_SHEET {
-        close_sheet(&mut wb, idx, row)?;
-        sheet_no += 1;
-        idx = open_sheet(&mut wb, sheet_no)?;
-        row = 2;
-    }
+    room(&mut wb, &mut sheet_no, &mut idx, &mut row)?;
     let ws = wb.worksheet_from_index(idx)?;
     ws.write_string_with_format(row, 0, l.grand_total, &st.total_text)?;
     for c in 1..13u16 {

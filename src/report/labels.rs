@@ -4,7 +4,7 @@
 //! carry the same numbers under different words.
 
 use crate::config::Locale;
-use crate::model::{Column, Component, Identity, Metric};
+use crate::model::{ByComponent, Column, Component, Identity, Metric};
 
 /// The labels of one locale.
 #[derive(Debug)]
@@ -111,17 +111,8 @@ pub struct ColumnLabels {
     pub month_end_assets: &'static str,
     pub new_accounts: &'static str,
     pub valid_accounts: &'static str,
-    pub base_salary: &'static str,
-    pub minimum_penalty: &'static str,
-    pub net_commission_pay: &'static str,
-    pub other_revenue_pay: &'static str,
-    pub account_bonus: &'static str,
-    pub asset_bonus: &'static str,
-    pub leader_override: &'static str,
-    pub cap_deduction: &'static str,
-    pub adjustments: &'static str,
-    pub clawback: &'static str,
-    pub prior_period: &'static str,
+    /// Each pay component's column name.
+    pub components: ByComponent<&'static str>,
     pub total: &'static str,
 }
 
@@ -169,19 +160,7 @@ impl ColumnLabels {
     }
 
     pub fn component(&self, c: Component) -> &'static str {
-        match c {
-            Component::BaseSalary => self.base_salary,
-            Component::MinimumPenalty => self.minimum_penalty,
-            Component::NetCommissionPay => self.net_commission_pay,
-            Component::OtherRevenuePay => self.other_revenue_pay,
-            Component::AccountBonus => self.account_bonus,
-            Component::AssetBonus => self.asset_bonus,
-            Component::LeaderOverride => self.leader_override,
-            Component::CapDeduction => self.cap_deduction,
-            Component::Adjustments => self.adjustments,
-            Component::Clawback => self.clawback,
-            Component::PriorPeriod => self.prior_period,
-        }
+        self.components.get(c)
     }
 }
 
@@ -261,17 +240,19 @@ pub static ZH: Labels = Labels {
         month_end_assets: "月末资产",
         new_accounts: "新开户",
         valid_accounts: "有效户",
-        base_salary: "基本工资",
-        minimum_penalty: "考核扣减",
-        net_commission_pay: "净佣金提成",
-        other_revenue_pay: "其他收入提成",
-        account_bonus: "开户奖励",
-        asset_bonus: "资产奖励",
-        leader_override: "管理津贴",
-        cap_deduction: "封顶扣减",
-        adjustments: "手工调整",
-        clawback: "开户奖励回收",
-        prior_period: "以前月份调整",
+        components: ByComponent {
+            base_salary: "基本工资",
+            minimum_penalty: "考核扣减",
+            net_commission_pay: "净佣金提成",
+            other_revenue_pay: "其他收入提成",
+            account_bonus: "开户奖励",
+            asset_bonus: "资产奖励",
+            leader_override: "管理津贴",
+            cap_deduction: "封顶扣减",
+            adjustments: "手工调整",
+            clawback: "开户奖励回收",
+            prior_period: "以前月份调整",
+        },
         total: "应发合计",
     },
     subtotal: "小计",
@@ -415,17 +396,19 @@ pub static EN: Labels = Labels {
         month_end_assets: "Month-end assets",
         new_accounts: "New accounts",
         valid_accounts: "Valid accounts",
-        base_salary: "Base salary",
-        minimum_penalty: "Minimum penalty",
-        net_commission_pay: "Commission pay",
-        other_revenue_pay: "Other revenue pay",
-        account_bonus: "Account bonus",
-        asset_bonus: "Asset bonus",
-        leader_override: "Leader override",
-        cap_deduction: "Cap deduction",
-        adjustments: "Adjustments",
-        clawback: "Clawback",
-        prior_period: "Prior-period adjustment",
+        components: ByComponent {
+            base_salary: "Base salary",
+            minimum_penalty: "Minimum penalty",
+            net_commission_pay: "Commission pay",
+            other_revenue_pay: "Other revenue pay",
+            account_bonus: "Account bonus",
+            asset_bonus: "Asset bonus",
+            leader_override: "Leader override",
+            cap_deduction: "Cap deduction",
+            adjustments: "Adjustments",
+            clawback: "Clawback",
+            prior_period: "Prior-period adjustment",
+        },
         total: "Total",
     },
     subtotal: "Subtotal",

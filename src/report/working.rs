@@ -179,7 +179,7 @@ pub fn trace(month: &ComputedMonth, m: &ManagerPay, s: &Speaker) -> Vec<TraceLin
             ("exact", &s.amount(b.exact)),
         ],
     );
-    line(rule, cols.base_salary, text, Some(b.value));
+    line(rule, cols.components.base_salary, text, Some(b.value));
 
     // §4.3
     let rule = Rule::Component(Component::MinimumPenalty);
@@ -210,7 +210,7 @@ pub fn trace(month: &ComputedMonth, m: &ManagerPay, s: &Speaker) -> Vec<TraceLin
             format!("{test}{}{outcome}", w.then)
         }
     };
-    line(rule, cols.minimum_penalty, text, Some(p.value));
+    line(rule, cols.components.minimum_penalty, text, Some(p.value));
 
     // §4.4
     let rule = Rule::Component(Component::NetCommissionPay);
@@ -242,7 +242,7 @@ pub fn trace(month: &ComputedMonth, m: &ManagerPay, s: &Speaker) -> Vec<TraceLin
         );
         line(rule, &fill(w.tier, &[("n", &(n + 1).to_string())]), text, None);
     }
-    line(rule, cols.net_commission_pay, fill(w.tiers_sum, &[("exact", &s.amount(k.exact))]), Some(k.value));
+    line(rule, cols.components.net_commission_pay, fill(w.tiers_sum, &[("exact", &s.amount(k.exact))]), Some(k.value));
 
     // §4.6
     let o = &wk.other_revenue_pay;
@@ -250,7 +250,7 @@ pub fn trace(month: &ComputedMonth, m: &ManagerPay, s: &Speaker) -> Vec<TraceLin
         w.other_pay_working,
         &[("or", &s.amount(o.other_revenue)), ("rate", &s.rate(o.rate)), ("exact", &s.amount(o.exact))],
     );
-    line(Rule::Component(Component::OtherRevenuePay), cols.other_revenue_pay, text, Some(o.value));
+    line(Rule::Component(Component::OtherRevenuePay), cols.components.other_revenue_pay, text, Some(o.value));
 
     // §4.5: the valid accounts by type, each type's bonus.
     let rule = Rule::Component(Component::AccountBonus);
@@ -282,7 +282,7 @@ pub fn trace(month: &ComputedMonth, m: &ManagerPay, s: &Speaker) -> Vec<TraceLin
             .collect::<Vec<_>>()
             .join(w.then)
     };
-    line(rule, cols.account_bonus, text, Some(bonus));
+    line(rule, cols.components.account_bonus, text, Some(bonus));
 
     let ab = &wk.asset_bonus;
     let raw = ab.net_inflow.max(Decimal::ZERO) * ab.rate;
@@ -291,7 +291,7 @@ pub fn trace(month: &ComputedMonth, m: &ManagerPay, s: &Speaker) -> Vec<TraceLin
         w.asset_working,
         &[("ni", &s.amount(ab.net_inflow)), ("rate", &s.rate(ab.rate)), ("raw", &s.amount(raw)), ("cap", &cap)],
     );
-    line(Rule::Component(Component::AssetBonus), cols.asset_bonus, text, Some(ab.value));
+    line(Rule::Component(Component::AssetBonus), cols.components.asset_bonus, text, Some(ab.value));
 
     let rule = Rule::Component(Component::Adjustments);
     for a in month.adjustments.iter().filter(|a| a.manager_id == id) {
@@ -299,13 +299,13 @@ pub fn trace(month: &ComputedMonth, m: &ManagerPay, s: &Speaker) -> Vec<TraceLin
             w.adjustment_row,
             &[("file", &a.file), ("row", &a.row.to_string()), ("category", &a.category), ("reason", &a.reason)],
         );
-        line(rule, cols.adjustments, text, Some(a.amount));
+        line(rule, cols.components.adjustments, text, Some(a.amount));
     }
     let text = fill(
         w.adjustments_working,
         &[("n", &wk.adjustment_rows.to_string()), ("exact", &s.amount(wk.adjustments_exact))],
     );
-    line(rule, cols.adjustments, text, Some(m.components.get(Component::Adjustments)));
+    line(rule, cols.components.adjustments, text, Some(m.components.get(Component::Adjustments)));
 
     let rule = Rule::Component(Component::LeaderOverride);
     match &wk.leader_override {
@@ -322,10 +322,10 @@ pub fn trace(month: &ComputedMonth, m: &ManagerPay, s: &Speaker) -> Vec<TraceLin
                     ("exact", &s.amount(*exact)),
                 ],
             );
-            line(rule, cols.leader_override, text, Some(*value));
+            line(rule, cols.components.leader_override, text, Some(*value));
         }
         Some(LeaderOverride::NoGroup) => {
-            line(rule, cols.leader_override, w.leader_no_group.to_string(), Some(Decimal::ZERO))
+            line(rule, cols.components.leader_override, w.leader_no_group.to_string(), Some(Decimal::ZERO))
         }
     }
 
@@ -341,7 +341,7 @@ pub fn trace(month: &ComputedMonth, m: &ManagerPay, s: &Speaker) -> Vec<TraceLin
         ),
         None => w.cap_none.to_string(),
     };
-    line(Rule::Component(Component::CapDeduction), cols.cap_deduction, text, Some(cap.value));
+    line(Rule::Component(Component::CapDeduction), cols.components.cap_deduction, text, Some(cap.value));
 
     let rule = Rule::Component(Component::Clawback);
     let min = month.standard.clawback.as_ref().map(|c| s.amount(c.min_month_end_assets)).unwrap_or_default();
@@ -358,7 +358,7 @@ pub fn trace(month: &ComputedMonth, m: &ManagerPay, s: &Speaker) -> Vec<TraceLin
             }
             None => w.clawback_absent,
         };
-        line(rule, cols.clawback, fill(template, &words), Some(-a.bonus));
+        line(rule, cols.components.clawback, fill(template, &words), Some(-a.bonus));
     }
 
     prior_lines(&mut line);

@@ -43,11 +43,8 @@ pub fn bonus(account_type: &str, standard: &Standard) -> Decimal {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::str::FromStr;
+    use crate::testing::d;
 
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
     fn standard() -> Standard {
         Standard::parse(include_str!("../../../config/standards/2026.toml"), std::path::Path::new("2026.toml")).unwrap()
     }

@@ -68,18 +68,8 @@ pub fn base_salary(level_base: Decimal, probation_ratio: Decimal, days: Employed
 mod tests {
     use super::*;
     use crate::money::RoundingMode;
-    use std::str::FromStr;
+    use crate::testing::{d, date, ym};
 
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
-    fn ym(s: &str) -> YearMonth {
-        YearMonth::parse(s).unwrap()
-    }
-    fn date(s: &str) -> Date {
-        let p: Vec<u32> = s.split('-').map(|x| x.parse().unwrap()).collect();
-        Date::new(p[0] as i32, p[1], p[2]).unwrap()
-    }
     const R: Rounding = Rounding { mode: RoundingMode::HalfUp, scale: 2 };
 
     #[test]

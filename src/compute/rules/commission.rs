@@ -88,11 +88,8 @@ pub fn commission(schedule: &Schedule, nc: Decimal, r: Rounding) -> Commission {
 mod tests {
     use super::*;
     use crate::config::Tier;
-    use std::str::FromStr;
+    use crate::testing::d;
 
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
     fn employee(mode: ScheduleMode) -> Schedule {
         Schedule {
             name: "employee".into(),

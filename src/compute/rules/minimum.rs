@@ -87,11 +87,8 @@ pub fn minimum_penalty(
 mod tests {
     use super::*;
     use crate::money::RoundingMode;
-    use std::str::FromStr;
+    use crate::testing::d;
 
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
     const R: Rounding = Rounding { mode: RoundingMode::HalfUp, scale: 2 };
     fn rule() -> Minimum {
         Minimum { valid_accounts: 2, net_revenue: d("5000"), penalty_ratio: d("0.2") }

@@ -44,11 +44,8 @@ pub fn asset_bonus(ni: Decimal, rate: Decimal, cap: Option<Decimal>, r: Rounding
 mod tests {
     use super::*;
     use crate::money::RoundingMode;
-    use std::str::FromStr;
+    use crate::testing::d;
 
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
     const R: Rounding = Rounding { mode: RoundingMode::HalfUp, scale: 2 };
 
     #[test]
