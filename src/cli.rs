@@ -1,4 +1,4 @@
-//! The command line (SPEC §6): raw flags only, turned into settings by [`crate::app`].
+//! The command line (SPEC §6): raw flags only, turned into settings by the dispatcher (`app`).
 
 use std::path::PathBuf;
 

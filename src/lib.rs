@@ -42,19 +42,18 @@ pub mod analysis;
 pub mod app;
 pub mod calendar;
 pub mod cli;
-pub mod closing;
+pub mod commands;
 pub mod compute;
 pub mod config;
 pub mod digest;
-pub mod error;
 pub mod ingest;
 pub mod ledger;
 pub mod lookup;
 pub mod model;
 pub mod money;
+pub mod pipeline;
 pub mod report;
 pub mod sample;
-pub mod whatif;
 
 /// Helpers of the unit tests: exact decimals, months and dates from text.
 #[cfg(test)]

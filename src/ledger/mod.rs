@@ -13,6 +13,7 @@
 //! refuses (its file-level or configuration error stops the run).
 
 pub mod context;
+pub mod error;
 pub mod source;
 
 use std::collections::BTreeMap;
@@ -24,15 +25,15 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use context::MonthContext;
+pub use error::LedgerError;
 
 pub use source::{CloseRecord, Source};
 
 use crate::analysis::{summarize, MonthSummary};
 use crate::calendar::YearMonth;
-use crate::compute::{compute_month, BonusAccount, ComputedMonth, PriorPeriodLine};
+use crate::compute::{BonusAccount, ComputedMonth, PriorPeriodLine};
 use crate::config::{Config, StandardSet};
-use crate::error::RunError;
-use crate::ingest::{discover, ingest_month, AccountStatus, FileError};
+use crate::ingest::{discover, FileError};
 use crate::model::{Components, Kind, Person};
 use source::FileHash;
 
@@ -47,21 +48,15 @@ pub struct Produced {
     pub compute: std::time::Duration,
 }
 
-/// Read and compute a month from its source, in its context.
-///
-/// # Errors
-/// A file-level or configuration error of the month.
-pub fn produce(source: &Source, context: &MonthContext) -> Result<Produced, RunError> {
-    let t0 = std::time::Instant::now();
-    let input = ingest_month(&source.config, &source.data_dir, source.month, &context.earlier_lookup())?;
-    let (read, check) = (input.read_time, t0.elapsed().saturating_sub(input.read_time));
-    let t1 = std::time::Instant::now();
-    let mut clients: Vec<String> =
-        input.accounts.iter().filter(|a| a.status != AccountStatus::Rejected).map(|a| a.client_id.clone()).collect();
-    clients.sort();
-    clients.dedup();
-    let computed = compute_month(&source.config, &source.standard, input, &context.carried())?;
-    Ok(Produced { computed, clients, read, check, compute: t1.elapsed() })
+/// How the ledger has a month computed: the pipeline's road from a source to a computed month
+/// (ingest and compute), given to the ledger by the pipeline that owns it, so that every month —
+/// the one being run and each earlier one the ledger needs — takes the same road.
+pub trait Producer {
+    /// Read and compute a month from its source, in its context.
+    ///
+    /// # Errors
+    /// A file-level or configuration error of the month.
+    fn produce(&self, source: &Source, context: &MonthContext) -> Result<Produced, LedgerError>;
 }
 
 /// The input files of a month folder as discovery sees them, each with its SHA-256
@@ -74,7 +69,7 @@ pub fn input_hashes(
     data_dir: &Path,
     month: YearMonth,
     kinds: Option<&[Kind]>,
-) -> Result<Vec<FileHash>, RunError> {
+) -> Result<Vec<FileHash>, LedgerError> {
     let found = discover(config, data_dir, month)?;
     let mut out = Vec::new();
     for (kind, paths) in &found.by_kind {
@@ -121,6 +116,7 @@ struct Recomputed {
 }
 
 pub struct Ledger<'a> {
+    producer: &'a dyn Producer,
     cfg: &'a Config,
     standards: &'a StandardSet,
     data: PathBuf,
@@ -166,8 +162,14 @@ fn hashes_bytes(files: &[FileHash]) -> Vec<u8> {
 
 impl<'a> Ledger<'a> {
     /// A ledger over the data folder `data`, with closed months and the cache under `reports`.
-    pub fn new(cfg: &'a Config, standards: &'a StandardSet, data: &Path, reports: &Path) -> Self {
-        let mut ledger = Self::read_only(cfg, standards, data, reports);
+    pub fn new(
+        producer: &'a dyn Producer,
+        cfg: &'a Config,
+        standards: &'a StandardSet,
+        data: &Path,
+        reports: &Path,
+    ) -> Self {
+        let mut ledger = Self::read_only(producer, cfg, standards, data, reports);
         ledger.writes = true;
         if let Some(cache) = &ledger.cache {
             remove_stale_temporaries(cache, ".cache-");
@@ -176,9 +178,16 @@ impl<'a> Ledger<'a> {
     }
 
     /// A ledger that reads the cache but never writes to the reports folder.
-    pub fn read_only(cfg: &'a Config, standards: &'a StandardSet, data: &Path, reports: &Path) -> Self {
+    pub fn read_only(
+        producer: &'a dyn Producer,
+        cfg: &'a Config,
+        standards: &'a StandardSet,
+        data: &Path,
+        reports: &Path,
+    ) -> Self {
         let cache = reports.join(".ledger");
         Ledger {
+            producer,
             cfg,
             standards,
             data: data.to_path_buf(),
@@ -249,7 +258,7 @@ impl<'a> Ledger<'a> {
     ///
     /// # Errors
     /// A record that cannot be read.
-    pub fn closed(&self, month: YearMonth) -> Result<Option<CloseRecord>, RunError> {
+    pub fn closed(&self, month: YearMonth) -> Result<Option<CloseRecord>, LedgerError> {
         source::close_record(&self.month_dir(month))
     }
 
@@ -257,7 +266,7 @@ impl<'a> Ledger<'a> {
     ///
     /// # Errors
     /// An archive or close record that cannot be read; no standard in force.
-    pub fn source(&mut self, month: YearMonth) -> Result<Rc<Source>, RunError> {
+    pub fn source(&mut self, month: YearMonth) -> Result<Rc<Source>, LedgerError> {
         if let Some(s) = self.sources.get(&month) {
             return Ok(s.clone());
         }
@@ -293,7 +302,7 @@ impl<'a> Ledger<'a> {
 
     /// The key of a month's accepted account clients: the build, the configuration and the
     /// month's roster and accounts files.
-    fn clients_key(&mut self, month: YearMonth) -> Result<String, RunError> {
+    fn clients_key(&mut self, month: YearMonth) -> Result<String, LedgerError> {
         let src = self.source(month)?;
         let files = input_hashes(&src.config, &src.data_dir, month, Some(&[Kind::Roster, Kind::Accounts]))?;
         Ok(hash_parts(&[
@@ -306,7 +315,7 @@ impl<'a> Ledger<'a> {
     }
 
     /// The accepted account clients of a month with inputs.
-    fn client_set(&mut self, month: YearMonth) -> Result<Rc<ClientSet>, RunError> {
+    fn client_set(&mut self, month: YearMonth) -> Result<Rc<ClientSet>, LedgerError> {
         if let Some(c) = self.client_sets.get(&month) {
             return Ok(c.clone());
         }
@@ -333,7 +342,7 @@ impl<'a> Ledger<'a> {
     ///
     /// # Errors
     /// A file-level error of an earlier month's roster or accounts.
-    pub fn earlier_clients(&mut self, month: YearMonth) -> Result<(Vec<(String, YearMonth)>, String), RunError> {
+    pub fn earlier_clients(&mut self, month: YearMonth) -> Result<(Vec<(String, YearMonth)>, String), LedgerError> {
         let digest = self.earlier_digest(month)?;
         let clients = self.running.iter().filter(|(_, f)| **f < month).map(|(c, f)| (c.clone(), *f)).collect();
         Ok((clients, digest))
@@ -341,7 +350,7 @@ impl<'a> Ledger<'a> {
 
     /// The digest of the earlier clients of `month`: of the client sets of every month before
     /// it, in order (their keys cover the files they come from).
-    fn earlier_digest(&mut self, month: YearMonth) -> Result<String, RunError> {
+    fn earlier_digest(&mut self, month: YearMonth) -> Result<String, LedgerError> {
         // One running union for the process, extended month by month in ascending order: a
         // client's first month is final once recorded, so any earlier bound is a filter of it.
         let earlier: Vec<YearMonth> = self.months().iter().copied().filter(|m| *m < month).collect();
@@ -365,7 +374,7 @@ impl<'a> Ledger<'a> {
 
     /// The input files of a closed month's data folder that differ from its archive: added,
     /// removed or changed (empty when its data folder is gone: nothing to correct).
-    fn changes(&mut self, month: YearMonth) -> Result<Rc<Vec<String>>, RunError> {
+    fn changes(&mut self, month: YearMonth) -> Result<Rc<Vec<String>>, LedgerError> {
         if let Some(c) = self.changes.get(&month) {
             return Ok(c.clone());
         }
@@ -396,7 +405,7 @@ impl<'a> Ledger<'a> {
     /// A closed month recomputed from the current files of its data folder, with the standard
     /// the standards folder now gives it and the context it was closed with (its own
     /// prior-period adjustment left out: it belongs to the months before it).
-    fn recompute(&mut self, month: YearMonth) -> Result<Rc<Recomputed>, RunError> {
+    fn recompute(&mut self, month: YearMonth) -> Result<Rc<Recomputed>, LedgerError> {
         if let Some(r) = self.recomputed.get(&month) {
             return Ok(r.clone());
         }
@@ -404,7 +413,7 @@ impl<'a> Ledger<'a> {
         let mut context = closed.closed.as_ref().map(|c| c.context.clone()).unwrap_or_default();
         context.prior_period.clear();
         let live = source::open(self.cfg, self.standards, &self.data, month)?;
-        let produced = produce(&live, &context)?;
+        let produced = self.producer.produce(&live, &context)?;
         let summary = Rc::new(summarize(&produced.computed));
         let managers = produced
             .computed
@@ -427,7 +436,7 @@ impl<'a> Ledger<'a> {
     ///
     /// # Errors
     /// A file-level or configuration error of a corrected closed month.
-    pub fn prior_period(&mut self, month: YearMonth) -> Result<Rc<Vec<PriorPeriodLine>>, RunError> {
+    pub fn prior_period(&mut self, month: YearMonth) -> Result<Rc<Vec<PriorPeriodLine>>, LedgerError> {
         if let Some(p) = self.priors.get(&month) {
             return Ok(p.clone());
         }
@@ -504,7 +513,7 @@ impl<'a> Ledger<'a> {
     ///
     /// # Errors
     /// What an earlier month of the window refuses.
-    pub fn clawback_watch(&mut self, month: YearMonth) -> Result<Vec<BonusAccount>, RunError> {
+    pub fn clawback_watch(&mut self, month: YearMonth) -> Result<Vec<BonusAccount>, LedgerError> {
         let Some(cb) = self.source(month)?.standard.clawback else { return Ok(Vec::new()) };
         let mut entries = Vec::new();
         for m in self.window(month, cb.months) {
@@ -521,7 +530,7 @@ impl<'a> Ledger<'a> {
     ///
     /// # Errors
     /// What the month refuses.
-    pub fn clawback_entry(&mut self, month: YearMonth) -> Result<Option<Rc<MonthSummary>>, RunError> {
+    pub fn clawback_entry(&mut self, month: YearMonth) -> Result<Option<Rc<MonthSummary>>, LedgerError> {
         let corrected = self.source(month)?.closed.is_some() && !self.changes(month)?.is_empty();
         if corrected {
             return Ok(Some(self.recompute(month)?.summary.clone()));
@@ -544,7 +553,7 @@ impl<'a> Ledger<'a> {
     ///
     /// # Errors
     /// What an earlier month refuses.
-    pub fn context(&mut self, month: YearMonth, neighbours: bool) -> Result<MonthContext, RunError> {
+    pub fn context(&mut self, month: YearMonth, neighbours: bool) -> Result<MonthContext, LedgerError> {
         let src = self.source(month)?;
         if let Some(c) = &src.closed {
             return Ok(c.context.clone());
@@ -565,7 +574,7 @@ impl<'a> Ledger<'a> {
 
     /// The key of an open month's figures: the build, the configuration, the standard, its input
     /// files, the earlier clients and the prior-period lines it carries.
-    fn open_key(&mut self, month: YearMonth) -> Result<String, RunError> {
+    fn open_key(&mut self, month: YearMonth) -> Result<String, LedgerError> {
         let src = self.source(month)?;
         let files = input_hashes(&src.config, &src.data_dir, month, None)?;
         let earlier = self.earlier_digest(month)?;
@@ -586,7 +595,7 @@ impl<'a> Ledger<'a> {
 
     /// The key of a closed month's figures: the build and its close record (which holds the
     /// hash of every archived file).
-    fn closed_key(&self, month: YearMonth) -> Result<String, RunError> {
+    fn closed_key(&self, month: YearMonth) -> Result<String, LedgerError> {
         let path = self.month_dir(month).join(source::CLOSE_FILE);
         let (sha, _) = crate::digest::sha256_file(&path).map_err(|e| FileError {
             file: path.display().to_string(),
@@ -601,7 +610,7 @@ impl<'a> Ledger<'a> {
     ///
     /// # Errors
     /// A file-level or configuration error of the month.
-    pub fn entry(&mut self, month: YearMonth) -> Result<Option<Rc<MonthSummary>>, RunError> {
+    pub fn entry(&mut self, month: YearMonth) -> Result<Option<Rc<MonthSummary>>, LedgerError> {
         if let Some(e) = self.entries.get(&month) {
             return Ok(Some(e.clone()));
         }
@@ -616,7 +625,7 @@ impl<'a> Ledger<'a> {
             _ => {
                 let src = self.source(month)?;
                 let context = self.context(month, false)?;
-                let produced = produce(&src, &context)?;
+                let produced = self.producer.produce(&src, &context)?;
                 self.computed.push(month);
                 let summary = summarize(&produced.computed);
                 self.write_cache(&name, &CachedEntry { key, summary: summary.clone() });
@@ -633,7 +642,7 @@ impl<'a> Ledger<'a> {
     ///
     /// # Errors
     /// What computing the month's key refuses.
-    pub fn record(&mut self, produced: &Produced) -> Result<(), RunError> {
+    pub fn record(&mut self, produced: &Produced) -> Result<(), LedgerError> {
         let month = produced.computed.month;
         let summary = summarize(&produced.computed);
         let closed = self.source(month)?.closed.is_some();

@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::context::MonthContext;
+use super::LedgerError;
 use crate::calendar::YearMonth;
 use crate::config::{Config, ConfigError, Standard, StandardSet};
-use crate::error::RunError;
 use crate::ingest::FileError;
 use crate::model::{Components, Person};
 
@@ -96,15 +96,15 @@ pub struct Source {
     pub closed: Option<Closed>,
 }
 
-fn cannot(path: &Path, message: impl Into<String>) -> RunError {
-    RunError::Input(FileError { file: path.display().to_string(), sheet: None, message: message.into() })
+fn cannot(path: &Path, message: impl Into<String>) -> LedgerError {
+    LedgerError::Input(FileError { file: path.display().to_string(), sheet: None, message: message.into() })
 }
 
 /// The close record of the month in `dir` (its folder under the reports folder), if closed.
 ///
 /// # Errors
 /// A record that cannot be read.
-pub fn close_record(dir: &Path) -> Result<Option<CloseRecord>, RunError> {
+pub fn close_record(dir: &Path) -> Result<Option<CloseRecord>, LedgerError> {
     let path = dir.join(CLOSE_FILE);
     match std::fs::read(&path) {
         Ok(bytes) => serde_json::from_slice(&bytes)
@@ -119,7 +119,7 @@ pub fn close_record(dir: &Path) -> Result<Option<CloseRecord>, RunError> {
 ///
 /// # Errors
 /// No standard in force for the month.
-pub fn open(cfg: &Config, standards: &StandardSet, data: &Path, month: YearMonth) -> Result<Source, RunError> {
+pub fn open(cfg: &Config, standards: &StandardSet, data: &Path, month: YearMonth) -> Result<Source, LedgerError> {
     let standard = standards.for_month(month, &cfg.standards_dir)?.clone();
     Ok(Source { month, data_dir: data.to_path_buf(), config: cfg.clone(), standard, closed: None })
 }
@@ -129,9 +129,9 @@ pub fn open(cfg: &Config, standards: &StandardSet, data: &Path, month: YearMonth
 ///
 /// # Errors
 /// An archive that is incomplete or cannot be read.
-pub fn closed(dir: &Path, record: CloseRecord) -> Result<Source, RunError> {
+pub fn closed(dir: &Path, record: CloseRecord) -> Result<Source, LedgerError> {
     let archive = dir.join(ARCHIVE);
-    let one_file = |sub: &str| -> Result<PathBuf, RunError> {
+    let one_file = |sub: &str| -> Result<PathBuf, LedgerError> {
         let folder = archive.join(sub);
         let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
             .map_err(|e| cannot(&folder, format!("the archive is incomplete: {e}")))?
@@ -146,7 +146,7 @@ pub fn closed(dir: &Path, record: CloseRecord) -> Result<Source, RunError> {
     };
     let config_file = one_file("config")?;
     let text = std::fs::read_to_string(&config_file).map_err(|e| cannot(&config_file, format!("cannot read: {e}")))?;
-    let mut config = Config::parse(&text, &config_file, &archive).map_err(|e: ConfigError| RunError::Config(e))?;
+    let mut config = Config::parse(&text, &config_file, &archive).map_err(|e: ConfigError| LedgerError::Config(e))?;
     config.sha256 = crate::digest::sha256_bytes(text.as_bytes());
     config.data_dir = archive.join("data");
     config.standards_dir = archive.join("standards");

@@ -15,13 +15,12 @@ use std::rc::Rc;
 
 use crate::analysis::whatif::{compare, StandardId, TwoWays, WhatIf};
 use crate::analysis::{summarize, MonthSummary};
-use crate::app::{Settings, Status};
 use crate::calendar::YearMonth;
 use crate::compute::ComputedMonth;
 use crate::config::Standard;
-use crate::error::RunError;
-use crate::ledger::{produce, remove_stale_temporaries, watch_from, Ledger};
+use crate::ledger::{remove_stale_temporaries, watch_from};
 use crate::money::display;
+use crate::pipeline::{produce, RunError, Settings, Status};
 use crate::report::whatif::{file_names, write_csv, write_workbook};
 use crate::report::ReportError;
 
@@ -42,7 +41,7 @@ fn slim(mut c: ComputedMonth) -> ComputedMonth {
 /// (naming the level and the draft, with its levels); what `run` refuses of a month.
 pub fn build(s: &Settings, draft_path: &Path, months: &[YearMonth]) -> Result<WhatIf, RunError> {
     let draft = Standard::load(draft_path)?;
-    let mut ledger = Ledger::read_only(&s.config, &s.standards, &s.data, &s.reports);
+    let mut ledger = s.read_only_ledger();
     let mut pairs = Vec::new();
     let mut skipped = Vec::new();
     let mut drafted: BTreeMap<YearMonth, Rc<MonthSummary>> = BTreeMap::new();

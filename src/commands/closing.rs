@@ -13,13 +13,12 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::app::{generate, report_ctx, Settings, Status, Timings};
 use crate::calendar::{utc_now, YearMonth};
-use crate::error::RunError;
 use crate::ingest::discover;
 use crate::ledger::source::{CarriedAmount, CloseRecord, ClosedManager, FileHash, Reopened, ARCHIVE, CLOSE_FILE};
 use crate::ledger::Ledger;
 use crate::money::display;
+use crate::pipeline::{generate, Generated, RunError, Settings, Status, Timings};
 use crate::report::publish::lock_month;
 
 /// The append-only log of closes and reopens, in the reports folder.
@@ -62,13 +61,13 @@ fn regenerate_and_compare(
     month: YearMonth,
     dir: &Path,
     expected: &[FileHash],
-) -> Result<(crate::app::Generated, Vec<String>), RunError> {
+) -> Result<(Generated, Vec<String>), RunError> {
     let g = generate(ledger, month, &mut Timings::default())?;
     let tmp = tempfile::Builder::new()
         .prefix(&format!(".{month}.verify-"))
         .tempdir_in(ledger.reports())
         .map_err(|e| io_err(ledger.reports(), e))?;
-    let written = crate::report::render_into(&report_ctx(&g), tmp.path())?;
+    let written = crate::report::render_into(&g.report_ctx(), tmp.path())?;
     let mut made: Vec<String> = written.iter().map(|w| w.name.clone()).collect();
     made.push("manifest.json".into());
     made.sort();
@@ -155,7 +154,7 @@ fn reopened_count(dir: &Path) -> usize {
 /// Exit 2: the month is closed already, has no outputs, or its outputs are not what its inputs
 /// give now (each differing file named); or an archive cannot be written.
 pub fn close(s: &Settings, month: YearMonth, by: &str) -> Result<Status, RunError> {
-    let mut ledger = Ledger::new(&s.config, &s.standards, &s.data, &s.reports);
+    let mut ledger = s.ledger();
     let dir = ledger.month_dir(month);
     if let Some(r) = ledger.closed(month)? {
         return Err(RunError::Usage(format!("{month} is already closed (on {} by {})", r.closed_at, r.closed_by)));
@@ -267,7 +266,7 @@ pub fn close(s: &Settings, month: YearMonth, by: &str) -> Result<Status, RunErro
 /// # Errors
 /// Exit 2: the month is not closed, or a later month is.
 pub fn reopen(s: &Settings, month: YearMonth, reason: &str, by: &str) -> Result<Status, RunError> {
-    let mut ledger = Ledger::new(&s.config, &s.standards, &s.data, &s.reports);
+    let mut ledger = s.ledger();
     let dir = ledger.month_dir(month);
     let Some(mut record) = ledger.closed(month)? else {
         return Err(RunError::Usage(format!("{month} is not closed")));
@@ -310,7 +309,7 @@ pub fn reopen(s: &Settings, month: YearMonth, reason: &str, by: &str) -> Result<
 /// # Errors
 /// Exit 2: the month cannot be regenerated.
 pub fn verify(s: &Settings, month: YearMonth) -> Result<Status, RunError> {
-    let mut ledger = Ledger::read_only(&s.config, &s.standards, &s.data, &s.reports);
+    let mut ledger = s.read_only_ledger();
     let dir = ledger.month_dir(month);
     let record = ledger.closed(month)?;
     let mut differ = Vec::new();

@@ -1,13 +1,15 @@
-//! The command's [`RunError`]: it carries any layer's error to `main`, which alone formats it and
-//! maps it to an exit code. Each layer has its own error beside its code
+//! The pipeline's and the commands' [`RunError`]: it carries any layer's error to `main`, which
+//! alone formats it and maps it to an exit code. Each layer has its own error beside its code
 //! ([`crate::config::ConfigError`], [`crate::ingest::FileError`], [`crate::compute::ComputeError`],
-//! [`crate::analysis::AnalysisError`], [`crate::report::ReportError`]).
+//! [`crate::analysis::AnalysisError`], [`crate::report::ReportError`],
+//! [`crate::ledger::LedgerError`]).
 
 use std::fmt;
 use std::path::PathBuf;
 
 use crate::config::ConfigError;
 use crate::ingest::FileError;
+use crate::ledger::LedgerError;
 
 /// Why a command stopped (exit status 2): the error of the layer that refused, or of the
 /// command line. Each layer's message is its own; this only says which kind it is.
@@ -86,5 +88,15 @@ impl From<crate::analysis::AnalysisError> for RunError {
 impl From<crate::report::ReportError> for RunError {
     fn from(e: crate::report::ReportError) -> Self {
         RunError::Report(e)
+    }
+}
+
+impl From<LedgerError> for RunError {
+    fn from(e: LedgerError) -> Self {
+        match e {
+            LedgerError::Config(e) => RunError::Config(e),
+            LedgerError::Input(e) => RunError::Input(e),
+            LedgerError::Compute(e) => RunError::Compute(e),
+        }
     }
 }

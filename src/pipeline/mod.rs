@@ -1,0 +1,178 @@
+//! One month's road, and the only one: sources → ingest → compute → analysis → report → publish.
+//!
+//! Takes the loaded [`Settings`] and a [`Ledger`] (every other month a month needs); gives a
+//! [`Generated`] month (its source, context, computed figures and analysis), its report context,
+//! and its publication (the ledger records it, the report replaces the month's outputs as a set).
+//! The ledger has earlier months computed through the same road ([`ROAD`], its [`Producer`]), so
+//! a month is computed the same way whether it is being run or only needed by a later one. Every
+//! command (`run`, `check`, `explain`, `close`, `verify`, `whatif` …) takes its months from here
+//! and never from another command. Prints nothing.
+
+pub mod error;
+
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+pub use error::RunError;
+
+use crate::analysis::{self, summarize, Analysis};
+use crate::calendar::YearMonth;
+use crate::compute::compute_month;
+use crate::config::{Config, StandardSet};
+use crate::ingest::{ingest_month, AccountStatus};
+use crate::ledger::{Ledger, LedgerError, MonthContext, Produced, Producer, Source};
+use crate::report::{self, labels::labels, ReportCtx};
+
+/// How a command ended when it did not fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    /// Written, no exceptions (exit 0).
+    Clean,
+    /// Written, with data exceptions; or, for `verify`, outputs that differ (exit 1).
+    Exceptions,
+}
+
+impl Status {
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Status::Clean => 0,
+            Status::Exceptions => 1,
+        }
+    }
+}
+
+/// The loaded settings of a command: configuration, standards, data and reports folders.
+pub struct Settings {
+    pub config_file: PathBuf,
+    pub config: Config,
+    pub standards: StandardSet,
+    pub data: PathBuf,
+    pub reports: PathBuf,
+}
+
+impl Settings {
+    /// The configuration at `config_file`, every standard version, the data folder (`data`, else
+    /// `paths.data`) and the reports folder (`reports`, else `paths.reports`).
+    ///
+    /// # Errors
+    /// A configuration error.
+    pub fn load(config_file: PathBuf, data: Option<PathBuf>, reports: Option<PathBuf>) -> Result<Self, RunError> {
+        let config = Config::load(&config_file)?;
+        let standards = StandardSet::load(&config.standards_dir)?;
+        let data = data.unwrap_or_else(|| config.data_dir.clone());
+        let reports = reports.unwrap_or_else(|| config.reports_dir.clone());
+        Ok(Settings { config_file, config, standards, data, reports })
+    }
+
+    /// The ledger of these settings, which writes its cache.
+    pub fn ledger(&self) -> Ledger<'_> {
+        Ledger::new(&ROAD, &self.config, &self.standards, &self.data, &self.reports)
+    }
+
+    /// The ledger of these settings, reading its cache but never writing to the reports folder.
+    pub fn read_only_ledger(&self) -> Ledger<'_> {
+        Ledger::read_only(&ROAD, &self.config, &self.standards, &self.data, &self.reports)
+    }
+}
+
+/// The first two stages of the road, sources → ingest → compute, as the ledger asks for them.
+pub struct Road;
+
+/// The road every month takes.
+pub static ROAD: Road = Road;
+
+impl Producer for Road {
+    fn produce(&self, source: &Source, context: &MonthContext) -> Result<Produced, LedgerError> {
+        let t0 = Instant::now();
+        let input = ingest_month(&source.config, &source.data_dir, source.month, &context.earlier_lookup())?;
+        let (read, check) = (input.read_time, t0.elapsed().saturating_sub(input.read_time));
+        let t1 = Instant::now();
+        let mut clients: Vec<String> = input
+            .accounts
+            .iter()
+            .filter(|a| a.status != AccountStatus::Rejected)
+            .map(|a| a.client_id.clone())
+            .collect();
+        clients.sort();
+        clients.dedup();
+        let computed = compute_month(&source.config, &source.standard, input, &context.carried())?;
+        Ok(Produced { computed, clients, read, check, compute: t1.elapsed() })
+    }
+}
+
+/// Read and compute a month from its source, in its context (the road's first stages).
+///
+/// # Errors
+/// A file-level or configuration error of the month.
+pub fn produce(source: &Source, context: &MonthContext) -> Result<Produced, RunError> {
+    Ok(ROAD.produce(source, context)?)
+}
+
+/// Time spent per stage of a month.
+#[derive(Debug, Default)]
+pub struct Timings {
+    /// Working out the month's context from the other months (the ledger).
+    pub context: Duration,
+    pub produce: Duration,
+    pub analyse: Duration,
+    pub write: Duration,
+}
+
+/// A month generated: computed, with its context and analysis.
+pub struct Generated {
+    pub source: Rc<Source>,
+    pub context: MonthContext,
+    pub produced: Produced,
+    pub analysis: Analysis,
+}
+
+impl Generated {
+    /// The report context of the month.
+    pub fn report_ctx(&self) -> ReportCtx<'_> {
+        ReportCtx {
+            config: &self.source.config,
+            month: &self.produced.computed,
+            labels: labels(self.source.config.report.locale),
+            analysis: Some(&self.analysis),
+        }
+    }
+}
+
+/// Compute a month in its context (from its archive when closed) and analyse it.
+///
+/// # Errors
+/// What the month or the months it needs refuse.
+pub fn generate(ledger: &mut Ledger<'_>, month: YearMonth, t: &mut Timings) -> Result<Generated, RunError> {
+    let t0 = Instant::now();
+    let source = ledger.source(month)?;
+    let context = ledger.context(month, true)?;
+    t.context = t0.elapsed();
+    let t0 = Instant::now();
+    let produced = produce(&source, &context)?;
+    t.produce = t0.elapsed();
+    let t1 = Instant::now();
+    let summary = summarize(&produced.computed);
+    let analysis = analysis::analyse(&source.config, &source.standard, &summary, &|m| context.neighbour(m))?;
+    t.analyse = t1.elapsed();
+    Ok(Generated { source, context, produced, analysis })
+}
+
+/// The last stage: the ledger records the month (later months need not compute it again) and
+/// its outputs replace the month's folder as a set. Gives the folder written.
+///
+/// # Errors
+/// What computing the month's ledger key refuses; a failed write (the earlier outputs stay).
+pub fn publish(
+    ledger: &mut Ledger<'_>,
+    g: &Generated,
+    t: &mut Timings,
+    on_wait: &dyn Fn(),
+) -> Result<PathBuf, RunError> {
+    ledger.record(&g.produced)?;
+    let dir = ledger.month_dir(g.produced.computed.month);
+    let t0 = Instant::now();
+    report::write_month(&g.report_ctx(), &dir, on_wait)?;
+    t.write = t0.elapsed();
+    Ok(dir)
+}
