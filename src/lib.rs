@@ -3,36 +3,33 @@
 //! Each month it reads the CRM export, the account-opening export and the staff roster (plus
 //! manual adjustments and duty scores), applies the salary standard in force that month, and
 //! writes the workbooks finance signs, a payroll CSV and a manifest. Data flows one way, and
-//! every stage takes the previous stage's types and returns its own, complete:
+//! every stage takes the previous stage's types and returns its own, complete. The layers, bottom
+//! first (a module imports only its own layer and those below; `tests/architecture.rs` fails on
+//! an import that climbs or closes a circle):
 //!
 //! ```text
-//!  config/brokercomp.toml, standards/*.toml          <data>/<YYYY-MM>/*.xlsx|xls|ods|csv
-//!              │                                                  │
-//!          config ── Config, Standard ──────┐                     │
-//!                                           ▼                     ▼
-//!                                         ingest ── MonthInput (typed rows, 数据异常, counts)
-//!                                           │
-//!                                         compute ── ComputedMonth (pay, working, credited
-//!                                           │         rows, accounts, reconciliation)
-//!                           ledger ◄───────┤   (every other month: earlier clients,
-//!                                           │     prior-period lines, neighbours; closed
-//!                                           ▼     months from their archive; cached)
-//!                                        analysis ── Analysis (team figures, reviews)
-//!                                           │
-//!                                         report ──► <reports>/<YYYY-MM>/ (replaced as a set)
+//!  commands   app (dispatch only) · cli (flags) · commands/<command>.rs · sample
+//!     │        each command asks the pipeline for its months; never another command
+//!  pipeline   one month's road: Settings → Ledger → generate → publish, RunError
+//!     │        sources → ingest → compute → analysis → report → publish
+//!  ledger     every other month a month needs (earlier clients, figures, prior-period lines,
+//!     │        watched accounts; closed months from their archive; cached), LedgerError; it has
+//!     │        months computed through the pipeline's road (the Producer the pipeline gives it)
+//!  report     one module per workbook, the payroll CSV, the manifest; atomic replacement
+//!  analysis   MonthSummary, team analysis, reviews, what-if comparison (pure)
+//!  compute    MonthInput + Standard → ComputedMonth, rule by rule (pure)
+//!  ingest     files → MonthInput (typed rows, 数据异常, counts), FileError
+//!  config     brokercomp.toml and the standards → Config, Standard, ConfigError
+//!  model      the vocabulary: kinds and fields, Person, Issue, Components
 //!
-//!  model, calendar, money, lookup, digest: the vocabulary and tools every stage shares
-//!  app: the commands (orchestration, and the only code that talks to the terminal);
-//!  closing: close, reopen and verify a month (SPEC §4.10)
-//!  whatif: a draft standard against the one in force (SPEC §6; analysis::whatif compares,
-//!          report::whatif writes into <reports>/whatif/ only)
-//!  main: the command line → app → exit code; errors are formatted there alone
+//!  leaves     money, calendar, lookup, digest: used by every layer, importing only each other
+//!  main       the command line → app → exit code; errors are formatted there alone
 //! ```
 //!
 //! Only `ingest` (and `ledger`, for archives and its cache) reads files, and only `report` (and
-//! `closing`, for archives and close records; `whatif`, for its two files) writes them;
-//! `compute` and `analysis` are pure. Each layer has its own error type. Anything that reaches a
-//! report is ordered by construction (`clippy.toml` allows no iterable hash map).
+//! the `close` and `whatif` commands, for archives, close records and their own two files) writes
+//! them; `compute` and `analysis` are pure. Each layer has its own error type. Anything that
+//! reaches a report is ordered by construction (`clippy.toml` allows no iterable hash map).
 
 /// The version and the fingerprint of the code this binary was built from (see `build.rs`):
 /// caches are keyed on it and the manifest names it.
