@@ -9,6 +9,7 @@
 use std::path::Path;
 
 use calamine::Data;
+use sha2::Digest;
 
 use super::error::FileError;
 use super::source;
@@ -83,6 +84,10 @@ pub struct FileCounts {
     pub summary: u64,
     /// Rows handed to the caller.
     pub data: u64,
+    /// The SHA-256 (hex) of the rows read below the header but blank ones — summary and data
+    /// rows, each cell as read, in order ([`super::values::digest_row`]): the same for an export
+    /// sent again under another name or title (SPEC §4.11 `same_data`).
+    pub data_sha256: String,
 }
 
 /// The units a header may carry in trailing brackets (SPEC §2); any other bracketed text is part
@@ -238,6 +243,7 @@ pub fn read_table(
     // non-empty one (trailing blank rows are not read).
     let mut last_row = 0u32;
     let mut pending_blank = 0u64;
+    let mut digest = sha2::Sha256::new();
 
     let sheet = source::read_rows(path, label, spec.sheet.as_deref(), &mut |row| match &mapping {
         None => {
@@ -277,6 +283,7 @@ pub fn read_table(
                 return true;
             }
             counts.blank += std::mem::take(&mut pending_blank);
+            super::values::digest_row(&mut digest, row.cells);
             let key = m.columns[kind.key_field()].as_ref().map(|c| c.index);
             if is_summary(row.cells, key) {
                 counts.summary += 1;
@@ -336,6 +343,7 @@ pub fn read_table(
         });
     };
     counts.rows_read = counts.blank + counts.summary + counts.data;
+    counts.data_sha256 = hex::encode(digest.finalize());
     Ok(TableRead { sheet, counts, mapping })
 }
 
