@@ -7,6 +7,7 @@
 //! come from is the caller's business (see `crate::history`); [`months_needed`] says which.
 //! Refuses ([`AnalysisError`]) figures too large to group exactly.
 
+pub mod checks;
 pub mod review;
 pub mod team;
 pub mod whatif;

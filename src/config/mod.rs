@@ -4,6 +4,7 @@
 //! load; every cross-field check happens here, and every error names the file, the key and the
 //! bad value. Relative paths in the file are relative to the file.
 
+pub mod checks;
 pub mod error;
 pub mod standard;
 
@@ -15,6 +16,7 @@ use serde::Deserialize;
 
 use crate::calendar::YearMonth;
 use crate::model::Kind;
+pub use checks::Checks;
 pub use error::ConfigError;
 
 pub use standard::{Level, Schedule, ScheduleMode, Standard, StandardSet, Tier};
@@ -62,6 +64,8 @@ struct ConfigRaw {
     inputs: BTreeMap<String, InputRaw>,
     #[serde(default)]
     review: ReviewRaw,
+    #[serde(default)]
+    checks: checks::ChecksRaw,
 }
 
 #[derive(Debug, Deserialize)]
@@ -262,6 +266,8 @@ pub struct Config {
     pub outlets: Vec<Outlet>,
     pub inputs: BTreeMap<Kind, InputSpec>,
     pub review: ReviewSettings,
+    /// `[checks]`: the completeness checks of a month (SPEC §4.11); the defaults when absent.
+    pub checks: Checks,
 }
 
 impl Config {
@@ -418,6 +424,8 @@ impl Config {
             ));
         }
 
+        let checks = raw.checks.validate(err)?;
+
         Ok(Config {
             file: file.to_path_buf(),
             sha256: String::new(),
@@ -430,6 +438,7 @@ impl Config {
             outlets,
             inputs,
             review: ReviewSettings { min_duty_score_to_promote, annual_grades },
+            checks,
         })
     }
 
