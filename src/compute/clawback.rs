@@ -3,7 +3,8 @@
 //! Takes the accounts that earned a bonus in the months of the window and have not been judged
 //! lost since ([`BonusAccount`], worked out by the ledger from earlier months and carried in);
 //! gives, for the month being computed, each account lost in it ([`ClawbackLine`]): recovered
-//! from the manager credited with it when that manager is active, listed otherwise.
+//! from the manager credited with it when that manager is active, listed otherwise. Outside the
+//! cap. [`judge`] is the rule; `Watch` and `charge` apply it to the month.
 
 use std::collections::BTreeMap;
 
@@ -11,6 +12,15 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::YearMonth;
+use crate::config::standard::Clawback;
+use crate::config::Standard;
+use crate::ingest::{CrmRow, InputFile};
+use crate::lookup::Lookup;
+use crate::model::{Issue, Kind, Reason, Severity};
+use crate::money::Rounding;
+
+use super::attribution::Active;
+use super::month::ManagerPay;
 
 /// An account that earned an account bonus (> 0) in month `month` (the bonus as §4.5 computed
 /// it then, under that month's standard, before any cap).
@@ -78,6 +88,96 @@ pub fn in_crm<'a>(watch: &[BonusAccount], rows: impl Iterator<Item = (&'a str, A
         found.entry(client.to_string()).or_insert(at);
     }
     found
+}
+
+/// The month's watched accounts (none when its standard has no clawback), and the first CRM row
+/// of each watched client.
+pub(crate) struct Watch<'a> {
+    rule: Option<Clawback>,
+    accounts: &'a [BonusAccount],
+    in_crm: BTreeMap<String, At>,
+}
+
+impl<'a> Watch<'a> {
+    /// The accounts of `carried` watched under `standard`, and where their clients are among the
+    /// month's CRM rows, accepted or not (found before the rows move into attribution).
+    pub(crate) fn new(standard: &Standard, carried: &'a [BonusAccount], crm: &[CrmRow]) -> Self {
+        let accounts: &[BonusAccount] = if standard.clawback.is_some() { carried } else { &[] };
+        let in_crm = in_crm(accounts, crm.iter().filter_map(|r| r.client_id.as_deref().map(|c| (c, (r.file, r.row)))));
+        Watch { rule: standard.clawback, accounts, in_crm }
+    }
+
+    /// Judge each watched account on the month's client-level assets: the lost ones, in the
+    /// order watched, each charged when its manager is active. An account not judged, or lost
+    /// by a manager who is not active, is an information line of `issues` (sorted again).
+    pub(crate) fn judge(
+        &self,
+        month: YearMonth,
+        client_assets: &Lookup<String, Decimal>,
+        active: &Active,
+        files: &[InputFile],
+        issues: &mut Vec<Issue>,
+    ) -> Vec<ClawbackLine> {
+        let mut lines = Vec::new();
+        let Some(cb) = &self.rule else { return lines };
+        // An information line points at the client's first CRM row, or at the CRM file when the
+        // client has none.
+        let first_crm = files.iter().position(|f| f.kind == Kind::Crm).map(|i| (i as u16, 0));
+        let at = |client: &str| {
+            self.in_crm.get(client).copied().or(first_crm).and_then(|(f, row)| files.get(f as usize).map(|f| (f, row)))
+        };
+        for a in self.accounts {
+            let assets = client_assets.get(&a.client_id).copied();
+            let lost = match judge(assets, self.in_crm.contains_key(&a.client_id), cb.min_month_end_assets) {
+                Judgement::Kept => continue,
+                Judgement::Lost(assets) => assets,
+                Judgement::NotJudged => {
+                    issues.push(clawback_issue(at(&a.client_id), a, Reason::ClawbackNotJudged { paid: a.month }));
+                    continue;
+                }
+            };
+            let charged = active.contains(&a.manager_id);
+            if !charged {
+                let reason = Reason::ClawbackNotCharged { paid: a.month, manager: a.manager_id.clone(), month };
+                issues.push(clawback_issue(at(&a.client_id), a, reason));
+            }
+            lines.push(ClawbackLine { account: a.clone(), assets: lost, charged });
+        }
+        Issue::sort(issues);
+        lines
+    }
+}
+
+/// Recover the charged lines from their managers: each manager's bonuses summed, rounded once,
+/// as a negative `clawback` component.
+pub(crate) fn charge(lines: &[ClawbackLine], rnd: Rounding, managers: &mut [ManagerPay]) {
+    let mut recovered: BTreeMap<&str, Decimal> = BTreeMap::new();
+    for l in lines.iter().filter(|l| l.charged) {
+        *recovered.entry(l.account.manager_id.as_str()).or_default() += l.account.bonus;
+    }
+    for m in managers {
+        if let Some(v) = recovered.get(m.person.manager_id.as_str()) {
+            let r = rnd.round(*v);
+            if !r.is_zero() {
+                m.components.clawback = -r;
+            }
+        }
+    }
+}
+
+/// An information line of §4.9 about a watched account (raw: its client), at a CRM file's row.
+fn clawback_issue(at: Option<(&InputFile, u32)>, a: &BonusAccount, reason: Reason) -> Issue {
+    Issue {
+        severity: Severity::Information,
+        kind: Kind::Crm,
+        file: at.map(|(f, _)| f.label.clone()).unwrap_or_default(),
+        sheet: at.map(|(f, _)| f.sheet.clone()).unwrap_or_default(),
+        row: at.map(|(_, row)| row).unwrap_or(0),
+        column: String::new(),
+        raw: a.client_id.clone(),
+        reason,
+        manager_id: Some(a.manager_id.clone()),
+    }
 }
 
 #[cfg(test)]

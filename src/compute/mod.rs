@@ -9,262 +9,35 @@
 //! rounded once by the standard's rounding; the total is the sum of the rounded components, so
 //! every report foots to the fen. Refuses a roster level the standard does not define
 //! ([`ComputeError`]).
+//!
+//! [`compute_month`] is the order of the rules, one step each, every step beside its rule:
+//! attribution (§4.1, `attribution`), the accounts (§4.5, [`rules::account_bonus`]), each
+//! manager's own rules (§4.2–4.5, `manager`), the prior period (§4.10, `prior_period`), the
+//! clawback (§4.9, [`clawback`]), the leader override (§4.6, [`rules::leader`]), the cap
+//! ([`rules::cap`]), the total, and the reconciliation. The result's types are in `month`.
 
+mod attribution;
 pub mod carried;
 pub mod clawback;
+mod manager;
+mod month;
+mod prior_period;
 pub mod rules;
 
 pub use carried::{Carried, PriorPeriodLine};
 pub use clawback::{BonusAccount, ClawbackLine};
+pub use month::{
+    totals, AccountOutcome, AccountsRecon, AdjustmentLine, ComputeError, ComputedMonth, Credited, CreditedRow,
+    ManagerPay, Reconciliation, RowsRecon, Working,
+};
 
-use std::collections::BTreeMap;
-use std::fmt;
-use std::path::PathBuf;
-
-use rust_decimal::Decimal;
-
-use crate::calendar::{Date, YearMonth};
 use crate::config::{Config, Standard};
-use crate::ingest::{AccountStatus, InputFile, MoneyRecon, MonthInput, RosterRow, Unread};
+use crate::ingest::{InputFile, MonthInput};
 use crate::model::order::Natural;
-use crate::model::{Component, Components, Issue, Kind, Metrics, Person, Reason, Relation, Severity};
-use crate::money::Rounding;
-use rules::account_bonus::{self, Invalid};
-use rules::base_salary::{base_salary, employed_days, BaseSalary};
-use rules::cap::{cap_deduction, CapDeduction};
-use rules::commission::{commission, Commission};
-use rules::leader::{leader_override, LeaderOverride};
-use rules::minimum::{minimum_penalty, MinimumPenalty};
-use rules::other_pay::{asset_bonus, other_revenue_pay, AssetBonus, OtherRevenuePay};
-
-/// Why a month cannot be computed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ComputeError {
-    /// A roster level the standard does not define (a configuration error, SPEC §3).
-    UnknownLevel {
-        standard: PathBuf,
-        file: String,
-        row: u32,
-        level: String,
-        manager: String,
-        /// The standard's levels, "code label".
-        levels: Vec<String>,
-    },
-}
-
-impl fmt::Display for ComputeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ComputeError::UnknownLevel { standard, file, row, level, manager, levels } => write!(
-                f,
-                "{}: levels: {file} row {row}: level {level:?} of manager {manager} is not a level of this standard; levels: {}",
-                standard.display(),
-                levels.join(", ")
-            ),
-        }
-    }
-}
-
-impl std::error::Error for ComputeError {}
-
-/// A manager's credited sums of §4.1, exact.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Credited {
-    pub net_commission: Decimal,
-    pub other_revenue: Decimal,
-    pub net_inflow: Decimal,
-    pub month_end_assets: Decimal,
-    pub avg_daily_assets: Decimal,
-    /// Accepted CRM rows credited.
-    pub rows: u32,
-}
-
-impl Credited {
-    /// 净收入: NC + OR.
-    pub fn net_revenue(&self) -> Decimal {
-        self.net_commission + self.other_revenue
-    }
-}
-
-/// One accepted CRM row as the business detail shows it: the client-level figures and what the
-/// row credits its manager (value × share).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CreditedRow {
-    pub client_id: String,
-    pub client_name: String,
-    pub relation: Option<Relation>,
-    pub share: Decimal,
-    pub month_end_assets: Option<Decimal>,
-    pub avg_daily_assets: Option<Decimal>,
-    pub net_inflow: Option<Decimal>,
-    pub trade_volume: Option<Decimal>,
-    pub net_commission: Option<Decimal>,
-    pub other_revenue: Option<Decimal>,
-    pub credited_net_commission: Decimal,
-    pub credited_other_revenue: Decimal,
-    pub credited_net_inflow: Decimal,
-}
-
-/// A new account of the month (not a returning client's) and what §4.5 made of it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AccountOutcome {
-    pub manager_id: String,
-    pub client_id: String,
-    pub client_name: String,
-    pub open_date: Option<Date>,
-    pub account_type: String,
-    pub outlet: String,
-    pub first_deposit: Decimal,
-    pub valid: Result<(), Invalid>,
-    pub bonus: Decimal,
-}
-
-/// An accepted adjustment row (手工调整).
-#[derive(Debug, Clone, PartialEq)]
-pub struct AdjustmentLine {
-    /// The file, relative to the data folder.
-    pub file: String,
-    pub row: u32,
-    pub manager_id: String,
-    pub amount: Decimal,
-    pub category: String,
-    pub reason: String,
-}
-
-/// What every rule of a manager's month was made of (计算明细, `explain`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Working {
-    pub base_salary: BaseSalary,
-    pub minimum_penalty: MinimumPenalty,
-    pub commission: Commission,
-    pub other_revenue_pay: OtherRevenuePay,
-    /// Σ of the bonuses of the valid new accounts, before rounding.
-    pub account_bonus_exact: Decimal,
-    pub asset_bonus: AssetBonus,
-    /// Accepted adjustment rows and their exact sum.
-    pub adjustment_rows: u32,
-    pub adjustments_exact: Decimal,
-    /// `None` for a manager who is not a group leader.
-    pub leader_override: Option<LeaderOverride>,
-    pub cap_deduction: CapDeduction,
-}
-
-/// One active manager's month.
-#[derive(Debug, Clone)]
-pub struct ManagerPay {
-    pub person: Person,
-    /// The level code, resolved from the roster's code or label.
-    pub level: String,
-    pub level_label: String,
-    pub credited: Credited,
-    pub new_accounts: u32,
-    pub valid_accounts: u32,
-    /// Rounded components.
-    pub components: Components,
-    pub total: Decimal,
-    pub working: Working,
-    /// The accepted CRM rows credited to the manager, in file order.
-    pub rows: Vec<CreditedRow>,
-    /// The month's duty score (职责考核), when the scores file lists the manager.
-    pub duty_score: Option<Decimal>,
-    /// Active in the month. A manager who is not, but has a prior-period adjustment, still gets
-    /// a row (SPEC §4.10) with every other amount 0.
-    pub active: bool,
-}
-
-impl ManagerPay {
-    /// The metrics rounded for reports (the one place this rounding happens).
-    pub fn metrics(&self, r: Rounding) -> Metrics {
-        Metrics {
-            net_commission: r.round(self.credited.net_commission),
-            other_revenue: r.round(self.credited.other_revenue),
-            net_revenue: r.round(self.credited.net_revenue()),
-            net_inflow: r.round(self.credited.net_inflow),
-            month_end_assets: r.round(self.credited.month_end_assets),
-        }
-    }
-}
-
-/// Accounts reconciliation: rows = valid + not valid + returning + rejected.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AccountsRecon {
-    pub rows: u64,
-    pub valid: u64,
-    pub not_valid: u64,
-    pub returning: u64,
-    pub rejected: u64,
-}
-
-/// One input kind's rows: read = accepted + rejected + skipped.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowsRecon {
-    pub kind: Kind,
-    pub read: u64,
-    pub accepted: u64,
-    pub rejected: u64,
-    pub skipped: u64,
-}
-
-/// The figures of the 对账 sheet (SPEC §7), each counted or summed where it arises.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Reconciliation {
-    /// Per input kind with files, in [`Kind::ALL`] order.
-    pub rows: Vec<RowsRecon>,
-    /// crm: net commission, other revenue, net inflow.
-    pub money: [MoneyRecon; 3],
-    pub accounts: AccountsRecon,
-    /// Σ of the managers' totals, and Σ of every component over the managers.
-    pub pay_rows: Decimal,
-    pub pay_components: Decimal,
-    /// Each team's subtotal of the totals, in report order.
-    pub team_totals: Vec<(String, Decimal)>,
-}
-
-/// A computed month: everything its reports are made of.
-#[derive(Debug, Clone)]
-pub struct ComputedMonth {
-    pub month: YearMonth,
-    pub standard: Standard,
-    /// Active managers, in report order.
-    pub managers: Vec<ManagerPay>,
-    /// The new accounts (returning clients' accounts are not new), in file order.
-    pub accounts: Vec<AccountOutcome>,
-    /// Accepted adjustment rows, in file order.
-    pub adjustments: Vec<AdjustmentLine>,
-    /// The prior-period lines carried into the month (以前月份调整).
-    pub prior_period: Vec<PriorPeriodLine>,
-    /// The accounts lost in the month (开户奖励回收), by month paid, client and type.
-    pub clawback: Vec<ClawbackLine>,
-    pub reconciliation: Reconciliation,
-    pub files: Vec<InputFile>,
-    /// 数据异常, sorted by kind, file and row.
-    pub issues: Vec<Issue>,
-    /// Files of the month folder that were not read.
-    pub unread: Vec<(String, Unread)>,
-}
-
-impl ComputedMonth {
-    /// Row-level exceptions (not information).
-    pub fn exception_count(&self) -> usize {
-        self.issues.iter().filter(|i| i.is_exception()).count()
-    }
-
-    /// Σ of each component and of the total over the managers.
-    pub fn totals(&self) -> (Components, Decimal) {
-        totals(&self.managers)
-    }
-}
-
-/// Σ of each component and of the total over `managers`.
-pub fn totals<'a>(managers: impl IntoIterator<Item = &'a ManagerPay>) -> (Components, Decimal) {
-    let mut c = Components::default();
-    let mut t = Decimal::ZERO;
-    for m in managers {
-        c.add(&m.components);
-        t += m.total;
-    }
-    (c, t)
-}
+use attribution::Active;
+use clawback::Watch;
+use month::reconcile;
+use rules::{account_bonus, cap, leader};
 
 /// The report order of §5 item 1: team (configured order, then by name), group (by name, none
 /// last), manager_id — names and ids in natural order (`9001` before `10001`, 二组 before 十组).
@@ -283,103 +56,6 @@ pub fn report_order_key(
     )
 }
 
-/// The pay of one manager before the rules that need the whole group (leader override, cap).
-fn manager_month(
-    standard: &Standard,
-    month: YearMonth,
-    r: &RosterRow,
-    level: &crate::config::Level,
-    credited: Credited,
-    accounts: (u32, u32, Decimal),
-    adjustments: (Decimal, u32),
-) -> (Components, Working) {
-    let rnd = standard.rounding;
-    let schedule = &standard.schedules[&level.schedule];
-    let (_, valid_accounts, bonus_exact) = accounts;
-    let days = employed_days(month, r.person.hire_date, r.person.regular_date, r.person.leave_date);
-    let base = base_salary(level.base_salary, standard.probation_base_ratio, days, rnd);
-    let minimum = minimum_penalty(
-        standard.minimum.as_ref(),
-        month,
-        r.person.hire_date,
-        base.value,
-        valid_accounts,
-        credited.net_revenue(),
-        rnd,
-    );
-    let commission = commission(schedule, credited.net_commission, rnd);
-    let other = other_revenue_pay(credited.other_revenue, standard.other_revenue_rate, rnd);
-    let assets = asset_bonus(credited.net_inflow, standard.asset_bonus_rate, standard.asset_bonus_cap, rnd);
-    let (adj_exact, adj_rows) = adjustments;
-    let components = Components {
-        base_salary: base.value,
-        minimum_penalty: minimum.value,
-        net_commission_pay: commission.value,
-        other_revenue_pay: other.value,
-        account_bonus: rnd.round(bonus_exact),
-        asset_bonus: assets.value,
-        leader_override: Decimal::ZERO,
-        cap_deduction: Decimal::ZERO,
-        adjustments: rnd.round(adj_exact),
-        clawback: Decimal::ZERO,
-        prior_period: Decimal::ZERO,
-    };
-    let working = Working {
-        base_salary: base,
-        minimum_penalty: minimum,
-        commission,
-        other_revenue_pay: other,
-        account_bonus_exact: bonus_exact,
-        asset_bonus: assets,
-        adjustment_rows: adj_rows,
-        adjustments_exact: adj_exact,
-        leader_override: None,
-        cap_deduction: cap_deduction(Decimal::ZERO, None, rnd),
-    };
-    (components, working)
-}
-
-/// The row of a manager who is not active in the month but has a prior-period adjustment: every
-/// amount 0 but that one.
-fn inactive_row(
-    standard: &Standard,
-    month: YearMonth,
-    person: Person,
-    level: String,
-    level_label: String,
-) -> ManagerPay {
-    let rnd = standard.rounding;
-    let days = rules::base_salary::EmployedDays { days_in_month: month.days(), employed: 0, probation: 0 };
-    let zero = Decimal::ZERO;
-    let schedule =
-        crate::config::Schedule { name: String::new(), mode: crate::config::ScheduleMode::Marginal, tiers: Vec::new() };
-    ManagerPay {
-        person,
-        level,
-        level_label,
-        credited: Credited::default(),
-        new_accounts: 0,
-        valid_accounts: 0,
-        components: Components::default(),
-        total: zero,
-        working: Working {
-            base_salary: base_salary(zero, standard.probation_base_ratio, days, rnd),
-            minimum_penalty: MinimumPenalty { test: None, value: zero },
-            commission: commission(&schedule, zero, rnd),
-            other_revenue_pay: other_revenue_pay(zero, standard.other_revenue_rate, rnd),
-            account_bonus_exact: zero,
-            asset_bonus: asset_bonus(zero, standard.asset_bonus_rate, standard.asset_bonus_cap, rnd),
-            adjustment_rows: 0,
-            adjustments_exact: zero,
-            leader_override: None,
-            cap_deduction: cap_deduction(zero, None, rnd),
-        },
-        rows: Vec::new(),
-        duty_score: None,
-        active: false,
-    }
-}
-
 /// Compute every active manager's pay for the month, with what earlier months carry into it.
 ///
 /// # Errors
@@ -394,268 +70,46 @@ pub fn compute_month(
         month,
         files,
         crm,
-        accounts: account_rows,
+        accounts,
         roster,
-        adjustments: adjustment_rows,
+        adjustments,
         scores,
-        issues,
+        mut issues,
         client_assets,
         crm_recon,
         unread,
         read_time: _,
     } = input;
-    let rnd = standard.rounding;
-    let mut active: Vec<&RosterRow> = roster.iter().filter(|r| r.active).collect();
-    active.sort_by_key(|r| report_order_key(config, &r.person.team, r.person.group.as_deref(), &r.person.manager_id));
-    let place: crate::lookup::Lookup<&str, usize> =
-        active.iter().enumerate().map(|(i, r)| (r.person.manager_id.as_str(), i)).collect();
+    let active = Active::new(config, &roster);
+    // §4.9 looks at every CRM row of a watched client, accepted or not: before §4.1 moves them.
+    let watch = Watch::new(standard, &carried.clawback, &crm);
 
-    // §4.1 attribution: each accepted row credits its share to its manager. Most rows credit
-    // 100%: their values are taken as they are (the same result as × 1, without the work).
-    let share_of = |v: Option<Decimal>, s: Decimal| {
-        let v = v.unwrap_or_default();
-        if s == Decimal::ONE {
-            v
-        } else {
-            v * s
-        }
-    };
-    // §4.9: the watched clients with any CRM row (accepted or not), before the rows move.
-    let watch: &[BonusAccount] = if standard.clawback.is_some() { &carried.clawback } else { &[] };
-    let in_crm =
-        clawback::in_crm(watch, crm.iter().filter_map(|r| r.client_id.as_deref().map(|c| (c, (r.file, r.row)))));
-    let mut counts = vec![0usize; active.len()];
-    for r in crm.iter().filter(|r| r.accepted) {
-        if let Some(&i) = r.manager_id.as_deref().and_then(|m| place.get(m)) {
-            counts[i] += 1;
-        }
-    }
-    let mut credited = vec![Credited::default(); active.len()];
-    let mut rows: Vec<Vec<CreditedRow>> = counts.iter().map(|n| Vec::with_capacity(*n)).collect();
-    for r in crm.into_iter().filter(|r| r.accepted) {
-        let Some(&i) = r.manager_id.as_deref().and_then(|m| place.get(m)) else { continue };
-        let s = r.share.unwrap_or(Decimal::ONE);
-        let c = &mut credited[i];
-        let line = CreditedRow {
-            credited_net_commission: share_of(r.net_commission, s),
-            credited_other_revenue: share_of(r.other_revenue, s),
-            credited_net_inflow: share_of(r.net_inflow, s),
-            client_id: r.client_id.unwrap_or_default(),
-            client_name: r.client_name,
-            relation: r.relation,
-            share: s,
-            month_end_assets: r.month_end_assets,
-            avg_daily_assets: r.avg_daily_assets,
-            net_inflow: r.net_inflow,
-            trade_volume: r.trade_volume,
-            net_commission: r.net_commission,
-            other_revenue: r.other_revenue,
-        };
-        c.net_commission += line.credited_net_commission;
-        c.other_revenue += line.credited_other_revenue;
-        c.net_inflow += line.credited_net_inflow;
-        c.month_end_assets += share_of(r.month_end_assets, s);
-        c.avg_daily_assets += share_of(r.avg_daily_assets, s);
-        c.rows += 1;
-        rows[i].push(line);
-    }
+    // §4.1 attribution, and what the accounts (§4.5), adjustments and scores add to it.
+    let mut tally = attribution::credit_crm(crm, &active);
+    let (accounts, accounts_recon) = account_bonus::apply(accounts, &client_assets, standard, &active, &mut tally);
+    let adjustments = attribution::credit_adjustments(adjustments, &files, &active, &mut tally);
+    attribution::credit_scores(&scores, &active, &mut tally);
 
-    // §4.5 accounts.
-    let mut outcomes = Vec::new();
-    let mut acc_count = vec![(0u32, 0u32, Decimal::ZERO); active.len()];
-    let mut recon = AccountsRecon::default();
-    for a in account_rows {
-        recon.rows += 1;
-        match a.status {
-            AccountStatus::Rejected => recon.rejected += 1,
-            AccountStatus::Returning(_) => recon.returning += 1,
-            AccountStatus::New => {
-                let valid =
-                    account_bonus::validity(a.first_deposit, client_assets.get(&a.client_id).copied(), standard);
-                let bonus = if valid.is_ok() { account_bonus::bonus(&a.account_type, standard) } else { Decimal::ZERO };
-                if let Some(&i) = place.get(a.manager_id.as_str()) {
-                    let e = &mut acc_count[i];
-                    e.0 += 1;
-                    e.1 += u32::from(valid.is_ok());
-                    e.2 += bonus;
-                }
-                if valid.is_ok() {
-                    recon.valid += 1;
-                } else {
-                    recon.not_valid += 1;
-                }
-                outcomes.push(AccountOutcome {
-                    manager_id: a.manager_id,
-                    client_id: a.client_id,
-                    client_name: a.client_name,
-                    open_date: a.open_date,
-                    account_type: a.account_type,
-                    outlet: a.outlet,
-                    first_deposit: a.first_deposit,
-                    valid,
-                    bonus,
-                });
-            }
-        }
-    }
-
-    let label = |file: u16| files.get(file as usize).map(|f| f.label.clone()).unwrap_or_default();
-    let mut adjust = vec![(Decimal::ZERO, 0u32); active.len()];
-    let mut adjustments = Vec::new();
-    for a in adjustment_rows.into_iter().filter(|a| a.accepted) {
-        if let Some(&i) = place.get(a.manager_id.as_str()) {
-            adjust[i].0 += a.amount;
-            adjust[i].1 += 1;
-        }
-        adjustments.push(AdjustmentLine {
-            file: label(a.file),
-            row: a.row,
-            manager_id: a.manager_id,
-            amount: a.amount,
-            category: a.category,
-            reason: a.reason,
-        });
-    }
-    let scores: BTreeMap<&str, Decimal> =
-        scores.iter().filter(|s| s.accepted).map(|s| (s.manager_id.as_str(), s.score)).collect();
-
-    let mut managers: Vec<ManagerPay> = Vec::with_capacity(active.len());
-    for (i, r) in active.iter().enumerate() {
-        let level = standard.find_level(&r.level).ok_or_else(|| ComputeError::UnknownLevel {
-            standard: standard.file.clone(),
-            file: label(r.file),
-            row: r.row,
-            level: r.level.clone(),
-            manager: r.person.manager_id.clone(),
-            levels: standard.levels.values().map(|l| format!("{} {}", l.code, l.label)).collect(),
-        })?;
-        let (components, working) = manager_month(standard, month, r, level, credited[i], acc_count[i], adjust[i]);
-        managers.push(ManagerPay {
-            person: r.person.clone(),
-            level: level.code.clone(),
-            level_label: level.label.clone(),
-            credited: credited[i],
-            new_accounts: acc_count[i].0,
-            valid_accounts: acc_count[i].1,
-            components,
-            total: Decimal::ZERO,
-            working,
-            rows: std::mem::take(&mut rows[i]),
-            duty_score: scores.get(r.person.manager_id.as_str()).copied(),
-            active: true,
-        });
-    }
-
-    // §4.10 prior-period adjustments: outside the cap. A manager not active in the month gets a
-    // row of its own, identity from this month's roster when it lists them, else from the line.
-    let mut prior: BTreeMap<&str, Decimal> = BTreeMap::new();
-    for l in &carried.prior_period {
-        *prior.entry(l.manager_id.as_str()).or_default() += l.amount;
-    }
-    for (id, amount) in &prior {
-        if place.contains_key(id) || amount.is_zero() {
-            continue;
-        }
-        let listed = roster.iter().find(|r| r.accepted && r.person.manager_id == *id);
-        let line = carried.prior_period.iter().find(|l| l.manager_id == *id).expect("a line of this manager");
-        let (person, level, label) = match listed {
-            Some(r) => match standard.find_level(&r.level) {
-                Some(l) => (r.person.clone(), l.code.clone(), l.label.clone()),
-                None => (r.person.clone(), r.level.clone(), r.level.clone()),
-            },
-            None => (line.person.clone(), line.level.clone(), line.level_label.clone()),
-        };
-        managers.push(inactive_row(standard, month, person, level, label));
-    }
-    managers.sort_by_key(|m| report_order_key(config, &m.person.team, m.person.group.as_deref(), &m.person.manager_id));
-    for m in &mut managers {
-        if let Some(v) = prior.get(m.person.manager_id.as_str()) {
-            m.components.prior_period = rnd.round(*v);
-        }
-    }
-
-    // §4.9 clawback: outside the cap, charged only to the manager credited with the account.
-    let mut issues = issues;
-    let mut clawback_lines = Vec::new();
-    if let Some(cb) = &standard.clawback {
-        // An information line points at the client's first CRM row, or at the CRM file when the
-        // client has none.
-        let first_crm = files.iter().position(|f| f.kind == Kind::Crm).map(|i| (i as u16, 0));
-        let at = |client: &str| {
-            in_crm.get(client).copied().or(first_crm).and_then(|(f, row)| files.get(f as usize).map(|f| (f, row)))
-        };
-        let mut recovered: BTreeMap<&str, Decimal> = BTreeMap::new();
-        for a in watch {
-            let assets = client_assets.get(&a.client_id).copied();
-            let lost = match clawback::judge(assets, in_crm.contains_key(&a.client_id), cb.min_month_end_assets) {
-                clawback::Judgement::Kept => continue,
-                clawback::Judgement::Lost(assets) => assets,
-                clawback::Judgement::NotJudged => {
-                    issues.push(clawback_issue(at(&a.client_id), a, Reason::ClawbackNotJudged { paid: a.month }));
-                    continue;
-                }
-            };
-            let charged = place.contains_key(a.manager_id.as_str());
-            if charged {
-                *recovered.entry(a.manager_id.as_str()).or_default() += a.bonus;
-            } else {
-                let reason = Reason::ClawbackNotCharged { paid: a.month, manager: a.manager_id.clone(), month };
-                issues.push(clawback_issue(at(&a.client_id), a, reason));
-            }
-            clawback_lines.push(ClawbackLine { account: a.clone(), assets: lost, charged });
-        }
-        for m in &mut managers {
-            if let Some(v) = recovered.get(m.person.manager_id.as_str()) {
-                let r = rnd.round(*v);
-                if !r.is_zero() {
-                    m.components.clawback = -r;
-                }
-            }
-        }
-        Issue::sort(&mut issues);
-    }
-
-    // §4.6 leader override: needs every member's rounded net-commission pay; then the cap.
-    let mut group_pay: BTreeMap<(String, String), Vec<(String, Decimal)>> = BTreeMap::new();
-    for m in managers.iter().filter(|m| m.active) {
-        if let Some(g) = &m.person.group {
-            group_pay
-                .entry((m.person.team.clone(), g.clone()))
-                .or_default()
-                .push((m.person.manager_id.clone(), m.components.net_commission_pay));
-        }
-    }
-    for m in managers.iter_mut().filter(|m| m.active) {
-        if m.person.leader {
-            let lo = match &m.person.group {
-                Some(g) => {
-                    let members = &group_pay[&(m.person.team.clone(), g.clone())];
-                    let others: Decimal =
-                        members.iter().filter(|(id, _)| *id != m.person.manager_id).map(|(_, v)| *v).sum();
-                    leader_override(&m.person.team, g, members.len() - 1, others, standard.leader_override_rate, rnd)
-                }
-                None => LeaderOverride::NoGroup,
-            };
-            m.components.leader_override = lo.value();
-            m.working.leader_override = Some(lo);
-        }
-        let cap = cap_deduction(m.components.variable(), standard.cap_variable_pay, rnd);
-        m.components.cap_deduction = cap.value;
-        m.working.cap_deduction = cap;
-    }
+    // §4.2–4.5 on each manager's own figures; then the rules that need the whole month.
+    let mut managers = manager::pay_each(standard, month, &files, &active, tally)?;
+    prior_period::apply(config, standard, month, &roster, &active, &carried.prior_period, &mut managers);
+    let clawback = watch.judge(month, &client_assets, &active, &files, &mut issues);
+    clawback::charge(&clawback, standard.rounding, &mut managers);
+    leader::apply(&mut managers, standard);
+    cap::apply(&mut managers, standard);
     for m in &mut managers {
         m.total = m.components.total();
     }
 
-    let reconciliation = reconcile(&files, crm_recon, recon, &managers);
+    let reconciliation = reconcile(&files, crm_recon, accounts_recon, &managers);
     Ok(ComputedMonth {
         month,
         standard: standard.clone(),
         managers,
-        accounts: outcomes,
+        accounts,
         adjustments,
         prior_period: carried.prior_period.clone(),
-        clawback: clawback_lines,
+        clawback,
         reconciliation,
         files,
         issues,
@@ -663,55 +117,9 @@ pub fn compute_month(
     })
 }
 
-/// An information line of §4.9 about a watched account (raw: its client), at a CRM file's row.
-fn clawback_issue(at: Option<(&InputFile, u32)>, a: &BonusAccount, reason: Reason) -> Issue {
-    Issue {
-        severity: Severity::Information,
-        kind: Kind::Crm,
-        file: at.map(|(f, _)| f.label.clone()).unwrap_or_default(),
-        sheet: at.map(|(f, _)| f.sheet.clone()).unwrap_or_default(),
-        row: at.map(|(_, row)| row).unwrap_or(0),
-        column: String::new(),
-        raw: a.client_id.clone(),
-        reason,
-        manager_id: Some(a.manager_id.clone()),
-    }
-}
-
-/// The figures of the 对账 sheet.
-fn reconcile(
-    files: &[InputFile],
-    money: [MoneyRecon; 3],
-    accounts: AccountsRecon,
-    managers: &[ManagerPay],
-) -> Reconciliation {
-    let mut rows = Vec::new();
-    for kind in Kind::ALL {
-        let of: Vec<&InputFile> = files.iter().filter(|f| f.kind == kind).collect();
-        if of.is_empty() {
-            continue;
-        }
-        rows.push(RowsRecon {
-            kind,
-            read: of.iter().map(|f| f.counts.rows_read).sum(),
-            accepted: of.iter().map(|f| f.accepted).sum(),
-            rejected: of.iter().map(|f| f.rejected).sum(),
-            skipped: of.iter().map(|f| f.counts.blank + f.counts.summary).sum(),
-        });
-    }
-    let pay_rows: Decimal = managers.iter().map(|m| m.total).sum();
-    let pay_components: Decimal = {
-        let (c, _) = totals(managers);
-        Component::ALL.iter().map(|k| c.get(*k)).sum()
-    };
-    let mut team_totals: Vec<(String, Decimal)> = Vec::new();
-    for m in managers {
-        match team_totals.last_mut() {
-            Some((t, v)) if *t == m.person.team => *v += m.total,
-            _ => team_totals.push((m.person.team.clone(), m.total)),
-        }
-    }
-    Reconciliation { rows, money, accounts, pay_rows, pay_components, team_totals }
+/// The label of the month's file `file` (its path relative to the data folder).
+fn file_label(files: &[InputFile], file: u16) -> String {
+    files.get(file as usize).map(|f| f.label.clone()).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -721,9 +129,10 @@ mod tests {
     //! minimum 2 valid accounts or NR 5,000 at 20%, other revenue 10%, asset bonus 0.05% capped
     //! at 10,000, leader override 5%, cap 60,000).
     use super::*;
-    use crate::ingest::{AccountRow, AdjustmentRow, CrmRow, ScoreRow};
+    use crate::calendar::YearMonth;
+    use crate::ingest::{AccountRow, AccountStatus, AdjustmentRow, CrmRow, RosterRow, ScoreRow};
     use crate::lookup::Lookup;
-    use crate::model::Employment;
+    use crate::model::{Employment, Kind, Person};
     use crate::testing::{d, date};
     use std::path::Path;
 

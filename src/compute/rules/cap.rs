@@ -1,8 +1,11 @@
 //! §4.6 封顶扣减: the variable components (net-commission pay, other-revenue pay, account
 //! bonus, asset bonus, leader override) above the standard's cap are deducted (≤ 0).
+//! `apply` caps the month's active managers.
 
 use rust_decimal::Decimal;
 
+use crate::compute::month::ManagerPay;
+use crate::config::Standard;
 use crate::money::Rounding;
 
 /// 封顶扣减 and what it was made of.
@@ -20,6 +23,16 @@ pub fn cap_deduction(variable: Decimal, cap: Option<Decimal>, r: Rounding) -> Ca
         None => Decimal::ZERO,
     };
     CapDeduction { variable, cap, value: r.round(exact) }
+}
+
+/// The cap applied to the month: each active manager's variable components, leader override
+/// included (so after §4.6); a manager who is not active keeps the working of no cap.
+pub(crate) fn apply(managers: &mut [ManagerPay], standard: &Standard) {
+    for m in managers.iter_mut().filter(|m| m.active) {
+        let cap = cap_deduction(m.components.variable(), standard.cap_variable_pay, standard.rounding);
+        m.components.cap_deduction = cap.value;
+        m.working.cap_deduction = cap;
+    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,13 @@
 //! §4.6 管理津贴: a group leader earns a rate of the other active members' rounded
 //! net-commission pay, members of the same team and group; a leader without a group earns 0.
+//! `apply` pays it to the month's leaders.
+
+use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
+use crate::compute::month::ManagerPay;
+use crate::config::Standard;
 use crate::money::Rounding;
 
 /// 管理津贴 and what it was made of.
@@ -49,6 +54,40 @@ pub fn leader_override(
         rate,
         exact,
         value: r.round(exact),
+    }
+}
+
+/// §4.6 applied to the month: each active leader's override, from every active member's rounded
+/// net-commission pay (so after every rule that sets it, and before the cap).
+pub(crate) fn apply(managers: &mut [ManagerPay], standard: &Standard) {
+    let mut group_pay: BTreeMap<(String, String), Vec<(String, Decimal)>> = BTreeMap::new();
+    for m in managers.iter().filter(|m| m.active) {
+        if let Some(g) = &m.person.group {
+            group_pay
+                .entry((m.person.team.clone(), g.clone()))
+                .or_default()
+                .push((m.person.manager_id.clone(), m.components.net_commission_pay));
+        }
+    }
+    for m in managers.iter_mut().filter(|m| m.active && m.person.leader) {
+        let lo = match &m.person.group {
+            Some(g) => {
+                let members = &group_pay[&(m.person.team.clone(), g.clone())];
+                let others: Decimal =
+                    members.iter().filter(|(id, _)| *id != m.person.manager_id).map(|(_, v)| *v).sum();
+                leader_override(
+                    &m.person.team,
+                    g,
+                    members.len() - 1,
+                    others,
+                    standard.leader_override_rate,
+                    standard.rounding,
+                )
+            }
+            None => LeaderOverride::NoGroup,
+        };
+        m.components.leader_override = lo.value();
+        m.working.leader_override = Some(lo);
     }
 }
 
