@@ -8,6 +8,7 @@ pub mod closing;
 pub mod run;
 pub mod whatif;
 
+use crate::analysis::checks::CheckOutcome;
 use crate::calendar::{Date, YearMonth};
 use crate::cli::MonthsArg;
 use crate::compute::ComputedMonth;
@@ -112,6 +113,20 @@ pub fn print_issues(month: &ComputedMonth, with_information: bool) -> usize {
         }
     }
     info
+}
+
+/// The completeness warnings of a month (SPEC §4.11) on stderr, and, `with_information`, the
+/// checks that did not run; gives the number of warnings.
+pub fn print_checks(month: YearMonth, checks: &CheckOutcome, with_information: bool) -> usize {
+    for w in &checks.warnings {
+        eprintln!("warning: {month}: {}: {}", w.check.key(), w.words(false));
+    }
+    if with_information {
+        for n in &checks.not_run {
+            eprintln!("info: {month}: {}", n.words(false));
+        }
+    }
+    checks.warnings.len()
 }
 
 /// ", 3 information line(s) in 数据异常" when the lines were not printed.

@@ -5,11 +5,11 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
-use super::{info_note, print_issues, print_prior_period};
+use super::{info_note, print_checks, print_issues, print_prior_period};
 use crate::calendar::YearMonth;
 use crate::ledger::Ledger;
 use crate::money::display;
-use crate::pipeline::{generate, produce, publish, RunError, Settings, Status, Timings};
+use crate::pipeline::{self, generate, produce, publish, RunError, Settings, Status, Timings};
 use crate::report;
 
 /// `run`: every month of `months`, oldest first; the worst status of them.
@@ -81,17 +81,19 @@ fn run_month(
     print_prior_period(&g.context);
     let info = print_issues(computed, false);
     let exceptions = computed.exception_count();
-    if strict && exceptions > 0 {
-        return Err(RunError::Strict { month: month.to_string(), exceptions });
+    let warnings = print_checks(month, &g.checks, false);
+    if strict && exceptions + warnings > 0 {
+        return Err(RunError::Strict { month: month.to_string(), exceptions, warnings });
     }
     let dir = ledger.month_dir(month);
     let on_wait = || eprintln!("{}: another run of this month is writing; waiting for it to finish", dir.display());
     publish(ledger, &g, &mut t, &on_wait)?;
     let total = computed.totals().1;
     eprintln!(
-        "{month}: {} managers, total pay {}, {exceptions} exception(s){}; written to {}",
+        "{month}: {} managers, total pay {}, {exceptions} exception(s){}{}; written to {}",
         computed.managers.len(),
         display(total),
+        warning_note(warnings),
         info_note(info),
         dir.display()
     );
@@ -107,7 +109,7 @@ fn run_month(
             ledger.computed.len()
         );
     }
-    let status = if exceptions > 0 { Status::Exceptions } else { Status::Clean };
+    let status = if exceptions + warnings > 0 { Status::Exceptions } else { Status::Clean };
     if last {
         // The process ends with this month: its million rows need not be freed one by one.
         std::mem::forget(g);
@@ -128,18 +130,21 @@ pub fn check(s: &Settings, month: YearMonth) -> Result<Status, RunError> {
     let context = ledger.context(month, false)?;
     print_prior_period(&context);
     let produced = produce(&source, &context)?;
+    let checks = pipeline::check(&mut ledger, &source, &produced.figures)?;
     let computed = &produced.computed;
     let _ = print_issues(computed, true);
+    let warnings = print_checks(month, &checks, true);
     let total = computed.totals().1;
     eprintln!(
-        "{month}: configuration and inputs checked with {} ({}): {} managers, total pay {}, {} exception(s); nothing written",
+        "{month}: configuration and inputs checked with {} ({}): {} managers, total pay {}, {} exception(s){}; nothing written",
         source.standard.name,
         source.standard.file_name(),
         computed.managers.len(),
         display(total),
-        computed.exception_count()
+        computed.exception_count(),
+        warning_note(warnings)
     );
-    let status = if computed.exception_count() > 0 { Status::Exceptions } else { Status::Clean };
+    let status = if computed.exception_count() + warnings > 0 { Status::Exceptions } else { Status::Clean };
     // The process ends here: the month's rows need not be freed one by one.
     std::mem::forget(produced);
     Ok(status)
@@ -183,4 +188,13 @@ pub fn sample(
         .map_err(|e| RunError::Sample { path: out.to_path_buf(), message: e })?;
     eprintln!("sample months {f} to {t} written to {}", out.display());
     Ok(Status::Clean)
+}
+
+/// ", 2 completeness warning(s)" when there are any.
+fn warning_note(warnings: usize) -> String {
+    if warnings > 0 {
+        format!(", {warnings} completeness warning(s) (预警)")
+    } else {
+        String::new()
+    }
 }

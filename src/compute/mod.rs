@@ -77,6 +77,7 @@ pub fn compute_month(
         mut issues,
         client_assets,
         crm_recon,
+        crm_assets_total: _,
         unread,
         read_time: _,
     } = input;
@@ -245,6 +246,7 @@ mod tests {
             issues: Vec::new(),
             client_assets,
             crm_recon: Default::default(),
+            crm_assets_total: Decimal::ZERO,
             unread: Vec::new(),
             read_time: std::time::Duration::ZERO,
         }

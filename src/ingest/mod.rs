@@ -76,6 +76,8 @@ pub struct MonthInput {
     pub client_assets: Lookup<String, Decimal>,
     /// net_commission, other_revenue, net_inflow.
     pub crm_recon: [MoneyRecon; 3],
+    /// The crm file total of month-end assets (each client once, SPEC §4.11 `totals`).
+    pub crm_assets_total: Decimal,
     /// Files of the month folder that were not read, with the reason (listed in 数据异常).
     pub unread: Vec<(String, Unread)>,
     /// Time spent reading and parsing the files (the rest of ingestion is checking).
@@ -189,7 +191,8 @@ pub fn ingest_month(
     let (roster, activity) = read_roster(&mut reading, found.paths(Kind::Roster))?;
 
     let mut crm = reading.kind(Kind::Crm, found.paths(Kind::Crm), parse::crm::parse)?;
-    let (client_assets, crm_recon) = reconcile::check_crm(&mut crm, &reading.files, &mut reading.issues, &activity);
+    let (client_assets, crm_recon, crm_assets_total) =
+        reconcile::check_crm(&mut crm, &reading.files, &mut reading.issues, &activity);
 
     let mut accounts = read_accounts(&mut reading, found.paths(Kind::Accounts), &activity)?;
     mark_returning(&mut accounts, earlier, &reading.files, &mut reading.issues);
@@ -242,6 +245,7 @@ pub fn ingest_month(
         issues,
         client_assets,
         crm_recon,
+        crm_assets_total,
         unread: found.unread,
         read_time,
     })

@@ -30,7 +30,7 @@ pub fn check_crm(
     files: &[InputFile],
     issues: &mut Vec<Issue>,
     activity: &Activity,
-) -> (Lookup<String, Decimal>, [MoneyRecon; 3]) {
+) -> (Lookup<String, Decimal>, [MoneyRecon; 3], Decimal) {
     // Rows of each client, in file order: one array of row indexes grouped by client (no
     // allocation per client; a million-row month has nearly as many clients).
     let mut index: Lookup<&str, usize> = Lookup::with_capacity(crm.len());
@@ -131,7 +131,13 @@ pub fn check_crm(
 
     let mut recon: [MoneyRecon; 3] = Default::default();
     let mut client_assets = Lookup::with_capacity(n_clients);
+    // The file total of month-end assets (§4.11 `totals`): each client once, from its first row
+    // where the value parses, like the money of the reconciliation.
+    let mut assets_total = Decimal::ZERO;
     for rows in clients() {
+        if let Some(a) = rows.iter().find_map(|&i| crm[i].month_end_assets) {
+            assets_total += a;
+        }
         // Reconciliation: file total, credited, unattributed, rejected.
         let any_accepted = rows.iter().any(|&i| crm[i].accepted);
         let accepted_shares: Decimal = rows.iter().filter(|&&i| crm[i].accepted).filter_map(|&i| crm[i].share).sum();
@@ -158,7 +164,7 @@ pub fn check_crm(
             }
         }
     }
-    (client_assets, recon)
+    (client_assets, recon, assets_total)
 }
 
 #[cfg(test)]
@@ -200,7 +206,8 @@ mod tests {
         let files = vec![InputFile::for_tests(Kind::Crm, "crm.csv")];
         let mut issues = Vec::new();
         let activity = Activity::for_tests(&["A", "B"], &["A", "B"], "2026-10");
-        let (assets, money) = check_crm(&mut crm, &files, &mut issues, &activity);
+        let (assets, money, assets_total) = check_crm(&mut crm, &files, &mut issues, &activity);
+        assert_eq!(assets_total, d("4000"), "every client once, rejected ones included");
         let accepted: Vec<u32> = crm.iter().filter(|r| r.accepted).map(|r| r.row).collect();
         assert_eq!(accepted, [2, 3], "C2 over 100%, C3 disagrees, C4's manager is unknown, row 9 a duplicate");
         let nc = &money[0];

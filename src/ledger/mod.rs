@@ -29,6 +29,7 @@ pub use error::LedgerError;
 
 pub use source::{CloseRecord, Source};
 
+use crate::analysis::checks::MonthFigures;
 use crate::analysis::{summarize, MonthSummary};
 use crate::calendar::YearMonth;
 use crate::compute::{BonusAccount, ComputedMonth, PriorPeriodLine};
@@ -40,6 +41,8 @@ use source::FileHash;
 /// A computed month and the accepted account clients it contributes.
 pub struct Produced {
     pub computed: ComputedMonth,
+    /// What the completeness checks of later months compare of it (SPEC §4.11).
+    pub figures: MonthFigures,
     /// Clients of the month's accepted account rows (new or returning), sorted.
     pub clients: Vec<String>,
     /// Time reading the files, checking the rows, and computing.
@@ -106,7 +109,11 @@ struct CachedClients {
 struct CachedEntry {
     key: String,
     summary: MonthSummary,
+    figures: MonthFigures,
 }
+
+/// The file of a closed month's archive that holds its [`MonthFigures`].
+pub const FIGURES_FILE: &str = "figures.json";
 
 /// A closed month recomputed from the current files of its data folder.
 struct Recomputed {
@@ -128,6 +135,7 @@ pub struct Ledger<'a> {
     sources: BTreeMap<YearMonth, Rc<Source>>,
     client_sets: BTreeMap<YearMonth, Rc<ClientSet>>,
     entries: BTreeMap<YearMonth, Rc<MonthSummary>>,
+    figures: BTreeMap<YearMonth, Rc<MonthFigures>>,
     priors: BTreeMap<YearMonth, Rc<Vec<PriorPeriodLine>>>,
     changes: BTreeMap<YearMonth, Rc<Vec<String>>>,
     recomputed: BTreeMap<YearMonth, Rc<Recomputed>>,
@@ -198,6 +206,7 @@ impl<'a> Ledger<'a> {
             sources: BTreeMap::new(),
             client_sets: BTreeMap::new(),
             entries: BTreeMap::new(),
+            figures: BTreeMap::new(),
             priors: BTreeMap::new(),
             changes: BTreeMap::new(),
             recomputed: BTreeMap::new(),
@@ -620,21 +629,88 @@ impl<'a> Ledger<'a> {
         let closed = self.source(month)?.closed.is_some();
         let key = if closed { self.closed_key(month)? } else { self.open_key(month)? };
         let name = format!("{month}.entry.json");
-        let summary = match self.read_cache::<CachedEntry>(&name) {
-            Some(c) if c.key == key && c.summary.month == month => c.summary,
+        let (summary, figures) = match self.read_cache::<CachedEntry>(&name) {
+            Some(c) if c.key == key && c.summary.month == month => (c.summary, c.figures),
             _ => {
                 let src = self.source(month)?;
                 let context = self.context(month, false)?;
                 let produced = self.producer.produce(&src, &context)?;
                 self.computed.push(month);
                 let summary = summarize(&produced.computed);
-                self.write_cache(&name, &CachedEntry { key, summary: summary.clone() });
-                summary
+                let entry = CachedEntry { key, summary, figures: produced.figures };
+                self.write_cache(&name, &entry);
+                (entry.summary, entry.figures)
             }
         };
         let e = Rc::new(summary);
         self.entries.insert(month, e.clone());
+        self.figures.entry(month).or_insert_with(|| Rc::new(figures));
         Ok(Some(e))
+    }
+
+    /// What the completeness checks compare of a month (`None` when it has no inputs): a closed
+    /// month's from its archive (written at close), any other from its ledger entry — never by
+    /// reading the month's input files again when the entry is cached.
+    ///
+    /// # Errors
+    /// An archived figures file that cannot be read; what computing the month refuses.
+    pub fn figures(&mut self, month: YearMonth) -> Result<Option<Rc<MonthFigures>>, LedgerError> {
+        if let Some(f) = self.figures.get(&month) {
+            return Ok(Some(f.clone()));
+        }
+        if !self.has_inputs(month) {
+            return Ok(None);
+        }
+        if self.source(month)?.closed.is_some() {
+            let path = self.month_dir(month).join(source::ARCHIVE).join(FIGURES_FILE);
+            if let Ok(bytes) = std::fs::read(&path) {
+                let f: MonthFigures = serde_json::from_slice(&bytes).map_err(|e| FileError {
+                    file: path.display().to_string(),
+                    sheet: None,
+                    message: format!("the archived figures cannot be read: {e}"),
+                })?;
+                let f = Rc::new(f);
+                self.figures.insert(month, f.clone());
+                return Ok(Some(f));
+            }
+        }
+        self.entry(month)?;
+        Ok(self.figures.get(&month).cloned())
+    }
+
+    /// The months a month's completeness checks compare it with (SPEC §4.11): the latest
+    /// `history_months` earlier months with inputs (oldest first), and every earlier month with
+    /// inputs within the 12 calendar months before it (`same_data`), each with its figures.
+    ///
+    /// # Errors
+    /// What an earlier month refuses.
+    #[allow(clippy::type_complexity)]
+    pub fn check_history(
+        &mut self,
+        month: YearMonth,
+        history_months: usize,
+    ) -> Result<(Vec<(YearMonth, Rc<MonthFigures>)>, Vec<(YearMonth, Rc<MonthFigures>)>), LedgerError> {
+        let earlier: Vec<YearMonth> = self.months().iter().copied().filter(|m| *m < month).collect();
+        let mut first = month;
+        for _ in 0..crate::analysis::checks::SAME_DATA_MONTHS {
+            first = first.prev();
+        }
+        let history_from = earlier.len().saturating_sub(history_months);
+        let (mut history, mut window) = (Vec::new(), Vec::new());
+        for (i, m) in earlier.iter().copied().enumerate() {
+            let (in_history, in_window) = (i >= history_from, m >= first);
+            if !in_history && !in_window {
+                continue;
+            }
+            let Some(f) = self.figures(m)? else { continue };
+            if in_history {
+                history.push((m, f.clone()));
+            }
+            if in_window {
+                window.push((m, f));
+            }
+        }
+        Ok((history, window))
     }
 
     /// Record a month the run has just computed (its figures and clients), in memory and in
@@ -647,8 +723,10 @@ impl<'a> Ledger<'a> {
         let summary = summarize(&produced.computed);
         let closed = self.source(month)?.closed.is_some();
         let key = if closed { self.closed_key(month)? } else { self.open_key(month)? };
-        self.write_cache(&format!("{month}.entry.json"), &CachedEntry { key, summary: summary.clone() });
-        self.entries.insert(month, Rc::new(summary));
+        let entry = CachedEntry { key, summary, figures: produced.figures.clone() };
+        self.write_cache(&format!("{month}.entry.json"), &entry);
+        self.entries.insert(month, Rc::new(entry.summary));
+        self.figures.insert(month, Rc::new(entry.figures));
         if !self.client_sets.contains_key(&month) {
             let key = self.clients_key(month)?;
             let clients = produced.clients.clone();

@@ -26,10 +26,11 @@ pub enum RunError {
         month: String,
         at: String,
     },
-    /// `--strict` and the month has row-level exceptions.
+    /// `--strict` and the month has row-level exceptions or completeness warnings.
     Strict {
         month: String,
         exceptions: usize,
+        warnings: usize,
     },
     /// The sample generator could not write its files.
     Sample {
@@ -51,9 +52,13 @@ impl fmt::Display for RunError {
             RunError::Closed { month, at } => {
                 write!(f, "{month} is closed on {at}; corrections go into the next open month")
             }
-            RunError::Strict { month, exceptions } => {
+            RunError::Strict { month, exceptions, warnings: 0 } => {
                 write!(f, "{month}: {exceptions} data exception(s) and --strict: nothing written")
             }
+            RunError::Strict { month, exceptions, warnings } => write!(
+                f,
+                "{month}: {exceptions} data exception(s), {warnings} completeness warning(s) and --strict: nothing written"
+            ),
             RunError::Sample { path, message } => write!(f, "cannot write {}: {message}", path.display()),
         }
     }

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 pub use error::RunError;
 
+use crate::analysis::checks::{run_checks, CheckOutcome, CrmTotals, MonthFigures};
 use crate::analysis::{self, summarize, Analysis};
 use crate::calendar::YearMonth;
 use crate::compute::compute_month;
@@ -88,6 +89,8 @@ impl Producer for Road {
         let input = ingest_month(&source.config, &source.data_dir, source.month, &context.earlier_lookup())?;
         let (read, check) = (input.read_time, t0.elapsed().saturating_sub(input.read_time));
         let t1 = Instant::now();
+        let crm_totals =
+            CrmTotals { net_commission: input.crm_recon[0].file_total, month_end_assets: input.crm_assets_total };
         let mut clients: Vec<String> = input
             .accounts
             .iter()
@@ -97,7 +100,8 @@ impl Producer for Road {
         clients.sort();
         clients.dedup();
         let computed = compute_month(&source.config, &source.standard, input, &context.carried())?;
-        Ok(Produced { computed, clients, read, check, compute: t1.elapsed() })
+        let figures = MonthFigures::of(&computed, crm_totals);
+        Ok(Produced { computed, figures, clients, read, check, compute: t1.elapsed() })
     }
 }
 
@@ -125,6 +129,15 @@ pub struct Generated {
     pub context: MonthContext,
     pub produced: Produced,
     pub analysis: Analysis,
+    /// The completeness checks of the month against its history (SPEC §4.11).
+    pub checks: CheckOutcome,
+}
+
+impl Generated {
+    /// Data exceptions and completeness warnings: either makes the exit status 1.
+    pub fn findings(&self) -> usize {
+        self.produced.computed.exception_count() + self.checks.warnings.len()
+    }
 }
 
 impl Generated {
@@ -152,10 +165,27 @@ pub fn generate(ledger: &mut Ledger<'_>, month: YearMonth, t: &mut Timings) -> R
     let produced = produce(&source, &context)?;
     t.produce = t0.elapsed();
     let t1 = Instant::now();
+    let checks = check(ledger, &source, &produced.figures)?;
     let summary = summarize(&produced.computed);
     let analysis = analysis::analyse(&source.config, &source.standard, &summary, &|m| context.neighbour(m))?;
     t.analyse = t1.elapsed();
-    Ok(Generated { source, context, produced, analysis })
+    Ok(Generated { source, context, produced, analysis, checks })
+}
+
+/// The completeness checks of a month (SPEC §4.11) with the configuration it is computed with (a
+/// closed month's archived one), against the figures the ledger holds of its history.
+///
+/// # Errors
+/// What an earlier month refuses.
+pub fn check(ledger: &mut Ledger<'_>, source: &Source, figures: &MonthFigures) -> Result<CheckOutcome, RunError> {
+    let cfg = &source.config.checks;
+    if !cfg.enabled {
+        return Ok(CheckOutcome::default());
+    }
+    let (history, window) = ledger.check_history(source.month, cfg.history_months as usize)?;
+    let history: Vec<(YearMonth, &MonthFigures)> = history.iter().map(|(m, f)| (*m, &**f)).collect();
+    let window: Vec<(YearMonth, &MonthFigures)> = window.iter().map(|(m, f)| (*m, &**f)).collect();
+    Ok(run_checks(cfg, source.month, figures, &history, &window))
 }
 
 /// The last stage: the ledger records the month (later months need not compute it again) and
