@@ -23,6 +23,7 @@ mod manager;
 mod month;
 mod prior_period;
 pub mod rules;
+pub mod working;
 
 pub use carried::{Carried, PriorPeriodLine};
 pub use clawback::{BonusAccount, ClawbackLine};
@@ -246,7 +247,7 @@ mod tests {
             issues: Vec::new(),
             client_assets,
             crm_recon: Default::default(),
-            crm_assets_total: Decimal::ZERO,
+            crm_assets_total: rust_decimal::Decimal::ZERO,
             unread: Vec::new(),
             read_time: std::time::Duration::ZERO,
         }
