@@ -4,7 +4,7 @@
 //! carry the same numbers under different words.
 
 use crate::config::Locale;
-use crate::model::{ByComponent, Column, Component, Identity, Metric};
+use crate::model::{ByComponent, ByMetric, Column, Component, Identity, Metric};
 
 /// The labels of one locale.
 #[derive(Debug)]
@@ -523,8 +523,8 @@ pub struct AnalysisLabels {
     pub annual_title: &'static str,
     /// 团队汇总, 小组, 网点, 开户类型, 计划完成, 人员变动, 客户经理排名, 趋势
     pub sheets: [&'static str; 8],
-    /// 人数, 员工, 见习, 兼职, 新开户, 有效户, 资金净流入, 月末资产, 净佣金, 净收入, 应发薪酬, 薪酬/净收入, 人均净收入
-    pub metrics: [&'static str; 13],
+    /// The name of each figure of the team analysis.
+    pub metrics: ByMetric<&'static str>,
     /// 指标, 本月, 上月, 环比, 本年累计, 去年同期, 同比
     pub comparison: [&'static str; 7],
     pub not_available: &'static str,
@@ -605,21 +605,21 @@ pub static ZH_ANALYSIS: AnalysisLabels = AnalysisLabels {
     quarterly_title: "客户经理季度综合考核",
     annual_title: "客户经理年度考评",
     sheets: ["团队汇总", "小组", "网点", "开户类型", "计划完成", "人员变动", "客户经理排名", "趋势"],
-    metrics: [
-        "人数",
-        "员工",
-        "见习",
-        "兼职",
-        "新开户",
-        "有效户",
-        "资金净流入",
-        "月末资产",
-        "净佣金",
-        "净收入",
-        "应发薪酬",
-        "薪酬/净收入",
-        "人均净收入",
-    ],
+    metrics: ByMetric {
+        headcount: "人数",
+        employees: "员工",
+        probation: "见习",
+        part_time: "兼职",
+        new_accounts: "新开户",
+        valid_accounts: "有效户",
+        net_inflow: "资金净流入",
+        month_end_assets: "月末资产",
+        net_commission: "净佣金",
+        net_revenue: "净收入",
+        total_pay: "应发薪酬",
+        pay_ratio: "薪酬/净收入",
+        revenue_per_head: "人均净收入",
+    },
     comparison: ["指标", "本月", "上月", "环比", "本年累计", "去年同期", "同比"],
     not_available: "无数据",
     branch: "全营业部",
@@ -708,21 +708,21 @@ pub static EN_ANALYSIS: AnalysisLabels = AnalysisLabels {
     quarterly_title: "Quarterly review of client managers",
     annual_title: "Annual review of client managers",
     sheets: ["Teams", "Groups", "Outlets", "Account types", "Plan", "Personnel", "Ranking", "Trend"],
-    metrics: [
-        "Headcount",
-        "Employees",
-        "On probation",
-        "Part-time",
-        "New accounts",
-        "Valid accounts",
-        "Net inflow",
-        "Month-end assets",
-        "Net commission",
-        "Net revenue",
-        "Total pay",
-        "Pay / net revenue",
-        "Net revenue per head",
-    ],
+    metrics: ByMetric {
+        headcount: "Headcount",
+        employees: "Employees",
+        probation: "On probation",
+        part_time: "Part-time",
+        new_accounts: "New accounts",
+        valid_accounts: "Valid accounts",
+        net_inflow: "Net inflow",
+        month_end_assets: "Month-end assets",
+        net_commission: "Net commission",
+        net_revenue: "Net revenue",
+        total_pay: "Total pay",
+        pay_ratio: "Pay / net revenue",
+        revenue_per_head: "Net revenue per head",
+    },
     comparison: ["Figure", "This month", "Previous month", "MoM", "Year to date", "Same month last year", "YoY"],
     not_available: "n/a",
     branch: "Branch",

@@ -23,10 +23,10 @@ fn bars(b: &Option<Bars>, l: &AnalysisLabels) -> String {
         Some(b) => {
             let mut v = Vec::new();
             if let Some(n) = b.net_revenue {
-                v.push(format!("{} {}", l.metrics[9], display(n)));
+                v.push(format!("{} {}", l.metrics.net_revenue, display(n)));
             }
             if let Some(a) = b.valid_accounts {
-                v.push(format!("{} {a}", l.metrics[5]));
+                v.push(format!("{} {a}", l.metrics.valid_accounts));
             }
             v.join(l.then)
         }
@@ -51,7 +51,7 @@ fn bar_checks(b: &Bars, r: &QuarterRow, l: &AnalysisLabels) -> Vec<BarCheck> {
     let mut v = Vec::new();
     if let Some(n) = b.net_revenue {
         v.push(BarCheck {
-            metric: l.metrics[9],
+            metric: l.metrics.net_revenue,
             value: display(r.net_revenue),
             bar: display(n),
             met: r.net_revenue >= n,
@@ -59,7 +59,7 @@ fn bar_checks(b: &Bars, r: &QuarterRow, l: &AnalysisLabels) -> Vec<BarCheck> {
     }
     if let Some(a) = b.valid_accounts {
         v.push(BarCheck {
-            metric: l.metrics[5],
+            metric: l.metrics.valid_accounts,
             value: r.valid_accounts.to_string(),
             bar: a.to_string(),
             met: r.valid_accounts >= a,

@@ -10,9 +10,11 @@ use super::style::{header_text, print_setup, properties, Styles, Widths};
 use super::words::fill;
 use crate::analysis::team::{Aggregate, ChangeKind, Comparison, TeamAnalysis};
 use crate::config::Config;
+use crate::model::{ByMetric, TeamMetric};
 use crate::money::to_cell;
 
 /// A figure of an aggregate: a count, an amount or a ratio; `None` when not defined.
+#[derive(Clone, Copy)]
 enum Fig {
     Count(u32),
     Money(Decimal),
@@ -20,26 +22,23 @@ enum Fig {
     Money2(Option<Decimal>),
 }
 
-fn figures(a: &Aggregate) -> [Fig; 13] {
-    [
-        Fig::Count(a.headcount),
-        Fig::Count(a.employees),
-        Fig::Count(a.probation),
-        Fig::Count(a.part_time),
-        Fig::Count(a.new_accounts),
-        Fig::Count(a.valid_accounts),
-        Fig::Money(a.net_inflow),
-        Fig::Money(a.month_end_assets),
-        Fig::Money(a.net_commission),
-        Fig::Money(a.net_revenue),
-        Fig::Money(a.total_pay),
-        Fig::Ratio(a.pay_ratio()),
-        Fig::Money2(a.revenue_per_head()),
-    ]
+fn figures(a: &Aggregate) -> ByMetric<Fig> {
+    ByMetric {
+        headcount: Fig::Count(a.headcount),
+        employees: Fig::Count(a.employees),
+        probation: Fig::Count(a.probation),
+        part_time: Fig::Count(a.part_time),
+        new_accounts: Fig::Count(a.new_accounts),
+        valid_accounts: Fig::Count(a.valid_accounts),
+        net_inflow: Fig::Money(a.net_inflow),
+        month_end_assets: Fig::Money(a.month_end_assets),
+        net_commission: Fig::Money(a.net_commission),
+        net_revenue: Fig::Money(a.net_revenue),
+        total_pay: Fig::Money(a.total_pay),
+        pay_ratio: Fig::Ratio(a.pay_ratio()),
+        revenue_per_head: Fig::Money2(a.revenue_per_head()),
+    }
 }
-
-/// Flows add up over months; stocks (headcount, assets) and ratios do not.
-const FLOW: [bool; 13] = [false, false, false, false, true, true, true, false, true, true, true, false, false];
 
 fn value(f: &Fig) -> Option<Decimal> {
     match f {
@@ -141,15 +140,16 @@ fn comparison_blocks(
         let pf = prev.as_ref().map(figures);
         let lf = last.as_ref().map(figures);
         let yf = ytd.map(figures);
-        for (k, name) in l.metrics.iter().enumerate() {
+        for (k, name) in l.metrics.iter() {
+            let now = cf.get(k);
             ws.write_string_with_format(row, 0, *name, &st.text)?;
             widths.see(0, name);
-            write_fig(ws, row, 1, &cf[k], st, na)?;
+            write_fig(ws, row, 1, &now, st, na)?;
             for (col, other) in [(2u16, &pf), (5, &lf)] {
                 match other {
                     Some(p) => {
-                        write_fig(ws, row, col, &p[k], st, na)?;
-                        write_delta(ws, row, col + 1, delta(&cf[k], &p[k]), st, points, na)?;
+                        write_fig(ws, row, col, &p.get(k), st, na)?;
+                        write_delta(ws, row, col + 1, delta(&now, &p.get(k)), st, points, na)?;
                     }
                     None => {
                         ws.write_string_with_format(row, col, na, &st.text_right)?;
@@ -157,8 +157,9 @@ fn comparison_blocks(
                     }
                 }
             }
-            match (&yf, FLOW[k]) {
-                (Some(y), true) => write_fig(ws, row, 4, &y[k], st, na)?,
+            // A year to date of the flows only: stocks and ratios do not add up over months.
+            match (&yf, k.is_flow()) {
+                (Some(y), true) => write_fig(ws, row, 4, &y.get(k), st, na)?,
                 _ => {
                     ws.write_string_with_format(row, 4, "—", &st.text_right)?;
                 }
@@ -211,7 +212,7 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
     // --- Accounts by type.
     let ws = wb.add_worksheet();
     ws.set_name(l.sheets[3])?;
-    let heads = [l.team, l.account_type, l.metrics[4], l.metrics[5]];
+    let heads = [l.team, l.account_type, l.metrics.new_accounts, l.metrics.valid_accounts];
     for (c, h) in heads.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &st.header)?;
     }
@@ -399,15 +400,18 @@ fn teams_chart(
     let chart_top = row + 1;
     let sheet0 = l.sheets[0].to_string();
     ws.write_string_with_format(chart_top, 0, l.team, &st.header)?;
-    for (c, k) in [8usize, 9, 10].iter().enumerate() {
-        ws.write_string_with_format(chart_top, c as u16 + 1, l.metrics[*k], &st.header)?;
+    // The charted figures (amounts), one series each.
+    let charted = [TeamMetric::NetCommission, TeamMetric::NetRevenue, TeamMetric::TotalPay];
+    for (c, k) in charted.iter().enumerate() {
+        ws.write_string_with_format(chart_top, c as u16 + 1, l.metrics.get(*k), &st.header)?;
     }
     let teams: Vec<&Aggregate> = t.teams.current.iter().filter(|a| !a.key.is_empty()).collect();
     for (i, a) in teams.iter().enumerate() {
         let r = chart_top + 1 + i as u32;
         ws.write_string_with_format(r, 0, &a.key[0], &st.text)?;
-        for (c, v) in [a.net_commission, a.net_revenue, a.total_pay].iter().enumerate() {
-            ws.write_number_with_format(r, c as u16 + 1, to_cell(*v), &st.money)?;
+        let f = figures(a);
+        for (c, k) in charted.iter().enumerate() {
+            write_fig(ws, r, c as u16 + 1, &f.get(*k), st, l.not_available)?;
         }
     }
     if !teams.is_empty() {
