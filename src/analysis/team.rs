@@ -221,18 +221,6 @@ pub enum ChangeKind {
     },
 }
 
-impl ChangeKind {
-    /// 0 joined, 1 left, 2 regularised, 3 level changed (the order of the labels).
-    pub fn index(&self) -> usize {
-        match self {
-            ChangeKind::Joined { .. } => 0,
-            ChangeKind::Left(_) | ChangeKind::Missing => 1,
-            ChangeKind::Regularized { .. } => 2,
-            ChangeKind::LevelChanged { .. } => 3,
-        }
-    }
-}
-
 /// A month's figures next to the months it is compared with.
 #[derive(Debug, Clone)]
 pub struct Comparison {

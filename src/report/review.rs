@@ -196,11 +196,11 @@ pub fn write_quarter(path: &Path, cfg: &Config, q: &QuarterReview, l: &AnalysisL
             fill(l.proposal_to, &[("proposal", p), ("level", &level_text(l, label, code))])
         };
         let proposal = match &r.proposal {
-            Proposal::Promote { code, label } => to(l.proposals[0], code, label),
-            Proposal::Demote { code, label } => to(l.proposals[1], code, label),
-            Proposal::Flagged => l.proposals[2].to_string(),
-            Proposal::Keep => l.proposals[3].to_string(),
-            Proposal::Incomplete => l.proposals[4].to_string(),
+            Proposal::Promote { code, label } => to(l.proposals.promote, code, label),
+            Proposal::Demote { code, label } => to(l.proposals.demote, code, label),
+            Proposal::Flagged => l.proposals.flagged.to_string(),
+            Proposal::Keep => l.proposals.keep.to_string(),
+            Proposal::Incomplete => l.proposals.incomplete.to_string(),
         };
         ws.write_string_with_format(row, 12, &proposal, &st.text)?;
         widths.see(12, &proposal);

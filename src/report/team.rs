@@ -131,7 +131,7 @@ fn comparison_blocks(
         let ytd = c.ytd.iter().find(|a| &a.key == key);
         ws.write_string_with_format(row, 0, name_of(cur, l, no_group), &st.bold)?;
         row += 1;
-        for (col, h) in l.comparison.iter().enumerate() {
+        for (col, h) in l.comparison.header().iter().enumerate() {
             ws.write_string_with_format(row, col as u16, *h, &st.header)?;
             widths.see(col, h);
         }
@@ -192,7 +192,9 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
 
     // --- Teams, groups and outlets: this month against the previous month, the year to date
     // and last year; each sheet titled.
-    let blocks = [(l.sheets[0], &t.teams, true), (l.sheets[1], &t.groups, false), (l.sheets[2], &t.outlets, false)];
+    let sheets = &l.sheets;
+    let blocks =
+        [(sheets.teams, &t.teams, true), (sheets.groups, &t.groups, false), (sheets.outlets, &t.outlets, false)];
     for (sheet, comparison, charts) in blocks {
         let ws = wb.add_worksheet();
         ws.set_name(sheet)?;
@@ -211,7 +213,7 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
     }
     // --- Accounts by type.
     let ws = wb.add_worksheet();
-    ws.set_name(l.sheets[3])?;
+    ws.set_name(sheets.account_types)?;
     let heads = [l.team, l.account_type, l.metrics.new_accounts, l.metrics.valid_accounts];
     for (c, h) in heads.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &st.header)?;
@@ -253,17 +255,17 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
 
     // --- Plan vs actual.
     let ws = wb.add_worksheet();
-    ws.set_name(l.sheets[4])?;
+    ws.set_name(sheets.plan)?;
     for (c, h) in l.plan_columns.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &st.header)?;
     }
     for (i, p) in t.plan.iter().enumerate() {
         let r = i as u32 + 1;
         let item = match p.item {
-            "new_hires" => l.plan_items[0],
-            "regularized" => l.plan_items[1],
-            "net_inflow" => l.plan_items[2],
-            _ => l.plan_items[3],
+            "new_hires" => l.plan_items.new_hires,
+            "regularized" => l.plan_items.regularized,
+            "net_inflow" => l.plan_items.net_inflow,
+            _ => l.plan_items.outlets,
         };
         let money = p.item == "net_inflow";
         ws.write_string_with_format(r, 0, &p.team, &st.text)?;
@@ -286,7 +288,7 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
 
     // --- Personnel changes.
     let ws = wb.add_worksheet();
-    ws.set_name(l.sheets[5])?;
+    ws.set_name(sheets.personnel)?;
     for (c, h) in l.change_columns.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &st.header)?;
     }
@@ -297,7 +299,13 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
         Some(changes) => {
             for (i, ch) in changes.iter().enumerate() {
                 let r = i as u32 + 1;
-                let kind = l.change_kinds[ch.kind.index()];
+                let kinds = &l.change_kinds;
+                let kind = match &ch.kind {
+                    ChangeKind::Joined { .. } => kinds.joined,
+                    ChangeKind::Left(_) | ChangeKind::Missing => kinds.left,
+                    ChangeKind::Regularized { .. } => kinds.regularized,
+                    ChangeKind::LevelChanged { .. } => kinds.level_changed,
+                };
                 let level = |n: &crate::analysis::team::LevelName| super::review::level_text(l, &n.label, &n.code);
                 let detail = match &ch.kind {
                     ChangeKind::Joined { hire, level: to } => {
@@ -326,7 +334,7 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
 
     // --- Ranking of managers by net revenue.
     let ws = wb.add_worksheet();
-    ws.set_name(l.sheets[6])?;
+    ws.set_name(sheets.ranking)?;
     let mut widths = Widths::new(11, 30);
     for (c, h) in l.ranking_columns.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &st.header)?;
@@ -351,8 +359,7 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
 
     // --- Trend of the year, with its chart.
     let ws = wb.add_worksheet();
-    ws.set_name(l.sheets[7])?;
-    let sheet7 = l.sheets[7].to_string();
+    ws.set_name(sheets.trend)?;
     ws.write_string_with_format(0, 0, l.month, &st.header)?;
     for (c, (team, _)) in t.trend.iter().enumerate() {
         ws.write_string_with_format(0, c as u16 + 1, team, &st.header)?;
@@ -375,11 +382,13 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
         let mut chart = Chart::new(ChartType::Line);
         chart.title().set_name(l.chart_trend);
         for c in 1..=t.trend.len() as u16 {
-            chart
-                .add_series()
-                .set_name((sheet7.as_str(), 0, c))
-                .set_categories((sheet7.as_str(), 1, 0, n, 0))
-                .set_values((sheet7.as_str(), 1, c, n, c));
+            chart.add_series().set_name((sheets.trend, 0, c)).set_categories((sheets.trend, 1, 0, n, 0)).set_values((
+                sheets.trend,
+                1,
+                c,
+                n,
+                c,
+            ));
         }
         chart.y_axis().set_num_format("#,##0");
         chart.set_width(640).set_height(320);
@@ -398,7 +407,7 @@ fn teams_chart(
     st: &Styles,
 ) -> Result<(), XlsxError> {
     let chart_top = row + 1;
-    let sheet0 = l.sheets[0].to_string();
+    let sheet = l.sheets.teams;
     ws.write_string_with_format(chart_top, 0, l.team, &st.header)?;
     // The charted figures (amounts), one series each.
     let charted = [TeamMetric::NetCommission, TeamMetric::NetRevenue, TeamMetric::TotalPay];
@@ -421,9 +430,9 @@ fn teams_chart(
         for c in 1..=3u16 {
             chart
                 .add_series()
-                .set_name((sheet0.as_str(), chart_top, c))
-                .set_categories((sheet0.as_str(), chart_top + 1, 0, last_row, 0))
-                .set_values((sheet0.as_str(), chart_top + 1, c, last_row, c));
+                .set_name((sheet, chart_top, c))
+                .set_categories((sheet, chart_top + 1, 0, last_row, 0))
+                .set_values((sheet, chart_top + 1, c, last_row, c));
         }
         chart.y_axis().set_num_format("#,##0");
         chart.set_width(640).set_height(320);
