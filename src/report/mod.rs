@@ -31,10 +31,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
+use crate::analysis::review::quarter_of;
 use crate::analysis::Analysis;
 use crate::calendar::YearMonth;
 use crate::compute::ComputedMonth;
-use crate::config::Config;
+use crate::config::{Config, Locale};
 use crate::model::{Component, Metrics};
 pub use labels::Labels;
 
@@ -82,15 +83,46 @@ pub struct Written {
     pub size: u64,
 }
 
-/// The file names of a month's outputs.
-pub fn file_names(labels: &Labels, month: YearMonth) -> [String; 5] {
-    [
-        format!("{}_{month}.xlsx", labels.compensation_file),
-        format!("{}_{month}.xlsx", labels.detail_file),
-        format!("{}_{month}.xlsx", labels.slips_file),
-        format!("payroll_{month}.csv"),
-        format!("{}_{month}.xlsx", labels.statements_file),
-    ]
+/// The file names of a month's outputs (SPEC §5), in the words of the report's locale; the
+/// payroll CSV's is always English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileNames {
+    /// 薪酬月报表 (item 1).
+    pub report: String,
+    /// 业务明细 (item 2).
+    pub detail: String,
+    /// 营销客户确认单 (item 3).
+    pub slips: String,
+    /// The payroll CSV (item 6).
+    pub payroll: String,
+    /// 薪酬明细单.
+    pub statements: String,
+    /// 团队分析 (item 4).
+    pub team: String,
+    /// 季度考核 (item 5): in the last month of a quarter only.
+    pub quarterly: Option<String>,
+    /// 年度考评 (item 5): in December only.
+    pub annual: Option<String>,
+}
+
+impl FileNames {
+    /// The names of `month`'s outputs in `locale`. The reviews are named by the rule the
+    /// analysis makes them by: a quarter's in its last month ([`quarter_of`]), the year's in
+    /// December.
+    pub fn new(locale: Locale, month: YearMonth) -> Self {
+        let l = labels::labels(locale);
+        let al = labels::analysis_labels(locale);
+        FileNames {
+            report: format!("{}_{month}.xlsx", l.compensation_file),
+            detail: format!("{}_{month}.xlsx", l.detail_file),
+            slips: format!("{}_{month}.xlsx", l.slips_file),
+            payroll: format!("payroll_{month}.csv"),
+            statements: format!("{}_{month}.xlsx", l.statements_file),
+            team: format!("{}_{month}.xlsx", al.team_file),
+            quarterly: quarter_of(month).map(|(q, _)| format!("{}_{}Q{q}.xlsx", al.quarterly_file, month.year)),
+            annual: (month.month == 12).then(|| format!("{}_{}.xlsx", al.annual_file, month.year)),
+        }
+    }
 }
 
 use crate::digest::sha256_file as hash_file;
@@ -154,7 +186,7 @@ pub fn write_month(ctx: &ReportCtx<'_>, dir: &Path, on_wait: &dyn Fn()) -> Resul
 /// # Errors
 /// [`ReportError::Write`] when any output cannot be written.
 pub fn render_into(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, ReportError> {
-    let names = file_names(ctx.labels, ctx.ym());
+    let names = FileNames::new(ctx.config.report.locale, ctx.ym());
     let werr = |name: &str, e: String| ReportError::Write { path: dir.join(name), message: e };
 
     type Render<'r> = &'r (dyn Fn(&Path) -> Result<(), String> + Sync);
@@ -167,39 +199,36 @@ pub fn render_into(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, Repo
     };
     // The million-row detail is written on a second core while the other files are written.
     let (detail, others) = std::thread::scope(|s| {
-        let detail = s.spawn(|| stage(&names[1], &|p| detail::write(p, ctx).map_err(|e| e.to_string())));
+        let detail = s.spawn(|| stage(&names.detail, &|p| detail::write(p, ctx).map_err(|e| e.to_string())));
         let others = (|| -> Result<Vec<String>, ReportError> {
             let mut v = vec![
-                stage(&names[0], &|p| compensation::write(p, ctx).map_err(|e| e.to_string()))?,
-                stage(&names[2], &|p| slips::write(p, ctx).map_err(|e| e.to_string()))?,
-                stage(&names[3], &|p| {
+                stage(&names.report, &|p| compensation::write(p, ctx).map_err(|e| e.to_string()))?,
+                stage(&names.slips, &|p| slips::write(p, ctx).map_err(|e| e.to_string()))?,
+                stage(&names.payroll, &|p| {
                     let f = File::options().write(true).truncate(true).open(p).map_err(|e| e.to_string())?;
                     let mut w = BufWriter::new(f);
                     payroll::write(&mut w, ctx).map_err(|e| e.to_string())?;
                     w.flush().map_err(|e| e.to_string())
                 })?,
-                stage(&names[4], &|p| statements::write(p, ctx).map_err(|e| e.to_string()))?,
+                stage(&names.statements, &|p| statements::write(p, ctx).map_err(|e| e.to_string()))?,
             ];
             if let Some(a) = ctx.analysis {
                 let al = labels::analysis_labels(ctx.config.report.locale);
                 let cfg = ctx.config;
                 let m = ctx.ym();
-                let name = format!("{}_{m}.xlsx", al.team_file);
-                v.push(stage(&name, &|p| team::write(p, cfg, &a.team, al).map_err(|e| e.to_string()))?);
-                if let Some(q) = &a.quarter {
-                    let name = format!("{}_{}Q{}.xlsx", al.quarterly_file, q.year, q.quarter);
-                    v.push(stage(&name, &|p| review::write_quarter(p, cfg, q, al).map_err(|e| e.to_string()))?);
+                v.push(stage(&names.team, &|p| team::write(p, cfg, &a.team, al).map_err(|e| e.to_string()))?);
+                if let (Some(q), Some(name)) = (&a.quarter, &names.quarterly) {
+                    v.push(stage(name, &|p| review::write_quarter(p, cfg, q, al).map_err(|e| e.to_string()))?);
                 }
-                if let Some(y) = &a.annual {
-                    let name = format!("{}_{}.xlsx", al.annual_file, y.year);
-                    v.push(stage(&name, &|p| review::write_annual(p, cfg, y, al, m).map_err(|e| e.to_string()))?);
+                if let (Some(y), Some(name)) = (&a.annual, &names.annual) {
+                    v.push(stage(name, &|p| review::write_annual(p, cfg, y, al, m).map_err(|e| e.to_string()))?);
                 }
             }
             Ok(v)
         })();
         (detail.join(), others)
     });
-    let detail = detail.map_err(|_| werr(&names[1], "the writer thread failed".into()))??;
+    let detail = detail.map_err(|_| werr(&names.detail, "the writer thread failed".into()))??;
     let mut others = others?;
     let mut staged = vec![others.remove(0), detail];
     staged.append(&mut others);
@@ -297,4 +326,35 @@ fn manifest(ctx: &ReportCtx<'_>, written: &[Written]) -> serde_json::Value {
         "exceptions": exceptions,
         "information": month.issues.len() - exceptions,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::ym;
+
+    #[test]
+    fn a_month_names_its_outputs_and_its_reviews_only_when_it_ends_a_quarter_or_the_year() {
+        let october = FileNames::new(Locale::ZhCn, ym("2026-10"));
+        assert_eq!(
+            october,
+            FileNames {
+                report: "薪酬月报表_2026-10.xlsx".into(),
+                detail: "业务明细_2026-10.xlsx".into(),
+                slips: "营销客户确认单_2026-10.xlsx".into(),
+                payroll: "payroll_2026-10.csv".into(),
+                statements: "薪酬明细单_2026-10.xlsx".into(),
+                team: "团队分析_2026-10.xlsx".into(),
+                quarterly: None,
+                annual: None,
+            }
+        );
+        let march = FileNames::new(Locale::ZhCn, ym("2026-03"));
+        assert_eq!((march.quarterly.as_deref(), march.annual), (Some("季度考核_2026Q1.xlsx"), None));
+        let december = FileNames::new(Locale::En, ym("2025-12"));
+        assert_eq!(december.report, "compensation_2025-12.xlsx");
+        assert_eq!(december.payroll, "payroll_2025-12.csv");
+        assert_eq!(december.quarterly.as_deref(), Some("quarterly_review_2025Q4.xlsx"));
+        assert_eq!(december.annual.as_deref(), Some("annual_review_2025.xlsx"));
+    }
 }
