@@ -10,6 +10,7 @@ pub mod compensation;
 pub mod detail;
 pub mod explain;
 pub mod labels;
+pub mod manifest;
 pub mod payroll;
 pub mod publish;
 pub mod reasons;
@@ -29,20 +30,27 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use serde_json::json;
-
 use crate::analysis::review::quarter_of;
 use crate::analysis::Analysis;
 use crate::calendar::YearMonth;
 use crate::compute::ComputedMonth;
 use crate::config::{Config, Locale};
-use crate::model::{Component, Metrics};
 pub use labels::Labels;
+pub use manifest::Manifest;
 
-/// Why a month's outputs could not be written (the month's earlier outputs are left whole).
+/// Why a month's outputs could not be written (the month's earlier outputs are left whole), or
+/// an earlier run's manifest not read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReportError {
-    Write { path: PathBuf, message: String },
+    Write {
+        path: PathBuf,
+        message: String,
+    },
+    /// A month's manifest that cannot be read or is not one ([`Manifest::read`]).
+    Read {
+        path: PathBuf,
+        message: String,
+    },
 }
 
 impl fmt::Display for ReportError {
@@ -51,6 +59,7 @@ impl fmt::Display for ReportError {
             ReportError::Write { path, message } => {
                 write!(f, "cannot write {}: {message} (earlier outputs left as they were)", path.display())
             }
+            ReportError::Read { path, message } => write!(f, "cannot read {}: {message}", path.display()),
         }
     }
 }
@@ -137,13 +146,11 @@ fn create_private(path: &Path) -> std::io::Result<()> {
     options.open(path).map(|_| ())
 }
 
-/// Names of the outputs an earlier run listed in the month's manifest.
+/// Names of the outputs an earlier run listed in the month's manifest: none when the folder has
+/// no manifest, or one this build cannot read (its files are then kept as somebody's own).
 fn earlier_outputs(dir: &Path) -> Vec<String> {
-    let Ok(bytes) = std::fs::read(dir.join("manifest.json")) else { return Vec::new() };
-    let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) else { return Vec::new() };
-    v["outputs"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|o| o["file"].as_str().map(str::to_string)).collect())
+    Manifest::read(&dir.join(Manifest::FILE))
+        .map(|m| m.outputs.into_iter().map(|o| o.file).collect())
         .unwrap_or_default()
 }
 
@@ -159,7 +166,7 @@ pub fn write_month(ctx: &ReportCtx<'_>, dir: &Path, on_wait: &dyn Fn()) -> Resul
     let result = render_into(ctx, &staging).and_then(|written| {
         let mut ours: Vec<String> = earlier_outputs(dir);
         ours.extend(written.iter().map(|w| w.name.clone()));
-        ours.push("manifest.json".into());
+        ours.push(Manifest::FILE.into());
         publish::carry_over(dir, &staging, &|n| ours.iter().any(|o| o == n))?;
         publish::fault("carried").map_err(|e| ReportError::Write { path: dir.to_path_buf(), message: e })?;
         publish::swap(&staging, dir)?;
@@ -240,92 +247,10 @@ pub fn render_into(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, Repo
         File::open(&path).and_then(|f| f.sync_all()).map_err(|e| werr(name, e.to_string()))?;
         written.push(Written { name: name.clone(), sha256, size });
     }
-    let manifest = manifest(ctx, &written);
-    let text = serde_json::to_string_pretty(&manifest).map_err(|e| werr("manifest.json", e.to_string()))? + "\n";
-    stage("manifest.json", &|p| std::fs::write(p, text.as_bytes()).map_err(|e| e.to_string()))?;
-    File::open(dir.join("manifest.json"))
-        .and_then(|f| f.sync_all())
-        .map_err(|e| werr("manifest.json", e.to_string()))?;
+    let text = Manifest::new(ctx, &written).to_json().map_err(|e| werr(Manifest::FILE, e.to_string()))?;
+    stage(Manifest::FILE, &|p| std::fs::write(p, text.as_bytes()).map_err(|e| e.to_string()))?;
+    File::open(dir.join(Manifest::FILE)).and_then(|f| f.sync_all()).map_err(|e| werr(Manifest::FILE, e.to_string()))?;
     Ok(written)
-}
-
-fn manifest(ctx: &ReportCtx<'_>, written: &[Written]) -> serde_json::Value {
-    let month = ctx.month;
-    let r = ctx.rounding();
-    let inputs: Vec<_> = month
-        .files
-        .iter()
-        .map(|f| {
-            json!({
-                "kind": f.kind.name(),
-                "path": f.label,
-                "sheet": f.sheet,
-                "size": f.size,
-                "sha256": f.sha256,
-                "header_row": f.counts.header_row,
-                "rows_read": f.counts.rows_read,
-                "accepted": f.accepted,
-                "rejected": f.rejected,
-                "skipped": f.counts.blank + f.counts.summary,
-            })
-        })
-        .collect();
-    let outputs: Vec<_> =
-        written.iter().map(|w| json!({ "file": w.name, "size": w.size, "sha256": w.sha256 })).collect();
-    let (components, total) = month.totals();
-    let mut totals = serde_json::Map::new();
-    totals.insert("managers".into(), json!(month.managers.len()));
-    // The metrics as the payroll shows them (each manager's figure rounded on its own), summed.
-    let mut metrics = Metrics::default();
-    let (mut new_accounts, mut valid_accounts) = (0u64, 0u64);
-    for m in &month.managers {
-        metrics.add(&m.metrics(r));
-        new_accounts += u64::from(m.new_accounts);
-        valid_accounts += u64::from(m.valid_accounts);
-    }
-    totals.insert("net_commission".into(), json!(r.format(metrics.net_commission)));
-    totals.insert("other_revenue".into(), json!(r.format(metrics.other_revenue)));
-    totals.insert("net_revenue".into(), json!(r.format(metrics.net_revenue)));
-    totals.insert("net_inflow".into(), json!(r.format(metrics.net_inflow)));
-    totals.insert("month_end_assets".into(), json!(r.format(metrics.month_end_assets)));
-    totals.insert("new_accounts".into(), json!(new_accounts));
-    totals.insert("valid_accounts".into(), json!(valid_accounts));
-    for c in Component::ALL {
-        totals.insert(c.key().into(), json!(r.format(components.get(c))));
-    }
-    totals.insert("total".into(), json!(r.format(total)));
-    let exceptions = month.exception_count();
-    let standard = &month.standard;
-    json!({
-        "month": ctx.ym().to_string(),
-        "tool": {
-            "name": env!("CARGO_PKG_NAME"),
-            "version": env!("CARGO_PKG_VERSION"),
-            "build": crate::BUILD,
-        },
-        "configuration": {
-            "file": ctx.config.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-            "sha256": ctx.config.sha256,
-        },
-        "organization": { "name": ctx.config.organization.name, "code": ctx.config.organization.code },
-        "standard": {
-            "name": standard.name,
-            "file": standard.file_name(),
-            "effective_from": standard.effective_from.to_string(),
-            "sha256": standard.sha256,
-        },
-        "inputs": inputs,
-        "outputs": outputs,
-        "totals": totals,
-        "clawback": {
-            "recovered": month.clawback.iter().filter(|l| l.charged).count(),
-            "not_recovered": month.clawback.iter().filter(|l| !l.charged).count(),
-            "total": r.format(components.clawback),
-        },
-        "unread_files": month.unread.iter().map(|(f, _)| f.clone()).collect::<Vec<_>>(),
-        "exceptions": exceptions,
-        "information": month.issues.len() - exceptions,
-    })
 }
 
 #[cfg(test)]
