@@ -246,7 +246,7 @@ mod tests {
             issues: Vec::new(),
             client_assets,
             crm_recon: Default::default(),
-            crm_assets_total: Decimal::ZERO,
+            crm_assets_total: rust_decimal::Decimal::ZERO,
             unread: Vec::new(),
             read_time: std::time::Duration::ZERO,
         }
