@@ -51,9 +51,9 @@ pub fn execute(cli: Cli) -> Result<Status, RunError> {
             let months = months_of(months)?;
             commands::whatif::run(&load(&config, folders)?, &standard, &months)
         }
-        Command::Close { config, month, by, folders } => {
+        Command::Close { config, month, by, accept, folders } => {
             let month = parse_month(&month, "--month")?;
-            commands::closing::close(&load(&config, folders)?, month, &who(by))
+            commands::closing::close(&load(&config, folders)?, month, &who(by), accept.as_deref())
         }
         Command::Reopen { config, month, reason, by, out } => {
             let month = parse_month(&month, "--month")?;

@@ -145,6 +145,10 @@ pub enum Command {
         /// Who closes it (default: $USER).
         #[arg(long, value_name = "NAME")]
         by: Option<String>,
+        /// Close a month that has completeness warnings (预警, SPEC §4.11), saying why it is right
+        /// as it is; recorded in close.json with the warnings, who and when.
+        #[arg(long, value_name = "TEXT")]
+        accept: Option<String>,
         #[command(flatten)]
         folders: FoldersArg,
     },

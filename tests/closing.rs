@@ -97,7 +97,7 @@ fn ok(o: &std::process::Output) {
 
 #[test]
 fn the_story_of_closed_months_and_corrections() {
-    let ws = Workspace::new();
+    let ws = Workspace::with_config_extra(NO_CHECKS);
     months(&ws);
     ok(&ws.run(&["run", "--month", "2026-09"]));
     ok(&ws.run(&["run", "--month", "2026-10"]));
@@ -224,7 +224,7 @@ fn the_story_of_closed_months_and_corrections() {
 
 #[test]
 fn a_range_skips_closed_months_and_close_refuses_outputs_that_are_not_what_the_inputs_give() {
-    let ws = Workspace::new();
+    let ws = Workspace::with_config_extra(NO_CHECKS);
     months(&ws);
     ok(&ws.run(&["run", "--from", "2026-09", "--to", "2026-10"]));
     // The inputs changed after the run: the outputs are no longer what they give.

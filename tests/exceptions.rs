@@ -205,7 +205,7 @@ fn information_does_not_change_the_exit_status() {
 
 #[test]
 fn returning_clients_are_not_new_accounts() {
-    let ws = Workspace::new();
+    let ws = Workspace::with_config_extra(NO_CHECKS);
     standard_month(&ws, "2026-09");
     standard_month(&ws, "2026-10");
     let out = ws.run(&["run", "--month", "2026-10"]);

@@ -138,7 +138,7 @@ fn read(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), TestCaseError> {
     let mut rows = 0usize;
     let r = read_rows(&path, name, None, &mut |row| {
         assert!(row.number > last || rows == 0, "rows come in order");
-        assert!(row.cells.len() <= brokercomp::ingest::source::MAX_COLS);
+        assert!(row.cells.len() <= brokercomp::ingest::cells::MAX_COLS);
         last = row.number;
         rows += 1;
         true

@@ -36,7 +36,7 @@ fn shipped_2026() -> String {
 
 #[test]
 fn the_current_side_is_the_payroll_run_writes_to_the_fen() {
-    let ws = Workspace::new();
+    let ws = Workspace::with_config_extra(NO_CHECKS);
     for m in ["2026-09", "2026-10"] {
         standard_month(&ws, m);
     }

@@ -3,7 +3,9 @@
 mod common;
 use common::*;
 
-use calamine::{open_workbook_auto, Reader};
+use std::ops::Range;
+
+use calamine::{open_workbook_auto, Data, Reader};
 
 #[test]
 fn english_locale_gives_the_same_numbers_under_english_names() {
@@ -32,16 +34,17 @@ fn english_locale_gives_the_same_numbers_under_english_names() {
     let zbook = zd.join("薪酬月报表_2026-10.xlsx");
     let ebook = ed.join("compensation_2026-10.xlsx");
     assert_eq!(sheet_names(&ebook), ["Compensation", "Calculation", "Adjustments", "Exceptions", "Reconciliation"]);
+    let (znames, enames) = (sheet_names(&zbook), sheet_names(&ebook));
+    assert_eq!(znames.len(), enames.len());
+    for i in 0..znames.len() {
+        let (zs, es) = (sheet(&zbook, i), sheet(&ebook, i));
+        same_size((&znames[i], &zs), (&enames[i], &es)).unwrap_or_else(|e| panic!("{e}"));
+    }
     let (zs, es) = (sheet(&zbook, 0), sheet(&ebook, 0));
     assert_eq!(text(&es[2][0]), "ID");
     assert_eq!(text(&es[2][23]), "Total");
-    for r in 3..10 {
-        for c in 6..24 {
-            if let (Some(a), Some(b)) = (zs.get(r).and_then(|x| x.get(c)), es.get(r).and_then(|x| x.get(c))) {
-                assert_eq!(a, b, "row {r} column {c}");
-            }
-        }
-    }
+    // Every amount of the managers, the team subtotals and the grand total (G4:X11).
+    same_cells((&znames[0], &zs), (&enames[0], &es), 3..11, 6..24).unwrap_or_else(|e| panic!("{e}"));
     let all: Vec<String> = es.iter().flatten().map(text).collect();
     assert!(all.iter().any(|t| t.starts_with("Chief accountant")), "{all:?}");
     assert!(all.iter().any(|t| t == "Grand total"));
@@ -186,4 +189,93 @@ fn zip_entries(f: std::fs::File) -> std::collections::BTreeMap<String, String> {
         }
     }
     out
+}
+
+/// A sheet as `common::sheet` reads it back, with the name it has in its workbook.
+type Named<'a> = (&'a str, &'a [Vec<Data>]);
+
+/// Excel's name of a cell, from 0-based row and column: (3, 6) is "G4".
+fn cell_name(row: usize, col: usize) -> String {
+    let mut letters = Vec::new();
+    let mut c = col + 1;
+    while c > 0 {
+        letters.push(b'A' + ((c - 1) % 26) as u8);
+        c = (c - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{}", String::from_utf8(letters).unwrap(), row + 1)
+}
+
+/// Both sheets have the same number of rows, and each row the same number of cells.
+fn same_size((an, a): Named<'_>, (bn, b): Named<'_>) -> Result<(), String> {
+    if a.len() != b.len() {
+        return Err(format!("sheet {an} has {} rows, sheet {bn} has {}", a.len(), b.len()));
+    }
+    for (r, (x, y)) in a.iter().zip(b).enumerate() {
+        if x.len() != y.len() {
+            return Err(format!("row {}: sheet {an} has {} cells, sheet {bn} has {}", r + 1, x.len(), y.len()));
+        }
+    }
+    Ok(())
+}
+
+/// The cells `rows` × `cols` (0-based) of two sheets are equal. A cell missing on either side is
+/// a mismatch too, named by sheet and cell: a truncated sheet fails instead of passing.
+fn same_cells((an, a): Named<'_>, (bn, b): Named<'_>, rows: Range<usize>, cols: Range<usize>) -> Result<(), String> {
+    for r in rows {
+        for c in cols.clone() {
+            let at = cell_name(r, c);
+            match (a.get(r).and_then(|x| x.get(c)), b.get(r).and_then(|x| x.get(c))) {
+                (Some(x), Some(y)) if x == y => {}
+                (Some(x), Some(y)) => return Err(format!("{an}!{at} is {x:?}, {bn}!{at} is {y:?}")),
+                (None, _) => return Err(format!("{an}!{at} is missing (the sheet has {} rows)", a.len())),
+                (_, None) => return Err(format!("{bn}!{at} is missing (the sheet has {} rows)", b.len())),
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn sheet_comparison_fails_on_a_missing_cell_or_a_different_size() {
+    assert_eq!(cell_name(0, 0), "A1");
+    assert_eq!(cell_name(3, 6), "G4");
+    assert_eq!(cell_name(10, 23), "X11");
+    assert_eq!(cell_name(0, 25), "Z1");
+    assert_eq!(cell_name(0, 26), "AA1");
+    assert_eq!(cell_name(1, 701), "ZZ2");
+    assert_eq!(cell_name(1, 702), "AAA2");
+    let n = |v: f64| Data::Float(v);
+    let full = vec![vec![n(1.0), n(2.0)], vec![n(3.0), n(4.0)]];
+    assert_eq!(same_cells(("a", &full), ("b", &full), 0..2, 0..2), Ok(()));
+    assert_eq!(same_size(("a", &full), ("b", &full)), Ok(()));
+    // The second row cut off: missing, not skipped.
+    let truncated = vec![vec![n(1.0), n(2.0)]];
+    assert_eq!(
+        same_cells(("a", &full), ("b", &truncated), 0..2, 0..2),
+        Err("b!A2 is missing (the sheet has 1 rows)".to_string())
+    );
+    assert_eq!(
+        same_cells(("a", &truncated), ("b", &full), 0..2, 0..2),
+        Err("a!A2 is missing (the sheet has 1 rows)".to_string())
+    );
+    assert_eq!(same_size(("a", &full), ("b", &truncated)), Err("sheet a has 2 rows, sheet b has 1".to_string()));
+    // A row one cell short.
+    let short = vec![vec![n(1.0), n(2.0)], vec![n(3.0)]];
+    assert_eq!(
+        same_cells(("a", &full), ("b", &short), 0..2, 0..2),
+        Err("b!B2 is missing (the sheet has 2 rows)".to_string())
+    );
+    assert_eq!(same_size(("a", &full), ("b", &short)), Err("row 2: sheet a has 2 cells, sheet b has 1".to_string()));
+    // A different value, and a blank where a number was.
+    let other = vec![vec![n(1.0), n(2.0)], vec![n(3.0), n(4.5)]];
+    assert_eq!(
+        same_cells(("a", &full), ("b", &other), 0..2, 0..2),
+        Err("a!B2 is Float(4.0), b!B2 is Float(4.5)".to_string())
+    );
+    let blank = vec![vec![n(1.0), Data::Empty], vec![n(3.0), n(4.0)]];
+    assert!(same_cells(("a", &full), ("b", &blank), 0..2, 0..2).unwrap_err().starts_with("a!B1 is Float(2.0)"));
+    // Outside the compared block, sizes still count.
+    assert_eq!(same_cells(("a", &full), ("b", &truncated), 0..1, 0..2), Ok(()));
+    assert!(same_size(("a", &full), ("b", &truncated)).is_err());
 }

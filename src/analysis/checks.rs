@@ -633,6 +633,50 @@ impl NotRun {
     }
 }
 
+impl MonthFigures {
+    /// The figures of a computed month; `crm_totals` are its crm file totals (ingest's
+    /// reconciliation: each client's value counted once).
+    pub fn of(month: &crate::compute::ComputedMonth, crm_totals: CrmTotals) -> Self {
+        let mut rows_read = RowsRead::default();
+        let mut files = Vec::new();
+        for f in &month.files {
+            let Ok(kind) = CheckedKind::try_from(f.kind) else { continue };
+            match kind {
+                CheckedKind::Crm => rows_read.crm += f.counts.rows_read,
+                CheckedKind::Accounts => rows_read.accounts += f.counts.rows_read,
+                CheckedKind::Roster => rows_read.roster += f.counts.rows_read,
+            }
+            if kind != CheckedKind::Roster {
+                files.push(FileFigures {
+                    label: f.label.clone(),
+                    kind,
+                    rows: f.counts.rows_read,
+                    data_sha256: f.counts.data_sha256.clone(),
+                });
+            }
+        }
+        let (first, last) = (month.month.first_day(), month.month.last_day());
+        let mut team_rows: BTreeMap<String, u64> = BTreeMap::new();
+        let mut manager_rows = BTreeMap::new();
+        let mut full_month_managers = BTreeMap::new();
+        let mut active_managers = 0;
+        for m in month.managers.iter().filter(|m| m.active) {
+            active_managers += 1;
+            let p = &m.person;
+            let rows = u64::from(m.credited.rows);
+            if rows > 0 {
+                *team_rows.entry(p.team.clone()).or_default() += rows;
+                manager_rows.insert(p.manager_id.clone(), rows);
+            }
+            if p.hire_date <= first && p.leave_date.is_none_or(|l| l >= last) {
+                full_month_managers
+                    .insert(p.manager_id.clone(), FullMonthManager { name: p.name.clone(), team: p.team.clone() });
+            }
+        }
+        MonthFigures { rows_read, crm_totals, team_rows, manager_rows, full_month_managers, active_managers, files }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1254,49 +1298,5 @@ mod tests {
         let out = run(&MonthFigures::default(), &months_before("2026-10", 6));
         let back: CheckOutcome = serde_json::from_str(&serde_json::to_string(&out).unwrap()).unwrap();
         assert_eq!(back, out);
-    }
-}
-
-impl MonthFigures {
-    /// The figures of a computed month; `crm_totals` are its crm file totals (ingest's
-    /// reconciliation: each client's value counted once).
-    pub fn of(month: &crate::compute::ComputedMonth, crm_totals: CrmTotals) -> Self {
-        let mut rows_read = RowsRead::default();
-        let mut files = Vec::new();
-        for f in &month.files {
-            let Ok(kind) = CheckedKind::try_from(f.kind) else { continue };
-            match kind {
-                CheckedKind::Crm => rows_read.crm += f.counts.rows_read,
-                CheckedKind::Accounts => rows_read.accounts += f.counts.rows_read,
-                CheckedKind::Roster => rows_read.roster += f.counts.rows_read,
-            }
-            if kind != CheckedKind::Roster {
-                files.push(FileFigures {
-                    label: f.label.clone(),
-                    kind,
-                    rows: f.counts.rows_read,
-                    data_sha256: f.counts.data_sha256.clone(),
-                });
-            }
-        }
-        let (first, last) = (month.month.first_day(), month.month.last_day());
-        let mut team_rows: BTreeMap<String, u64> = BTreeMap::new();
-        let mut manager_rows = BTreeMap::new();
-        let mut full_month_managers = BTreeMap::new();
-        let mut active_managers = 0;
-        for m in month.managers.iter().filter(|m| m.active) {
-            active_managers += 1;
-            let p = &m.person;
-            let rows = u64::from(m.credited.rows);
-            if rows > 0 {
-                *team_rows.entry(p.team.clone()).or_default() += rows;
-                manager_rows.insert(p.manager_id.clone(), rows);
-            }
-            if p.hire_date <= first && p.leave_date.is_none_or(|l| l >= last) {
-                full_month_managers
-                    .insert(p.manager_id.clone(), FullMonthManager { name: p.name.clone(), team: p.team.clone() });
-            }
-        }
-        MonthFigures { rows_read, crm_totals, team_rows, manager_rows, full_month_managers, active_managers, files }
     }
 }

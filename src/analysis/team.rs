@@ -13,7 +13,7 @@ use super::{ManagerFigures, MonthSummary};
 use crate::calendar::{Date, YearMonth};
 use crate::config::Config;
 use crate::model::order::natural_cmp;
-use crate::model::Employment;
+use crate::model::{Employment, TeamMetric};
 
 /// The figures of one team, group, outlet or the branch.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -128,33 +128,39 @@ pub fn aggregate(managers: &[ManagerFigures], by: &[&str], scale: u32) -> Polars
     let n = out.height();
     let key_cols: Vec<&StringChunked> =
         by.iter().map(|k| out.column(k).and_then(|c| c.str())).collect::<PolarsResult<_>>()?;
-    let sums: Vec<Vec<i64>> = SUMS
-        .iter()
-        .map(|c| {
-            let col = out.column(c)?.cast(&DataType::Int64)?;
-            let ca = col.i64()?;
-            Ok((0..n).map(|r| ca.get(r).unwrap_or(0)).collect())
-        })
-        .collect::<PolarsResult<_>>()?;
-    let heads = out.column("headcount")?.cast(&DataType::Int64)?;
-    let heads_ca = heads.i64()?;
-    let heads: Vec<i64> = (0..n).map(|r| heads_ca.get(r).unwrap_or(0)).collect();
+    // Each sum by its column's name.
+    let sum = |c: &str| -> PolarsResult<Vec<i64>> {
+        let col = out.column(c)?.cast(&DataType::Int64)?;
+        let ca = col.i64()?;
+        Ok((0..n).map(|r| ca.get(r).unwrap_or(0)).collect())
+    };
+    let headcount = sum("headcount")?;
+    let employees = sum("employees")?;
+    let probation = sum("probation")?;
+    let part_time = sum("part_time")?;
+    let new_accounts = sum("new_accounts")?;
+    let valid_accounts = sum("valid_accounts")?;
+    let net_inflow = sum("net_inflow")?;
+    let month_end_assets = sum("month_end_assets")?;
+    let net_commission = sum("net_commission")?;
+    let net_revenue = sum("net_revenue")?;
+    let total_pay = sum("total_pay")?;
     let money = |v: i64| Decimal::new(v, scale);
     let count = |v: i64| u32::try_from(v).unwrap_or(0);
     Ok((0..n)
         .map(|r| Aggregate {
             key: key_cols.iter().map(|k| k.get(r).unwrap_or("").to_string()).collect(),
-            headcount: count(heads[r]),
-            employees: count(sums[0][r]),
-            probation: count(sums[1][r]),
-            part_time: count(sums[2][r]),
-            new_accounts: count(sums[3][r]),
-            valid_accounts: count(sums[4][r]),
-            net_inflow: money(sums[5][r]),
-            month_end_assets: money(sums[6][r]),
-            net_commission: money(sums[7][r]),
-            net_revenue: money(sums[8][r]),
-            total_pay: money(sums[9][r]),
+            headcount: count(headcount[r]),
+            employees: count(employees[r]),
+            probation: count(probation[r]),
+            part_time: count(part_time[r]),
+            new_accounts: count(new_accounts[r]),
+            valid_accounts: count(valid_accounts[r]),
+            net_inflow: money(net_inflow[r]),
+            month_end_assets: money(month_end_assets[r]),
+            net_commission: money(net_commission[r]),
+            net_revenue: money(net_revenue[r]),
+            total_pay: money(total_pay[r]),
         })
         .filter(|a| a.headcount > 0 || by.is_empty())
         .collect())
@@ -213,18 +219,6 @@ pub enum ChangeKind {
         from: LevelName,
         to: LevelName,
     },
-}
-
-impl ChangeKind {
-    /// 0 joined, 1 left, 2 regularised, 3 level changed (the order of the labels).
-    pub fn index(&self) -> usize {
-        match self {
-            ChangeKind::Joined { .. } => 0,
-            ChangeKind::Left(_) | ChangeKind::Missing => 1,
-            ChangeKind::Regularized { .. } => 2,
-            ChangeKind::LevelChanged { .. } => 3,
-        }
-    }
 }
 
 /// A month's figures next to the months it is compared with.
@@ -304,14 +298,26 @@ fn compare(
     Ok(Comparison { current: cur, previous, last_year, ytd })
 }
 
-/// Add `b` into `a` (flows only; stocks such as assets and headcount are not summed over months).
+/// Add the flows of `b` into `a`: the figures [`TeamMetric::is_flow`] names, the one list the
+/// report's year to date follows too. Stocks such as assets and headcount are not summed over
+/// months; the ratios follow from the sums.
 fn add_flows(a: &mut Aggregate, b: &Aggregate) {
-    a.new_accounts += b.new_accounts;
-    a.valid_accounts += b.valid_accounts;
-    a.net_inflow += b.net_inflow;
-    a.net_commission += b.net_commission;
-    a.net_revenue += b.net_revenue;
-    a.total_pay += b.total_pay;
+    for m in TeamMetric::ALL.into_iter().filter(|m| m.is_flow()) {
+        match m {
+            TeamMetric::Headcount => a.headcount += b.headcount,
+            TeamMetric::Employees => a.employees += b.employees,
+            TeamMetric::Probation => a.probation += b.probation,
+            TeamMetric::PartTime => a.part_time += b.part_time,
+            TeamMetric::NewAccounts => a.new_accounts += b.new_accounts,
+            TeamMetric::ValidAccounts => a.valid_accounts += b.valid_accounts,
+            TeamMetric::NetInflow => a.net_inflow += b.net_inflow,
+            TeamMetric::MonthEndAssets => a.month_end_assets += b.month_end_assets,
+            TeamMetric::NetCommission => a.net_commission += b.net_commission,
+            TeamMetric::NetRevenue => a.net_revenue += b.net_revenue,
+            TeamMetric::TotalPay => a.total_pay += b.total_pay,
+            TeamMetric::PayRatio | TeamMetric::RevenuePerHead => {}
+        }
+    }
 }
 
 /// Build the analysis of `current` with its neighbours. `year` holds the months January..M of
@@ -474,4 +480,40 @@ pub fn team_analysis(
         ytd_months: year.iter().filter(|(_, s)| s.is_some()).map(|(m, _)| *m).collect(),
         ytd_missing: year.iter().filter(|(_, s)| s.is_none()).map(|(m, _)| *m).collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_year_to_date_adds_the_flows_and_leaves_the_stocks() {
+        let one = Aggregate {
+            key: vec!["甲队".into()],
+            headcount: 1,
+            employees: 1,
+            probation: 1,
+            part_time: 1,
+            new_accounts: 1,
+            valid_accounts: 1,
+            net_inflow: Decimal::ONE,
+            month_end_assets: Decimal::ONE,
+            net_commission: Decimal::ONE,
+            net_revenue: Decimal::ONE,
+            total_pay: Decimal::ONE,
+        };
+        let mut ytd = one.clone();
+        add_flows(&mut ytd, &one);
+        let two = Decimal::TWO;
+        let want = Aggregate {
+            new_accounts: 2,
+            valid_accounts: 2,
+            net_inflow: two,
+            net_commission: two,
+            net_revenue: two,
+            total_pay: two,
+            ..one
+        };
+        assert_eq!(ytd, want);
+    }
 }

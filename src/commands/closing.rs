@@ -16,8 +16,11 @@ use std::path::{Path, PathBuf};
 use crate::calendar::{utc_now, YearMonth};
 use crate::ingest::discover;
 use crate::ledger::approvals;
-use crate::ledger::source::{CarriedAmount, CloseRecord, ClosedManager, FileHash, Reopened, ARCHIVE, CLOSE_FILE};
-use crate::ledger::Ledger;
+use crate::ledger::source::{
+    altered_archive, AcceptedWarnings, CarriedAmount, CloseRecord, ClosedManager, FileHash, Reopened, ARCHIVE,
+    CLOSE_FILE,
+};
+use crate::ledger::{Ledger, FIGURES_FILE};
 use crate::money::display;
 use crate::pipeline::{generate, Generated, RunError, Settings, Status, Timings};
 use crate::report::publish::lock_month;
@@ -154,7 +157,7 @@ fn reopened_count(dir: &Path) -> usize {
 /// # Errors
 /// Exit 2: the month is closed already, has no outputs, or its outputs are not what its inputs
 /// give now (each differing file named); or an archive cannot be written.
-pub fn close(s: &Settings, month: YearMonth, by: &str) -> Result<Status, RunError> {
+pub fn close(s: &Settings, month: YearMonth, by: &str, accept: Option<&str>) -> Result<Status, RunError> {
     let mut ledger = s.ledger();
     let dir = ledger.month_dir(month);
     if let Some(r) = ledger.closed(month)? {
@@ -169,6 +172,16 @@ pub fn close(s: &Settings, month: YearMonth, by: &str) -> Result<Status, RunErro
         return Err(RunError::Usage(format!(
             "{month} cannot be closed: its outputs are not what its current inputs, configuration and standard give; run it again, check and sign the new outputs, then close:\n  {}",
             differ.join("\n  ")
+        )));
+    }
+    let warnings = &g.checks.warnings;
+    let accept = accept.map(str::trim).filter(|a| !a.is_empty());
+    if !warnings.is_empty() && accept.is_none() {
+        let listed: Vec<String> = warnings.iter().map(|w| format!("{}: {}", w.check.key(), w.words(false))).collect();
+        return Err(RunError::Usage(format!(
+            "{month} cannot be closed: it has {} completeness warning(s) (预警); fix the inputs and run it again, or close with --accept \"why the month is right as it is\":\n  {}",
+            warnings.len(),
+            listed.join("\n  ")
         )));
     }
 
@@ -200,6 +213,9 @@ pub fn close(s: &Settings, month: YearMonth, by: &str) -> Result<Status, RunErro
         .map_err(|e| io_err(&standard.file, e))?;
     let context = serde_json::to_vec_pretty(&g.context).map_err(|e| io_err(&staging, e))?;
     std::fs::write(staging.join("context.json"), context).map_err(|e| io_err(&staging, e))?;
+    // What later months' completeness checks compare of it, so they never read its files again.
+    let figures = serde_json::to_vec_pretty(&g.produced.figures).map_err(|e| io_err(&staging, e))?;
+    std::fs::write(staging.join(FIGURES_FILE), figures).map_err(|e| io_err(&staging, e))?;
     std::fs::rename(&staging, &archive).map_err(|e| io_err(&archive, e))?;
 
     let mut archived = Vec::new();
@@ -220,10 +236,20 @@ pub fn close(s: &Settings, month: YearMonth, by: &str) -> Result<Status, RunErro
     for l in &g.context.prior_period {
         *carried.entry((l.month, l.manager_id.clone())).or_default() += l.amount;
     }
+    let closed_at = utc_now();
+    let accepted_warnings = match accept {
+        Some(reason) if !warnings.is_empty() => Some(AcceptedWarnings {
+            warnings: warnings.clone(),
+            reason: reason.to_string(),
+            by: by.to_string(),
+            at: closed_at.clone(),
+        }),
+        _ => None,
+    };
     let record = CloseRecord {
         month,
         closed_by: by.to_string(),
-        closed_at: utc_now(),
+        closed_at,
         build: crate::BUILD.to_string(),
         outputs: expected.clone(),
         archived: archived.clone(),
@@ -232,6 +258,7 @@ pub fn close(s: &Settings, month: YearMonth, by: &str) -> Result<Status, RunErro
             .into_iter()
             .map(|((month, manager_id), amount)| CarriedAmount { month, manager_id, amount })
             .collect(),
+        accepted_warnings,
         reopened: None,
     };
     let text = approvals::close_json(&record, &chain).map_err(|e| io_err(&dir, e))?;
@@ -243,17 +270,22 @@ pub fn close(s: &Settings, month: YearMonth, by: &str) -> Result<Status, RunErro
         set_read_only(&f);
     }
     set_read_only(&close_path);
-    append_log(
-        &s.reports,
-        serde_json::json!({
-            "action": "close",
-            "month": month.to_string(),
-            "by": by,
-            "at": record.closed_at,
-            "build": crate::BUILD,
-            "close_json_sha256": sha(&close_path)?,
-        }),
-    )?;
+    let mut line = serde_json::json!({
+        "action": "close",
+        "month": month.to_string(),
+        "by": by,
+        "at": record.closed_at,
+        "build": crate::BUILD,
+        "close_json_sha256": sha(&close_path)?,
+    });
+    if let Some(a) = &record.accepted_warnings {
+        line["accepted_warnings"] = serde_json::json!(a.warnings.len());
+        line["reason"] = serde_json::json!(a.reason);
+    }
+    append_log(&s.reports, line)?;
+    if let Some(a) = &record.accepted_warnings {
+        eprintln!("{month}: {} completeness warning(s) accepted by {by}: {}", a.warnings.len(), a.reason);
+    }
     eprintln!(
         "{month}: closed by {by} at {}: {} outputs and {} archived files frozen; total pay {}",
         record.closed_at,
@@ -320,12 +352,8 @@ pub fn verify(s: &Settings, month: YearMonth) -> Result<Status, RunError> {
     let expected = match &record {
         Some(r) => {
             // Every archived file and every output as closed.
-            for f in &r.archived {
-                match sha(&dir.join(&f.file)) {
-                    Ok(h) if h == f.sha256 => {}
-                    Ok(_) => differ.push(format!("{}: changed since the month was closed", f.file)),
-                    Err(_) => differ.push(format!("{}: missing", f.file)),
-                }
+            for (file, what) in altered_archive(&dir, r) {
+                differ.push(format!("{file}: {what}"));
             }
             r.outputs.clone()
         }
@@ -338,11 +366,16 @@ pub fn verify(s: &Settings, month: YearMonth) -> Result<Status, RunError> {
             Err(_) => differ.push(format!("{}: missing", f.file)),
         }
     }
-    let (_, regenerated) = regenerate_and_compare(&mut ledger, month, &dir, &expected)?;
-    differ.extend(regenerated);
-    // The sign-off chain, against the month's own configuration (the archived one when closed).
-    let cfg = &ledger.source(month)?.config;
-    differ.extend(approvals::verify_month(cfg, month, &dir).map_err(|e| RunError::Usage(e.to_string()))?);
+    // A closed month whose archive is not whole cannot be regenerated from it: what differs is
+    // said already.
+    let whole = differ.iter().all(|d| !d.starts_with(ARCHIVE));
+    if whole {
+        let (_, regenerated) = regenerate_and_compare(&mut ledger, month, &dir, &expected)?;
+        differ.extend(regenerated);
+        // The sign-off chain, against the month's own configuration (the archived one when closed).
+        let cfg = &ledger.source(month)?.config;
+        differ.extend(approvals::verify_month(cfg, month, &dir).map_err(|e| RunError::Usage(e.to_string()))?);
+    }
     differ.sort();
     differ.dedup();
     let from = if record.is_some() { "its archive" } else { "the data folder" };

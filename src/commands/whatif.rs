@@ -13,6 +13,7 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::rc::Rc;
 
+use super::print_checks;
 use crate::analysis::whatif::{compare, StandardId, TwoWays, WhatIf};
 use crate::analysis::{summarize, MonthSummary};
 use crate::calendar::YearMonth;
@@ -20,7 +21,7 @@ use crate::compute::ComputedMonth;
 use crate::config::Standard;
 use crate::ledger::{remove_stale_temporaries, watch_from};
 use crate::money::display;
-use crate::pipeline::{produce, RunError, Settings, Status};
+use crate::pipeline::{self, produce, RunError, Settings, Status};
 use crate::report::whatif::{file_names, write_csv, write_workbook};
 use crate::report::ReportError;
 
@@ -39,12 +40,13 @@ fn slim(mut c: ComputedMonth) -> ComputedMonth {
 /// # Errors
 /// The draft's configuration errors (file, key, value); a roster level the draft does not define
 /// (naming the level and the draft, with its levels); what `run` refuses of a month.
-pub fn build(s: &Settings, draft_path: &Path, months: &[YearMonth]) -> Result<WhatIf, RunError> {
+pub fn build(s: &Settings, draft_path: &Path, months: &[YearMonth]) -> Result<(WhatIf, usize), RunError> {
     let draft = Standard::load(draft_path)?;
     let mut ledger = s.read_only_ledger();
     let mut pairs = Vec::new();
     let mut skipped = Vec::new();
     let mut drafted: BTreeMap<YearMonth, Rc<MonthSummary>> = BTreeMap::new();
+    let mut warnings = 0;
     for &m in months {
         if !ledger.has_inputs(m) {
             skipped.push(m);
@@ -52,7 +54,11 @@ pub fn build(s: &Settings, draft_path: &Path, months: &[YearMonth]) -> Result<Wh
         }
         let source = ledger.source(m)?;
         let context = ledger.context(m, false)?;
-        let current = slim(produce(&source, &context)?.computed);
+        let produced = produce(&source, &context)?;
+        // The current side is the month as `run` computes it: its completeness checks too.
+        let checks = pipeline::check(&mut ledger, &source, &produced.figures)?;
+        warnings += print_checks(m, &checks, false);
+        let current = slim(produced.computed);
 
         let mut draft_source = (*source).clone();
         draft_source.standard = draft.clone();
@@ -81,7 +87,7 @@ pub fn build(s: &Settings, draft_path: &Path, months: &[YearMonth]) -> Result<Wh
         scale: draft.rounding.scale,
     };
     let (from, to) = (months[0], months[months.len() - 1]);
-    Ok(compare(&s.config, from, to, &pairs, skipped, id))
+    Ok((compare(&s.config, from, to, &pairs, skipped, id), warnings))
 }
 
 /// Write the CSV and the workbook into `<reports>/whatif/`: both are written to temporary files
@@ -121,7 +127,7 @@ const TEMPORARY: &str = ".whatif-";
 /// # Errors
 /// As [`build`] and [`write`].
 pub fn run(s: &Settings, draft_path: &Path, months: &[YearMonth]) -> Result<Status, RunError> {
-    let w = build(s, draft_path, months)?;
+    let (w, warnings) = build(s, draft_path, months)?;
     for m in &w.skipped {
         eprintln!("info: {m}: no inputs; not computed");
     }
@@ -148,6 +154,11 @@ pub fn run(s: &Settings, draft_path: &Path, months: &[YearMonth]) -> Result<Stat
     );
     if w.exceptions > 0 {
         eprintln!("{} data exception(s) in these months (excluded both ways; see each month's 数据异常)", w.exceptions);
+    }
+    if warnings > 0 {
+        eprintln!("{warnings} completeness warning(s) (预警) in these months: their inputs may be incomplete or stale");
+    }
+    if w.exceptions + warnings > 0 {
         return Ok(Status::Exceptions);
     }
     Ok(Status::Clean)

@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 
 use crate::calendar::YearMonth;
 use crate::config::standard::Clawback;
@@ -21,35 +20,7 @@ use crate::money::Rounding;
 
 use super::attribution::Active;
 use super::month::ManagerPay;
-
-/// An account that earned an account bonus (> 0) in month `month` (the bonus as §4.5 computed
-/// it then, under that month's standard, before any cap).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct BonusAccount {
-    pub month: YearMonth,
-    pub client_id: String,
-    pub account_type: String,
-    /// The manager credited with the account in `month`.
-    pub manager_id: String,
-    pub bonus: Decimal,
-}
-
-impl BonusAccount {
-    /// What identifies the account across months: the month paid, the client and the type.
-    pub fn key(&self) -> (YearMonth, &str, &str) {
-        (self.month, &self.client_id, &self.account_type)
-    }
-}
-
-/// An account lost in the month.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ClawbackLine {
-    pub account: BonusAccount,
-    /// The client's month-end assets in this month's accepted CRM rows; `None`: no CRM row.
-    pub assets: Option<Decimal>,
-    /// Recovered from the manager (active in the month); otherwise listed as information only.
-    pub charged: bool,
-}
+pub use crate::compute::working::{BonusAccount, ClawbackLine};
 
 /// What the month's CRM export says of a watched client.
 #[derive(Debug, Clone, Copy, PartialEq)]

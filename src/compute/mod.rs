@@ -23,6 +23,7 @@ mod manager;
 mod month;
 mod prior_period;
 pub mod rules;
+pub mod working;
 
 pub use carried::{Carried, PriorPeriodLine};
 pub use clawback::{BonusAccount, ClawbackLine};

@@ -15,14 +15,10 @@ use crate::model::{Component, Components, Issue, Kind, Metrics, Person, Relation
 use crate::money::Rounding;
 
 use super::carried::PriorPeriodLine;
-use super::clawback::ClawbackLine;
-use super::rules::account_bonus::Invalid;
-use super::rules::base_salary::BaseSalary;
-use super::rules::cap::CapDeduction;
-use super::rules::commission::Commission;
-use super::rules::leader::LeaderOverride;
-use super::rules::minimum::MinimumPenalty;
-use super::rules::other_pay::{AssetBonus, OtherRevenuePay};
+use super::working::{
+    AssetBonus, BaseSalary, CapDeduction, ClawbackLine, Commission, Invalid, LeaderOverride, MinimumPenalty,
+    OtherRevenuePay,
+};
 
 /// Why a month cannot be computed.
 #[derive(Debug, Clone, PartialEq, Eq)]

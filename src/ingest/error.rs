@@ -22,3 +22,8 @@ impl fmt::Display for FileError {
 }
 
 impl std::error::Error for FileError {}
+
+/// A file-level error of `label` (and `sheet`, when known).
+pub(crate) fn file_err(label: &str, sheet: Option<&str>, msg: impl Into<String>) -> FileError {
+    FileError { file: label.to_string(), sheet: sheet.map(str::to_string), message: msg.into() }
+}

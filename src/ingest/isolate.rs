@@ -17,8 +17,8 @@ use std::sync::OnceLock;
 
 use calamine::{CellErrorType, Data, DataRef, ExcelDateTime, ExcelDateTimeType};
 
-use super::error::FileError;
-use super::source::{file_err, RawRow, Visit, MAX_COLS};
+use super::cells::{RawRow, Visit, MAX_COLS};
+use super::error::{file_err, FileError};
 use super::workbook::{self, Container};
 
 /// The first argument that makes the binary a reader process.

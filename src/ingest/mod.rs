@@ -21,7 +21,11 @@
 //!                        reconcile  crm client-level agreement, shares, file totals
 //!                        earlier    a month's accepted account clients (returning clients)
 //! ```
+//!
+//! `source` imports the readers (`text`, `workbook`, `isolate`); they share only the leaf `cells`
+//! (a row as a file holds it) and `error`, never the dispatcher.
 
+pub mod cells;
 pub mod checks;
 pub mod discover;
 pub mod earlier;

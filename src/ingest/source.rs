@@ -14,40 +14,13 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use calamine::Data;
-
-use super::error::FileError;
+use super::cells::Visit;
+use super::error::{file_err, FileError};
 use super::workbook::{self, Container};
 use super::{isolate, text};
 
-/// Columns beyond this are ignored (no input has a needed column that far right).
-pub const MAX_COLS: usize = 512;
-
 /// A text input larger than this is refused (a CRM month of a million rows is about 150 MB).
 pub const MAX_TEXT_BYTES: u64 = 1 << 30;
-
-/// One row as the file holds it.
-#[derive(Debug)]
-pub struct RawRow<'a> {
-    /// The physical 1-based row number (for text, the line on which the record starts).
-    pub number: u32,
-    /// The cells, at most [`MAX_COLS`].
-    pub cells: &'a [Data],
-    /// How many fields the row has (before the [`MAX_COLS`] cut; for text, the record's fields).
-    pub fields: usize,
-    /// A record of delimited text: more fields than the header row is a row exception, and
-    /// row numbers it skips are lines of a multi-line record, not blank rows.
-    pub delimited: bool,
-    /// Something wrong with the row as a whole, found while reading it (a row exception).
-    pub problem: Option<crate::model::Reason>,
-}
-
-/// Called for each row; return `false` to stop reading.
-pub type Visit<'a> = dyn FnMut(&RawRow<'_>) -> bool + 'a;
-
-pub(crate) fn file_err(label: &str, sheet: Option<&str>, msg: impl Into<String>) -> FileError {
-    FileError { file: label.to_string(), sheet: sheet.map(str::to_string), message: msg.into() }
-}
 
 /// What the sniffing found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

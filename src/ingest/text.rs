@@ -16,8 +16,8 @@
 
 use calamine::Data;
 
-use super::error::FileError;
-use super::source::{file_err, RawRow, Visit, MAX_COLS};
+use super::cells::{RawRow, Visit, MAX_COLS};
+use super::error::{file_err, FileError};
 
 /// Decode text strictly: UTF-8 (BOM or not), UTF-16 with a BOM, else GBK/GB18030.
 ///

@@ -15,8 +15,8 @@ use std::path::Path;
 
 use calamine::{open_workbook_from_rs, Data, DataRef, Ods, Reader, Sheet, SheetVisible, Xls, Xlsb, Xlsx};
 
-use super::error::FileError;
-use super::source::{file_err, RawRow, Visit, MAX_COLS};
+use super::cells::{RawRow, Visit, MAX_COLS};
+use super::error::{file_err, FileError};
 
 /// No part of a workbook we read is this large uncompressed; a part declaring more is refused.
 pub const MAX_PART_BYTES: u64 = 2 << 30;

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::context::MonthContext;
 use super::LedgerError;
+use crate::analysis::checks::Warning;
 use crate::calendar::YearMonth;
 use crate::config::{Config, ConfigError, Standard, StandardSet};
 use crate::ingest::FileError;
@@ -63,9 +64,23 @@ pub struct CloseRecord {
     pub managers: Vec<ClosedManager>,
     /// The prior-period amounts this month carried for earlier closed months.
     pub prior_period: Vec<CarriedAmount>,
+    /// The completeness warnings the month was closed with, and why (SPEC §4.11); absent when
+    /// it had none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_warnings: Option<AcceptedWarnings>,
     /// Set when the record was reopened (`close.reopened-<n>.json`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reopened: Option<Reopened>,
+}
+
+/// Completeness warnings acknowledged at close (复核确认): the warnings as in the manifest, the
+/// reason the month is right as it is, who and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AcceptedWarnings {
+    pub warnings: Vec<Warning>,
+    pub reason: String,
+    pub by: String,
+    pub at: String,
 }
 
 /// Why and when a closed month was reopened.
@@ -124,12 +139,64 @@ pub fn open(cfg: &Config, standards: &StandardSet, data: &Path, month: YearMonth
     Ok(Source { month, data_dir: data.to_path_buf(), config: cfg.clone(), standard, closed: None })
 }
 
+/// What is no longer as it was closed in a closed month's archive (SPEC §4.10, "a closed month is
+/// used only while it is whole"): each archived file whose SHA-256 is not the one close.json
+/// records, each one missing, each file in the archive that close.json does not list, or the
+/// archive folder gone — as `(file relative to the month's folder, what: "is missing" …)`, in
+/// name order.
+pub fn altered_archive(dir: &Path, record: &CloseRecord) -> Vec<(String, String)> {
+    let archive = dir.join(ARCHIVE);
+    if !archive.is_dir() {
+        return vec![(format!("{ARCHIVE}/"), "is gone".into())];
+    }
+    let mut out = Vec::new();
+    for f in &record.archived {
+        match crate::digest::sha256_file(&dir.join(&f.file)) {
+            Ok((h, _)) if h == f.sha256 => {}
+            Ok(_) => out.push((f.file.clone(), "has changed since the month was closed".into())),
+            Err(_) => out.push((f.file.clone(), "is missing".into())),
+        }
+    }
+    let mut present = Vec::new();
+    list_files(&archive, dir, &mut present);
+    for p in present {
+        if !record.archived.iter().any(|f| f.file == p) {
+            out.push((p, "was added since the month was closed (close.json does not list it)".into()));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn list_files(folder: &Path, base: &Path, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(folder) else { return };
+    for e in entries.filter_map(Result::ok) {
+        let p = e.path();
+        if p.is_dir() {
+            list_files(&p, base, out);
+        } else {
+            out.push(p.strip_prefix(base).unwrap_or(&p).to_string_lossy().replace('\\', "/"));
+        }
+    }
+}
+
 /// A closed month: read from its archive, with the archived configuration (its paths set to the
-/// archive) and standard, and the archived context.
+/// archive) and standard, and the archived context — only while the archive is whole.
 ///
 /// # Errors
-/// An archive that is incomplete or cannot be read.
+/// An archived file altered, missing or added since the close, or the archive gone (naming the
+/// month and the file); an archive that cannot be read.
 pub fn closed(dir: &Path, record: CloseRecord) -> Result<Source, LedgerError> {
+    if let Some((file, what)) = altered_archive(dir, &record).into_iter().next() {
+        let path = dir.join(&file);
+        return Err(cannot(
+            &path,
+            format!(
+                "{} is closed, but {file} {what}: a closed month is used only while its archive matches close.json (restore it from a backup)",
+                record.month
+            ),
+        ));
+    }
     let archive = dir.join(ARCHIVE);
     let one_file = |sub: &str| -> Result<PathBuf, LedgerError> {
         let folder = archive.join(sub);

@@ -58,7 +58,7 @@ fn main_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<()
     let org = &ctx.config.organization.name;
     let month = ctx.ym().to_string();
     let standard = &ctx.month.standard;
-    ws.set_name(l.sheet_main)?;
+    ws.set_name(l.sheets.report)?;
     let columns = Column::report();
     let ncol = columns.len() as u16;
     ws.merge_range(0, 0, 0, ncol - 1, &format!("{org} {}", l.compensation_title), &st.title)?;
@@ -176,7 +176,7 @@ fn is_count(col: Column) -> bool {
 
 fn trace_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(), XlsxError> {
     let l = ctx.labels;
-    ws.set_name(l.sheet_trace)?;
+    ws.set_name(l.sheets.working)?;
     let mut widths = header_row(ws, &l.trace_columns, 90, st)?;
     let mut row = 1u32;
     let sp = Speaker::new(ctx.config.report.locale, ctx.month.standard.rounding);
@@ -254,7 +254,7 @@ fn paid_total(
 
 fn adjustments_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(), XlsxError> {
     let l = ctx.labels;
-    ws.set_name(l.sheet_adjustments)?;
+    ws.set_name(l.sheets.adjustments)?;
     let mut widths = header_row(ws, &l.adjustment_columns, 60, st)?;
     let names = names(ctx);
     let mut row = 1u32;
@@ -293,7 +293,7 @@ fn adjustments_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Re
 /// 开户奖励回收 column (lines of managers not active are listed, not recovered).
 fn clawback_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(), XlsxError> {
     let l = ctx.labels;
-    ws.set_name(l.sheet_clawback)?;
+    ws.set_name(l.sheets.clawback)?;
     let mut widths = header_row(ws, &l.clawback_columns, 40, st)?;
     let names = names(ctx);
     let mut row = 1u32;
@@ -340,7 +340,7 @@ fn clawback_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Resul
 /// total is the report's 以前月份调整 column.
 fn prior_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(), XlsxError> {
     let l = ctx.labels;
-    ws.set_name(l.sheet_prior)?;
+    ws.set_name(l.sheets.prior)?;
     let mut widths = header_row(ws, &l.prior_columns, 60, st)?;
     let mut row = 1u32;
     let mut total = Decimal::ZERO;
@@ -396,7 +396,7 @@ fn prior_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(
 
 fn issues_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(), XlsxError> {
     let l = ctx.labels;
-    ws.set_name(l.sheet_issues)?;
+    ws.set_name(l.sheets.issues)?;
     let mut widths = header_row(ws, &l.issue_columns, 80, st)?;
     let mut row = 1u32;
     for (file, why) in &ctx.month.unread {
@@ -443,7 +443,7 @@ fn issues_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<
 
 fn recon_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(), XlsxError> {
     let l = ctx.labels;
-    ws.set_name(l.sheet_recon)?;
+    ws.set_name(l.sheets.recon)?;
     let mut widths = header_row(ws, &l.recon_columns, 100, st)?;
     for (row, e) in (1u32..).zip(recon::equations(&ctx.month.reconciliation, &l.recon)) {
         ws.write_string_with_format(row, 0, &e.item, &st.text)?;

@@ -31,7 +31,7 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
     let org = &ctx.config.organization.name;
     let open_sheet = |wb: &mut Workbook, n: u32| -> Result<usize, XlsxError> {
         let ws = wb.add_worksheet_with_constant_memory()?;
-        let name = if n == 0 { l.sheet_detail.to_string() } else { format!("{}{}", l.sheet_detail, n + 1) };
+        let name = if n == 0 { l.sheets.detail.to_string() } else { format!("{}{}", l.sheets.detail, n + 1) };
         ws.set_name(name)?;
         for (c, w) in widths.iter().enumerate() {
             ws.set_column_width(c as u16, *w)?;

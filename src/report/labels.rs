@@ -4,7 +4,7 @@
 //! carry the same numbers under different words.
 
 use crate::config::Locale;
-use crate::model::{ByComponent, Column, Component, Identity, Metric};
+use crate::model::{ByComponent, ByMetric, Column, Component, Identity, Metric};
 
 /// The labels of one locale.
 #[derive(Debug)]
@@ -13,7 +13,6 @@ pub struct Labels {
     pub detail_file: &'static str,
     pub slips_file: &'static str,
     pub statements_file: &'static str,
-    pub sheet_statements: &'static str,
     pub statement_title: &'static str,
     /// item, working, amount
     pub statement_columns: [&'static str; 3],
@@ -22,14 +21,8 @@ pub struct Labels {
     pub hire_date: &'static str,
     /// Between a label and its value: full-width in Chinese, ": " in English.
     pub colon: &'static str,
-    // sheet names
-    pub sheet_main: &'static str,
-    pub sheet_trace: &'static str,
-    pub sheet_adjustments: &'static str,
-    pub sheet_issues: &'static str,
-    pub sheet_recon: &'static str,
-    pub sheet_detail: &'static str,
-    pub sheet_slips: &'static str,
+    /// The name of each sheet of the month's workbooks.
+    pub sheets: SheetNames,
     // titles
     pub compensation_title: &'static str,
     pub detail_title: &'static str,
@@ -54,14 +47,12 @@ pub struct Labels {
     pub trace_columns: [&'static str; 6],
     pub adjustment_columns: [&'static str; 7],
     /// 开户奖励回收 (SPEC §4.9).
-    pub sheet_clawback: &'static str,
     pub clawback_columns: [&'static str; 9],
     /// Where a lost client has no CRM row in the month.
     pub clawback_absent: &'static str,
     pub clawback_charged: &'static str,
     pub clawback_not_charged: &'static str,
     /// 以前月份调整 (SPEC §4.10).
-    pub sheet_prior: &'static str,
     pub prior_columns: [&'static str; 8],
     pub prior_total: &'static str,
     pub prior_carried_before: &'static str,
@@ -114,6 +105,26 @@ pub struct ColumnLabels {
     /// Each pay component's column name.
     pub components: ByComponent<&'static str>,
     pub total: &'static str,
+}
+
+/// The sheets of the month's workbooks, by name.
+#[derive(Debug)]
+pub struct SheetNames {
+    /// 薪酬月报表's sheets: the report itself, 计算明细, 手工调整, 开户奖励回收 (§4.9), 以前月份调整
+    /// (§4.10), 数据异常, 对账.
+    pub report: &'static str,
+    pub working: &'static str,
+    pub adjustments: &'static str,
+    pub clawback: &'static str,
+    pub prior: &'static str,
+    pub issues: &'static str,
+    pub recon: &'static str,
+    /// 业务明细's sheet; the second and later are numbered (`业务明细2`).
+    pub detail: &'static str,
+    /// 营销客户确认单's sheet, numbered likewise.
+    pub slips: &'static str,
+    /// 薪酬明细单's sheet, numbered likewise.
+    pub statements: &'static str,
 }
 
 impl ReconLabels {
@@ -201,19 +212,23 @@ pub static ZH: Labels = Labels {
     detail_file: "业务明细",
     slips_file: "营销客户确认单",
     statements_file: "薪酬明细单",
-    sheet_statements: "薪酬明细单",
     statement_title: "薪酬明细单",
     statement_columns: ["项目", "计算过程", "金额"],
     confirm: "本人确认",
     hire_date: "入职日期",
     colon: "：",
-    sheet_main: "薪酬月报表",
-    sheet_trace: "计算明细",
-    sheet_adjustments: "手工调整",
-    sheet_issues: "数据异常",
-    sheet_recon: "对账",
-    sheet_detail: "业务明细",
-    sheet_slips: "确认单",
+    sheets: SheetNames {
+        report: "薪酬月报表",
+        working: "计算明细",
+        adjustments: "手工调整",
+        clawback: "开户奖励回收",
+        prior: "以前月份调整",
+        issues: "数据异常",
+        recon: "对账",
+        detail: "业务明细",
+        slips: "确认单",
+        statements: "薪酬明细单",
+    },
     compensation_title: "营业部客户经理薪酬月报表",
     detail_title: "客户经理业务明细",
     slip_title: "客户经理营销客户确认单",
@@ -262,7 +277,6 @@ pub static ZH: Labels = Labels {
     part_time: "兼职",
     trace_columns: ["工号", "姓名", "规则", "项目", "计算过程", "结果"],
     adjustment_columns: ["文件", "行号", "工号", "姓名", "类别", "说明", "金额"],
-    sheet_clawback: "开户奖励回收",
     clawback_columns: [
         "发放月份",
         "客户号",
@@ -277,7 +291,6 @@ pub static ZH: Labels = Labels {
     clawback_absent: "无 CRM 记录",
     clawback_charged: "已回收",
     clawback_not_charged: "客户经理本月不在岗，不回收",
-    sheet_prior: "以前月份调整",
     prior_columns: ["所属月份", "工号", "姓名", "项目", "结账数", "重算数", "差额", "变动文件"],
     prior_total: "合计",
     prior_carried_before: "已由以后月份调整",
@@ -357,19 +370,23 @@ pub static EN: Labels = Labels {
     detail_file: "business_detail",
     slips_file: "client_confirmation",
     statements_file: "pay_statements",
-    sheet_statements: "Pay statements",
     statement_title: "Pay statement",
     statement_columns: ["Item", "Working", "Amount"],
     confirm: "Confirmed by the manager",
     hire_date: "Hired",
     colon: ": ",
-    sheet_main: "Compensation",
-    sheet_trace: "Calculation",
-    sheet_adjustments: "Adjustments",
-    sheet_issues: "Exceptions",
-    sheet_recon: "Reconciliation",
-    sheet_detail: "Business detail",
-    sheet_slips: "Slips",
+    sheets: SheetNames {
+        report: "Compensation",
+        working: "Calculation",
+        adjustments: "Adjustments",
+        clawback: "Clawback",
+        prior: "Prior-period",
+        issues: "Exceptions",
+        recon: "Reconciliation",
+        detail: "Business detail",
+        slips: "Slips",
+        statements: "Pay statements",
+    },
     compensation_title: "Client managers' compensation monthly report",
     detail_title: "Client managers' business detail",
     slip_title: "Marketing client confirmation slip",
@@ -418,12 +435,10 @@ pub static EN: Labels = Labels {
     part_time: "Part-time",
     trace_columns: ["ID", "Name", "Rule", "Item", "Working", "Result"],
     adjustment_columns: ["File", "Row", "ID", "Name", "Category", "Reason", "Amount"],
-    sheet_clawback: "Clawback",
     clawback_columns: ["Month paid", "Client", "Type", "Bonus", "Month-end assets", "ID", "Name", "Recovered", "Note"],
     clawback_absent: "absent",
     clawback_charged: "recovered",
     clawback_not_charged: "manager not active this month: not recovered",
-    sheet_prior: "Prior-period",
     prior_columns: ["Month", "ID", "Name", "Item", "As closed", "Recomputed", "Difference", "Files changed"],
     prior_total: "Total",
     prior_carried_before: "Carried by later months",
@@ -521,12 +536,12 @@ pub struct AnalysisLabels {
     pub team_title: &'static str,
     pub quarterly_title: &'static str,
     pub annual_title: &'static str,
-    /// 团队汇总, 小组, 网点, 开户类型, 计划完成, 人员变动, 客户经理排名, 趋势
-    pub sheets: [&'static str; 8],
-    /// 人数, 员工, 见习, 兼职, 新开户, 有效户, 资金净流入, 月末资产, 净佣金, 净收入, 应发薪酬, 薪酬/净收入, 人均净收入
-    pub metrics: [&'static str; 13],
-    /// 指标, 本月, 上月, 环比, 本年累计, 去年同期, 同比
-    pub comparison: [&'static str; 7],
+    /// The name of each sheet of 团队分析.
+    pub sheets: TeamSheetNames,
+    /// The name of each figure of the team analysis.
+    pub metrics: ByMetric<&'static str>,
+    /// The header of a block of figures compared with earlier months.
+    pub comparison: ComparisonLabels,
     pub not_available: &'static str,
     pub branch: &'static str,
     pub team: &'static str,
@@ -538,13 +553,13 @@ pub struct AnalysisLabels {
     pub clawback_columns: [&'static str; 3],
     /// 团队, 项目, 计划, 实际, 完成率
     pub plan_columns: [&'static str; 5],
-    /// new_hires, regularized, net_inflow, outlets
-    pub plan_items: [&'static str; 4],
+    /// The items of the plan.
+    pub plan_items: PlanItemLabels,
     pub no_plan: &'static str,
     /// 类型, 工号, 姓名, 团队, 说明
     pub change_columns: [&'static str; 5],
-    /// joined, left, regularized, level_changed
-    pub change_kinds: [&'static str; 4],
+    /// The kinds of personnel change.
+    pub change_kinds: ChangeKindLabels,
     pub no_previous: &'static str,
     /// 名次, 工号, 姓名, 团队, 小组, 级别, 净收入, 净佣金, 有效户, 资金净流入, 应发合计
     pub ranking_columns: [&'static str; 11],
@@ -554,8 +569,8 @@ pub struct AnalysisLabels {
     pub chart_trend: &'static str,
     /// 工号, 姓名, 团队, 小组, 级别, 在岗月数, 季度净收入, 季度有效户, 晋级条件, 降级条件, 职责得分, 全季同级, 建议, 说明
     pub quarter_columns: [&'static str; 14],
-    /// promote, demote, flagged, keep, incomplete
-    pub proposals: [&'static str; 5],
+    /// The proposals of the quarterly review.
+    pub proposals: ProposalLabels,
     pub yes: &'static str,
     pub no: &'static str,
     pub missing_months: &'static str,
@@ -597,6 +612,86 @@ pub struct AnalysisLabels {
     pub points_format: &'static str,
 }
 
+/// The sheets of 团队分析, by name.
+#[derive(Debug)]
+pub struct TeamSheetNames {
+    /// 团队汇总, 小组, 网点: this month against earlier months.
+    pub teams: &'static str,
+    pub groups: &'static str,
+    pub outlets: &'static str,
+    /// 开户类型: accounts by team and type, and the month's recoveries.
+    pub account_types: &'static str,
+    /// 计划完成.
+    pub plan: &'static str,
+    /// 人员变动.
+    pub personnel: &'static str,
+    /// 客户经理排名.
+    pub ranking: &'static str,
+    /// 趋势: the year's net revenue by team, with its chart.
+    pub trend: &'static str,
+}
+
+/// The columns of a block of figures compared with earlier months (SPEC §5 item 4).
+#[derive(Debug)]
+pub struct ComparisonLabels {
+    /// 指标: the figure's name.
+    pub figure: &'static str,
+    /// 本月.
+    pub this_month: &'static str,
+    /// 上月, and its change 环比.
+    pub previous_month: &'static str,
+    pub month_on_month: &'static str,
+    /// 本年累计.
+    pub year_to_date: &'static str,
+    /// 去年同期, and its change 同比.
+    pub last_year: &'static str,
+    pub year_on_year: &'static str,
+}
+
+impl ComparisonLabels {
+    /// The header row, in column order.
+    pub fn header(&self) -> [&'static str; 7] {
+        [
+            self.figure,
+            self.this_month,
+            self.previous_month,
+            self.month_on_month,
+            self.year_to_date,
+            self.last_year,
+            self.year_on_year,
+        ]
+    }
+}
+
+/// The items of a team's plan (SPEC §3 `[teams.plan]`).
+#[derive(Debug)]
+pub struct PlanItemLabels {
+    pub new_hires: &'static str,
+    pub regularized: &'static str,
+    pub net_inflow: &'static str,
+    pub outlets: &'static str,
+}
+
+/// The kinds of personnel change (a manager missing from the roster is counted as left).
+#[derive(Debug)]
+pub struct ChangeKindLabels {
+    pub joined: &'static str,
+    pub left: &'static str,
+    pub regularized: &'static str,
+    pub level_changed: &'static str,
+}
+
+/// The proposals of the quarterly review (SPEC §4.7).
+#[derive(Debug)]
+pub struct ProposalLabels {
+    /// Followed by the level: `晋级至 L3`.
+    pub promote: &'static str,
+    pub demote: &'static str,
+    pub flagged: &'static str,
+    pub keep: &'static str,
+    pub incomplete: &'static str,
+}
+
 pub static ZH_ANALYSIS: AnalysisLabels = AnalysisLabels {
     team_file: "团队分析",
     quarterly_file: "季度考核",
@@ -604,23 +699,40 @@ pub static ZH_ANALYSIS: AnalysisLabels = AnalysisLabels {
     team_title: "团队月度经营分析报告",
     quarterly_title: "客户经理季度综合考核",
     annual_title: "客户经理年度考评",
-    sheets: ["团队汇总", "小组", "网点", "开户类型", "计划完成", "人员变动", "客户经理排名", "趋势"],
-    metrics: [
-        "人数",
-        "员工",
-        "见习",
-        "兼职",
-        "新开户",
-        "有效户",
-        "资金净流入",
-        "月末资产",
-        "净佣金",
-        "净收入",
-        "应发薪酬",
-        "薪酬/净收入",
-        "人均净收入",
-    ],
-    comparison: ["指标", "本月", "上月", "环比", "本年累计", "去年同期", "同比"],
+    sheets: TeamSheetNames {
+        teams: "团队汇总",
+        groups: "小组",
+        outlets: "网点",
+        account_types: "开户类型",
+        plan: "计划完成",
+        personnel: "人员变动",
+        ranking: "客户经理排名",
+        trend: "趋势",
+    },
+    metrics: ByMetric {
+        headcount: "人数",
+        employees: "员工",
+        probation: "见习",
+        part_time: "兼职",
+        new_accounts: "新开户",
+        valid_accounts: "有效户",
+        net_inflow: "资金净流入",
+        month_end_assets: "月末资产",
+        net_commission: "净佣金",
+        net_revenue: "净收入",
+        total_pay: "应发薪酬",
+        pay_ratio: "薪酬/净收入",
+        revenue_per_head: "人均净收入",
+    },
+    comparison: ComparisonLabels {
+        figure: "指标",
+        this_month: "本月",
+        previous_month: "上月",
+        month_on_month: "环比",
+        year_to_date: "本年累计",
+        last_year: "去年同期",
+        year_on_year: "同比",
+    },
     not_available: "无数据",
     branch: "全营业部",
     team: "团队",
@@ -630,10 +742,17 @@ pub static ZH_ANALYSIS: AnalysisLabels = AnalysisLabels {
     clawback_title: "开户奖励回收",
     clawback_columns: ["团队", "回收户数", "回收金额"],
     plan_columns: ["团队", "项目", "计划", "实际", "完成率"],
-    plan_items: ["新增人员", "转正人数", "资金净流入", "开发网点"],
+    plan_items: PlanItemLabels {
+        new_hires: "新增人员",
+        regularized: "转正人数",
+        net_inflow: "资金净流入",
+        outlets: "开发网点",
+    },
     no_plan: "无计划",
     change_columns: ["类型", "工号", "姓名", "团队", "说明"],
-    change_kinds: ["入职", "离职", "转正", "职级变动"],
+    change_kinds: ChangeKindLabels {
+        joined: "入职", left: "离职", regularized: "转正", level_changed: "职级变动"
+    },
     no_previous: "上月无输入数据，无法比较人员变动",
     ranking_columns: [
         "名次",
@@ -668,7 +787,13 @@ pub static ZH_ANALYSIS: AnalysisLabels = AnalysisLabels {
         "建议",
         "说明",
     ],
-    proposals: ["晋级至", "降级至", "未达标", "维持", "数据不全"],
+    proposals: ProposalLabels {
+        promote: "晋级至",
+        demote: "降级至",
+        flagged: "未达标",
+        keep: "维持",
+        incomplete: "数据不全",
+    },
     yes: "是",
     no: "否",
     missing_months: "缺少输入数据的月份",
@@ -707,23 +832,40 @@ pub static EN_ANALYSIS: AnalysisLabels = AnalysisLabels {
     team_title: "Team monthly business report",
     quarterly_title: "Quarterly review of client managers",
     annual_title: "Annual review of client managers",
-    sheets: ["Teams", "Groups", "Outlets", "Account types", "Plan", "Personnel", "Ranking", "Trend"],
-    metrics: [
-        "Headcount",
-        "Employees",
-        "On probation",
-        "Part-time",
-        "New accounts",
-        "Valid accounts",
-        "Net inflow",
-        "Month-end assets",
-        "Net commission",
-        "Net revenue",
-        "Total pay",
-        "Pay / net revenue",
-        "Net revenue per head",
-    ],
-    comparison: ["Figure", "This month", "Previous month", "MoM", "Year to date", "Same month last year", "YoY"],
+    sheets: TeamSheetNames {
+        teams: "Teams",
+        groups: "Groups",
+        outlets: "Outlets",
+        account_types: "Account types",
+        plan: "Plan",
+        personnel: "Personnel",
+        ranking: "Ranking",
+        trend: "Trend",
+    },
+    metrics: ByMetric {
+        headcount: "Headcount",
+        employees: "Employees",
+        probation: "On probation",
+        part_time: "Part-time",
+        new_accounts: "New accounts",
+        valid_accounts: "Valid accounts",
+        net_inflow: "Net inflow",
+        month_end_assets: "Month-end assets",
+        net_commission: "Net commission",
+        net_revenue: "Net revenue",
+        total_pay: "Total pay",
+        pay_ratio: "Pay / net revenue",
+        revenue_per_head: "Net revenue per head",
+    },
+    comparison: ComparisonLabels {
+        figure: "Figure",
+        this_month: "This month",
+        previous_month: "Previous month",
+        month_on_month: "MoM",
+        year_to_date: "Year to date",
+        last_year: "Same month last year",
+        year_on_year: "YoY",
+    },
     not_available: "n/a",
     branch: "Branch",
     team: "Team",
@@ -733,10 +875,20 @@ pub static EN_ANALYSIS: AnalysisLabels = AnalysisLabels {
     clawback_title: "Clawback of account bonuses",
     clawback_columns: ["Team", "Accounts recovered", "Amount recovered"],
     plan_columns: ["Team", "Item", "Plan", "Actual", "Completion"],
-    plan_items: ["New hires", "Regularised", "Net inflow", "Outlets developed"],
+    plan_items: PlanItemLabels {
+        new_hires: "New hires",
+        regularized: "Regularised",
+        net_inflow: "Net inflow",
+        outlets: "Outlets developed",
+    },
     no_plan: "no plan",
     change_columns: ["Change", "ID", "Name", "Team", "Detail"],
-    change_kinds: ["joined", "left", "regularised", "level changed"],
+    change_kinds: ChangeKindLabels {
+        joined: "joined",
+        left: "left",
+        regularized: "regularised",
+        level_changed: "level changed",
+    },
     no_previous: "the previous month has no inputs: no comparison of personnel",
     ranking_columns: [
         "Rank",
@@ -771,7 +923,13 @@ pub static EN_ANALYSIS: AnalysisLabels = AnalysisLabels {
         "Proposal",
         "Notes",
     ],
-    proposals: ["promote to", "demote to", "below standard", "keep", "incomplete data"],
+    proposals: ProposalLabels {
+        promote: "promote to",
+        demote: "demote to",
+        flagged: "below standard",
+        keep: "keep",
+        incomplete: "incomplete data",
+    },
     yes: "yes",
     no: "no",
     missing_months: "Months without inputs",

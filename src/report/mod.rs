@@ -10,6 +10,7 @@ pub mod compensation;
 pub mod detail;
 pub mod explain;
 pub mod labels;
+pub mod manifest;
 pub mod payroll;
 pub mod publish;
 pub mod reasons;
@@ -29,19 +30,27 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use serde_json::json;
-
+use crate::analysis::review::quarter_of;
 use crate::analysis::Analysis;
 use crate::calendar::YearMonth;
 use crate::compute::ComputedMonth;
-use crate::config::Config;
-use crate::model::{Component, Metrics};
+use crate::config::{Config, Locale};
 pub use labels::Labels;
+pub use manifest::Manifest;
 
-/// Why a month's outputs could not be written (the month's earlier outputs are left whole).
+/// Why a month's outputs could not be written (the month's earlier outputs are left whole), or
+/// an earlier run's manifest not read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReportError {
-    Write { path: PathBuf, message: String },
+    Write {
+        path: PathBuf,
+        message: String,
+    },
+    /// A month's manifest that cannot be read or is not one ([`Manifest::read`]).
+    Read {
+        path: PathBuf,
+        message: String,
+    },
 }
 
 impl fmt::Display for ReportError {
@@ -50,6 +59,7 @@ impl fmt::Display for ReportError {
             ReportError::Write { path, message } => {
                 write!(f, "cannot write {}: {message} (earlier outputs left as they were)", path.display())
             }
+            ReportError::Read { path, message } => write!(f, "cannot read {}: {message}", path.display()),
         }
     }
 }
@@ -82,15 +92,46 @@ pub struct Written {
     pub size: u64,
 }
 
-/// The file names of a month's outputs.
-pub fn file_names(labels: &Labels, month: YearMonth) -> [String; 5] {
-    [
-        format!("{}_{month}.xlsx", labels.compensation_file),
-        format!("{}_{month}.xlsx", labels.detail_file),
-        format!("{}_{month}.xlsx", labels.slips_file),
-        format!("payroll_{month}.csv"),
-        format!("{}_{month}.xlsx", labels.statements_file),
-    ]
+/// The file names of a month's outputs (SPEC §5), in the words of the report's locale; the
+/// payroll CSV's is always English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileNames {
+    /// 薪酬月报表 (item 1).
+    pub report: String,
+    /// 业务明细 (item 2).
+    pub detail: String,
+    /// 营销客户确认单 (item 3).
+    pub slips: String,
+    /// The payroll CSV (item 6).
+    pub payroll: String,
+    /// 薪酬明细单.
+    pub statements: String,
+    /// 团队分析 (item 4).
+    pub team: String,
+    /// 季度考核 (item 5): in the last month of a quarter only.
+    pub quarterly: Option<String>,
+    /// 年度考评 (item 5): in December only.
+    pub annual: Option<String>,
+}
+
+impl FileNames {
+    /// The names of `month`'s outputs in `locale`. The reviews are named by the rule the
+    /// analysis makes them by: a quarter's in its last month ([`quarter_of`]), the year's in
+    /// December.
+    pub fn new(locale: Locale, month: YearMonth) -> Self {
+        let l = labels::labels(locale);
+        let al = labels::analysis_labels(locale);
+        FileNames {
+            report: format!("{}_{month}.xlsx", l.compensation_file),
+            detail: format!("{}_{month}.xlsx", l.detail_file),
+            slips: format!("{}_{month}.xlsx", l.slips_file),
+            payroll: format!("payroll_{month}.csv"),
+            statements: format!("{}_{month}.xlsx", l.statements_file),
+            team: format!("{}_{month}.xlsx", al.team_file),
+            quarterly: quarter_of(month).map(|(q, _)| format!("{}_{}Q{q}.xlsx", al.quarterly_file, month.year)),
+            annual: (month.month == 12).then(|| format!("{}_{}.xlsx", al.annual_file, month.year)),
+        }
+    }
 }
 
 use crate::digest::sha256_file as hash_file;
@@ -105,13 +146,11 @@ fn create_private(path: &Path) -> std::io::Result<()> {
     options.open(path).map(|_| ())
 }
 
-/// Names of the outputs an earlier run listed in the month's manifest.
+/// Names of the outputs an earlier run listed in the month's manifest: none when the folder has
+/// no manifest, or one this build cannot read (its files are then kept as somebody's own).
 fn earlier_outputs(dir: &Path) -> Vec<String> {
-    let Ok(bytes) = std::fs::read(dir.join("manifest.json")) else { return Vec::new() };
-    let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) else { return Vec::new() };
-    v["outputs"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|o| o["file"].as_str().map(str::to_string)).collect())
+    Manifest::read(&dir.join(Manifest::FILE))
+        .map(|m| m.outputs.into_iter().map(|o| o.file).collect())
         .unwrap_or_default()
 }
 
@@ -127,7 +166,7 @@ pub fn write_month(ctx: &ReportCtx<'_>, dir: &Path, on_wait: &dyn Fn()) -> Resul
     let result = render_into(ctx, &staging).and_then(|written| {
         let mut ours: Vec<String> = earlier_outputs(dir);
         ours.extend(written.iter().map(|w| w.name.clone()));
-        ours.push("manifest.json".into());
+        ours.push(Manifest::FILE.into());
         publish::carry_over(dir, &staging, &|n| ours.iter().any(|o| o == n))?;
         publish::fault("carried").map_err(|e| ReportError::Write { path: dir.to_path_buf(), message: e })?;
         publish::swap(&staging, dir)?;
@@ -154,7 +193,7 @@ pub fn write_month(ctx: &ReportCtx<'_>, dir: &Path, on_wait: &dyn Fn()) -> Resul
 /// # Errors
 /// [`ReportError::Write`] when any output cannot be written.
 pub fn render_into(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, ReportError> {
-    let names = file_names(ctx.labels, ctx.ym());
+    let names = FileNames::new(ctx.config.report.locale, ctx.ym());
     let werr = |name: &str, e: String| ReportError::Write { path: dir.join(name), message: e };
 
     type Render<'r> = &'r (dyn Fn(&Path) -> Result<(), String> + Sync);
@@ -167,39 +206,36 @@ pub fn render_into(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, Repo
     };
     // The million-row detail is written on a second core while the other files are written.
     let (detail, others) = std::thread::scope(|s| {
-        let detail = s.spawn(|| stage(&names[1], &|p| detail::write(p, ctx).map_err(|e| e.to_string())));
+        let detail = s.spawn(|| stage(&names.detail, &|p| detail::write(p, ctx).map_err(|e| e.to_string())));
         let others = (|| -> Result<Vec<String>, ReportError> {
             let mut v = vec![
-                stage(&names[0], &|p| compensation::write(p, ctx).map_err(|e| e.to_string()))?,
-                stage(&names[2], &|p| slips::write(p, ctx).map_err(|e| e.to_string()))?,
-                stage(&names[3], &|p| {
+                stage(&names.report, &|p| compensation::write(p, ctx).map_err(|e| e.to_string()))?,
+                stage(&names.slips, &|p| slips::write(p, ctx).map_err(|e| e.to_string()))?,
+                stage(&names.payroll, &|p| {
                     let f = File::options().write(true).truncate(true).open(p).map_err(|e| e.to_string())?;
                     let mut w = BufWriter::new(f);
                     payroll::write(&mut w, ctx).map_err(|e| e.to_string())?;
                     w.flush().map_err(|e| e.to_string())
                 })?,
-                stage(&names[4], &|p| statements::write(p, ctx).map_err(|e| e.to_string()))?,
+                stage(&names.statements, &|p| statements::write(p, ctx).map_err(|e| e.to_string()))?,
             ];
             if let Some(a) = ctx.analysis {
                 let al = labels::analysis_labels(ctx.config.report.locale);
                 let cfg = ctx.config;
                 let m = ctx.ym();
-                let name = format!("{}_{m}.xlsx", al.team_file);
-                v.push(stage(&name, &|p| team::write(p, cfg, &a.team, al).map_err(|e| e.to_string()))?);
-                if let Some(q) = &a.quarter {
-                    let name = format!("{}_{}Q{}.xlsx", al.quarterly_file, q.year, q.quarter);
-                    v.push(stage(&name, &|p| review::write_quarter(p, cfg, q, al).map_err(|e| e.to_string()))?);
+                v.push(stage(&names.team, &|p| team::write(p, cfg, &a.team, al).map_err(|e| e.to_string()))?);
+                if let (Some(q), Some(name)) = (&a.quarter, &names.quarterly) {
+                    v.push(stage(name, &|p| review::write_quarter(p, cfg, q, al).map_err(|e| e.to_string()))?);
                 }
-                if let Some(y) = &a.annual {
-                    let name = format!("{}_{}.xlsx", al.annual_file, y.year);
-                    v.push(stage(&name, &|p| review::write_annual(p, cfg, y, al, m).map_err(|e| e.to_string()))?);
+                if let (Some(y), Some(name)) = (&a.annual, &names.annual) {
+                    v.push(stage(name, &|p| review::write_annual(p, cfg, y, al, m).map_err(|e| e.to_string()))?);
                 }
             }
             Ok(v)
         })();
         (detail.join(), others)
     });
-    let detail = detail.map_err(|_| werr(&names[1], "the writer thread failed".into()))??;
+    let detail = detail.map_err(|_| werr(&names.detail, "the writer thread failed".into()))??;
     let mut others = others?;
     let mut staged = vec![others.remove(0), detail];
     staged.append(&mut others);
@@ -211,90 +247,39 @@ pub fn render_into(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, Repo
         File::open(&path).and_then(|f| f.sync_all()).map_err(|e| werr(name, e.to_string()))?;
         written.push(Written { name: name.clone(), sha256, size });
     }
-    let manifest = manifest(ctx, &written);
-    let text = serde_json::to_string_pretty(&manifest).map_err(|e| werr("manifest.json", e.to_string()))? + "\n";
-    stage("manifest.json", &|p| std::fs::write(p, text.as_bytes()).map_err(|e| e.to_string()))?;
-    File::open(dir.join("manifest.json"))
-        .and_then(|f| f.sync_all())
-        .map_err(|e| werr("manifest.json", e.to_string()))?;
+    let text = Manifest::new(ctx, &written).to_json().map_err(|e| werr(Manifest::FILE, e.to_string()))?;
+    stage(Manifest::FILE, &|p| std::fs::write(p, text.as_bytes()).map_err(|e| e.to_string()))?;
+    File::open(dir.join(Manifest::FILE)).and_then(|f| f.sync_all()).map_err(|e| werr(Manifest::FILE, e.to_string()))?;
     Ok(written)
 }
 
-fn manifest(ctx: &ReportCtx<'_>, written: &[Written]) -> serde_json::Value {
-    let month = ctx.month;
-    let r = ctx.rounding();
-    let inputs: Vec<_> = month
-        .files
-        .iter()
-        .map(|f| {
-            json!({
-                "kind": f.kind.name(),
-                "path": f.label,
-                "sheet": f.sheet,
-                "size": f.size,
-                "sha256": f.sha256,
-                "header_row": f.counts.header_row,
-                "rows_read": f.counts.rows_read,
-                "accepted": f.accepted,
-                "rejected": f.rejected,
-                "skipped": f.counts.blank + f.counts.summary,
-            })
-        })
-        .collect();
-    let outputs: Vec<_> =
-        written.iter().map(|w| json!({ "file": w.name, "size": w.size, "sha256": w.sha256 })).collect();
-    let (components, total) = month.totals();
-    let mut totals = serde_json::Map::new();
-    totals.insert("managers".into(), json!(month.managers.len()));
-    // The metrics as the payroll shows them (each manager's figure rounded on its own), summed.
-    let mut metrics = Metrics::default();
-    let (mut new_accounts, mut valid_accounts) = (0u64, 0u64);
-    for m in &month.managers {
-        metrics.add(&m.metrics(r));
-        new_accounts += u64::from(m.new_accounts);
-        valid_accounts += u64::from(m.valid_accounts);
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::ym;
+
+    #[test]
+    fn a_month_names_its_outputs_and_its_reviews_only_when_it_ends_a_quarter_or_the_year() {
+        let october = FileNames::new(Locale::ZhCn, ym("2026-10"));
+        assert_eq!(
+            october,
+            FileNames {
+                report: "薪酬月报表_2026-10.xlsx".into(),
+                detail: "业务明细_2026-10.xlsx".into(),
+                slips: "营销客户确认单_2026-10.xlsx".into(),
+                payroll: "payroll_2026-10.csv".into(),
+                statements: "薪酬明细单_2026-10.xlsx".into(),
+                team: "团队分析_2026-10.xlsx".into(),
+                quarterly: None,
+                annual: None,
+            }
+        );
+        let march = FileNames::new(Locale::ZhCn, ym("2026-03"));
+        assert_eq!((march.quarterly.as_deref(), march.annual), (Some("季度考核_2026Q1.xlsx"), None));
+        let december = FileNames::new(Locale::En, ym("2025-12"));
+        assert_eq!(december.report, "compensation_2025-12.xlsx");
+        assert_eq!(december.payroll, "payroll_2025-12.csv");
+        assert_eq!(december.quarterly.as_deref(), Some("quarterly_review_2025Q4.xlsx"));
+        assert_eq!(december.annual.as_deref(), Some("annual_review_2025.xlsx"));
     }
-    totals.insert("net_commission".into(), json!(r.format(metrics.net_commission)));
-    totals.insert("other_revenue".into(), json!(r.format(metrics.other_revenue)));
-    totals.insert("net_revenue".into(), json!(r.format(metrics.net_revenue)));
-    totals.insert("net_inflow".into(), json!(r.format(metrics.net_inflow)));
-    totals.insert("month_end_assets".into(), json!(r.format(metrics.month_end_assets)));
-    totals.insert("new_accounts".into(), json!(new_accounts));
-    totals.insert("valid_accounts".into(), json!(valid_accounts));
-    for c in Component::ALL {
-        totals.insert(c.key().into(), json!(r.format(components.get(c))));
-    }
-    totals.insert("total".into(), json!(r.format(total)));
-    let exceptions = month.exception_count();
-    let standard = &month.standard;
-    json!({
-        "month": ctx.ym().to_string(),
-        "tool": {
-            "name": env!("CARGO_PKG_NAME"),
-            "version": env!("CARGO_PKG_VERSION"),
-            "build": crate::BUILD,
-        },
-        "configuration": {
-            "file": ctx.config.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-            "sha256": ctx.config.sha256,
-        },
-        "organization": { "name": ctx.config.organization.name, "code": ctx.config.organization.code },
-        "standard": {
-            "name": standard.name,
-            "file": standard.file_name(),
-            "effective_from": standard.effective_from.to_string(),
-            "sha256": standard.sha256,
-        },
-        "inputs": inputs,
-        "outputs": outputs,
-        "totals": totals,
-        "clawback": {
-            "recovered": month.clawback.iter().filter(|l| l.charged).count(),
-            "not_recovered": month.clawback.iter().filter(|l| !l.charged).count(),
-            "total": r.format(components.clawback),
-        },
-        "unread_files": month.unread.iter().map(|(f, _)| f.clone()).collect::<Vec<_>>(),
-        "exceptions": exceptions,
-        "information": month.issues.len() - exceptions,
-    })
 }

@@ -16,7 +16,7 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use super::ReportError;
+use super::{Manifest, ReportError};
 
 /// The lock file in a month's folder.
 pub const LOCK_FILE: &str = ".brokercomp.lock";
@@ -110,8 +110,8 @@ pub fn recover(dir: &Path) -> Result<(), ReportError> {
         }
     }
     leftovers.sort();
-    if !dir.join("manifest.json").exists() {
-        if let Some(old) = leftovers.iter().find(|p| p.join("manifest.json").exists()) {
+    if !dir.join(Manifest::FILE).exists() {
+        if let Some(old) = leftovers.iter().find(|p| p.join(Manifest::FILE).exists()) {
             for e in std::fs::read_dir(old).map_err(|e| werr(old, e))?.filter_map(Result::ok) {
                 let target = dir.join(e.file_name());
                 if !target.exists() {

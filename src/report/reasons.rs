@@ -4,9 +4,8 @@
 //! Takes a [`Reason`] and the kind of file it is about (a field is named as that kind's first
 //! alias, the word the export itself uses); gives a sentence.
 
-use super::words::fill;
+use super::words::{fill, month_zh};
 use super::working::Speaker;
-use crate::calendar::YearMonth;
 use crate::config::Locale;
 use crate::model::{Duplicated, Issue, Kind, Problem, Reason, Severity};
 
@@ -45,11 +44,6 @@ pub fn issue_text(sp: &Speaker, i: &Issue) -> String {
 /// A field of `kind` by its Chinese name (the first alias), else as the program names it.
 fn field_zh(kind: Kind, name: &str) -> &str {
     kind.fields().iter().find(|f| f.name == name).map(|f| f.aliases[0]).unwrap_or(name)
-}
-
-/// 2026年10月
-pub fn month_zh(m: YearMonth) -> String {
-    format!("{}年{}月", m.year, m.month)
 }
 
 fn problem_zh(p: &Problem) -> String {
@@ -144,7 +138,7 @@ fn zh(kind: Kind, r: &Reason) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calendar::Date;
+    use crate::calendar::{Date, YearMonth};
 
     /// One of every reason, so that a new variant without Chinese words fails here.
     fn every_reason() -> Vec<(Kind, Reason)> {

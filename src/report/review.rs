@@ -23,10 +23,10 @@ fn bars(b: &Option<Bars>, l: &AnalysisLabels) -> String {
         Some(b) => {
             let mut v = Vec::new();
             if let Some(n) = b.net_revenue {
-                v.push(format!("{} {}", l.metrics[9], display(n)));
+                v.push(format!("{} {}", l.metrics.net_revenue, display(n)));
             }
             if let Some(a) = b.valid_accounts {
-                v.push(format!("{} {a}", l.metrics[5]));
+                v.push(format!("{} {a}", l.metrics.valid_accounts));
             }
             v.join(l.then)
         }
@@ -51,7 +51,7 @@ fn bar_checks(b: &Bars, r: &QuarterRow, l: &AnalysisLabels) -> Vec<BarCheck> {
     let mut v = Vec::new();
     if let Some(n) = b.net_revenue {
         v.push(BarCheck {
-            metric: l.metrics[9],
+            metric: l.metrics.net_revenue,
             value: display(r.net_revenue),
             bar: display(n),
             met: r.net_revenue >= n,
@@ -59,7 +59,7 @@ fn bar_checks(b: &Bars, r: &QuarterRow, l: &AnalysisLabels) -> Vec<BarCheck> {
     }
     if let Some(a) = b.valid_accounts {
         v.push(BarCheck {
-            metric: l.metrics[5],
+            metric: l.metrics.valid_accounts,
             value: r.valid_accounts.to_string(),
             bar: a.to_string(),
             met: r.valid_accounts >= a,
@@ -196,11 +196,11 @@ pub fn write_quarter(path: &Path, cfg: &Config, q: &QuarterReview, l: &AnalysisL
             fill(l.proposal_to, &[("proposal", p), ("level", &level_text(l, label, code))])
         };
         let proposal = match &r.proposal {
-            Proposal::Promote { code, label } => to(l.proposals[0], code, label),
-            Proposal::Demote { code, label } => to(l.proposals[1], code, label),
-            Proposal::Flagged => l.proposals[2].to_string(),
-            Proposal::Keep => l.proposals[3].to_string(),
-            Proposal::Incomplete => l.proposals[4].to_string(),
+            Proposal::Promote { code, label } => to(l.proposals.promote, code, label),
+            Proposal::Demote { code, label } => to(l.proposals.demote, code, label),
+            Proposal::Flagged => l.proposals.flagged.to_string(),
+            Proposal::Keep => l.proposals.keep.to_string(),
+            Proposal::Incomplete => l.proposals.incomplete.to_string(),
         };
         ws.write_string_with_format(row, 12, &proposal, &st.text)?;
         widths.see(12, &proposal);

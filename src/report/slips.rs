@@ -74,7 +74,7 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
     let chunks: Vec<&[Slip<'_>]> = if all.is_empty() { vec![&[]] } else { all.chunks(SLIPS_PER_SHEET).collect() };
     for (n, chunk) in chunks.iter().enumerate() {
         let ws = wb.add_worksheet();
-        ws.set_name(if n == 0 { l.sheet_slips.to_string() } else { format!("{}{}", l.sheet_slips, n + 1) })?;
+        ws.set_name(if n == 0 { l.sheets.slips.to_string() } else { format!("{}{}", l.sheets.slips, n + 1) })?;
         let mut widths = Widths::new(8, 40);
         for (c, h) in l.slip_columns.iter().enumerate() {
             widths.see(c, h);

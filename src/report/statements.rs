@@ -40,7 +40,7 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
         if managers.is_empty() { vec![&[]] } else { managers.chunks(STATEMENTS_PER_SHEET).collect() };
     for (n, chunk) in chunks.iter().enumerate() {
         let ws = wb.add_worksheet();
-        let name = if n == 0 { l.sheet_statements.to_string() } else { format!("{}{}", l.sheet_statements, n + 1) };
+        let name = if n == 0 { l.sheets.statements.to_string() } else { format!("{}{}", l.sheets.statements, n + 1) };
         ws.set_name(name)?;
         for (c, w) in WIDTHS.iter().enumerate() {
             ws.set_column_width(c as u16, *w)?;

@@ -10,9 +10,11 @@ use super::style::{header_text, print_setup, properties, Styles, Widths};
 use super::words::fill;
 use crate::analysis::team::{Aggregate, ChangeKind, Comparison, TeamAnalysis};
 use crate::config::Config;
+use crate::model::{ByMetric, TeamMetric};
 use crate::money::to_cell;
 
 /// A figure of an aggregate: a count, an amount or a ratio; `None` when not defined.
+#[derive(Clone, Copy)]
 enum Fig {
     Count(u32),
     Money(Decimal),
@@ -20,26 +22,23 @@ enum Fig {
     Money2(Option<Decimal>),
 }
 
-fn figures(a: &Aggregate) -> [Fig; 13] {
-    [
-        Fig::Count(a.headcount),
-        Fig::Count(a.employees),
-        Fig::Count(a.probation),
-        Fig::Count(a.part_time),
-        Fig::Count(a.new_accounts),
-        Fig::Count(a.valid_accounts),
-        Fig::Money(a.net_inflow),
-        Fig::Money(a.month_end_assets),
-        Fig::Money(a.net_commission),
-        Fig::Money(a.net_revenue),
-        Fig::Money(a.total_pay),
-        Fig::Ratio(a.pay_ratio()),
-        Fig::Money2(a.revenue_per_head()),
-    ]
+fn figures(a: &Aggregate) -> ByMetric<Fig> {
+    ByMetric {
+        headcount: Fig::Count(a.headcount),
+        employees: Fig::Count(a.employees),
+        probation: Fig::Count(a.probation),
+        part_time: Fig::Count(a.part_time),
+        new_accounts: Fig::Count(a.new_accounts),
+        valid_accounts: Fig::Count(a.valid_accounts),
+        net_inflow: Fig::Money(a.net_inflow),
+        month_end_assets: Fig::Money(a.month_end_assets),
+        net_commission: Fig::Money(a.net_commission),
+        net_revenue: Fig::Money(a.net_revenue),
+        total_pay: Fig::Money(a.total_pay),
+        pay_ratio: Fig::Ratio(a.pay_ratio()),
+        revenue_per_head: Fig::Money2(a.revenue_per_head()),
+    }
 }
-
-/// Flows add up over months; stocks (headcount, assets) and ratios do not.
-const FLOW: [bool; 13] = [false, false, false, false, true, true, true, false, true, true, true, false, false];
 
 fn value(f: &Fig) -> Option<Decimal> {
     match f {
@@ -132,7 +131,7 @@ fn comparison_blocks(
         let ytd = c.ytd.iter().find(|a| &a.key == key);
         ws.write_string_with_format(row, 0, name_of(cur, l, no_group), &st.bold)?;
         row += 1;
-        for (col, h) in l.comparison.iter().enumerate() {
+        for (col, h) in l.comparison.header().iter().enumerate() {
             ws.write_string_with_format(row, col as u16, *h, &st.header)?;
             widths.see(col, h);
         }
@@ -141,15 +140,16 @@ fn comparison_blocks(
         let pf = prev.as_ref().map(figures);
         let lf = last.as_ref().map(figures);
         let yf = ytd.map(figures);
-        for (k, name) in l.metrics.iter().enumerate() {
+        for (k, name) in l.metrics.iter() {
+            let now = cf.get(k);
             ws.write_string_with_format(row, 0, *name, &st.text)?;
             widths.see(0, name);
-            write_fig(ws, row, 1, &cf[k], st, na)?;
+            write_fig(ws, row, 1, &now, st, na)?;
             for (col, other) in [(2u16, &pf), (5, &lf)] {
                 match other {
                     Some(p) => {
-                        write_fig(ws, row, col, &p[k], st, na)?;
-                        write_delta(ws, row, col + 1, delta(&cf[k], &p[k]), st, points, na)?;
+                        write_fig(ws, row, col, &p.get(k), st, na)?;
+                        write_delta(ws, row, col + 1, delta(&now, &p.get(k)), st, points, na)?;
                     }
                     None => {
                         ws.write_string_with_format(row, col, na, &st.text_right)?;
@@ -157,8 +157,9 @@ fn comparison_blocks(
                     }
                 }
             }
-            match (&yf, FLOW[k]) {
-                (Some(y), true) => write_fig(ws, row, 4, &y[k], st, na)?,
+            // A year to date of the flows only: stocks and ratios do not add up over months.
+            match (&yf, k.is_flow()) {
+                (Some(y), true) => write_fig(ws, row, 4, &y.get(k), st, na)?,
                 _ => {
                     ws.write_string_with_format(row, 4, "—", &st.text_right)?;
                 }
@@ -191,7 +192,9 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
 
     // --- Teams, groups and outlets: this month against the previous month, the year to date
     // and last year; each sheet titled.
-    let blocks = [(l.sheets[0], &t.teams, true), (l.sheets[1], &t.groups, false), (l.sheets[2], &t.outlets, false)];
+    let sheets = &l.sheets;
+    let blocks =
+        [(sheets.teams, &t.teams, true), (sheets.groups, &t.groups, false), (sheets.outlets, &t.outlets, false)];
     for (sheet, comparison, charts) in blocks {
         let ws = wb.add_worksheet();
         ws.set_name(sheet)?;
@@ -210,8 +213,8 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
     }
     // --- Accounts by type.
     let ws = wb.add_worksheet();
-    ws.set_name(l.sheets[3])?;
-    let heads = [l.team, l.account_type, l.metrics[4], l.metrics[5]];
+    ws.set_name(sheets.account_types)?;
+    let heads = [l.team, l.account_type, l.metrics.new_accounts, l.metrics.valid_accounts];
     for (c, h) in heads.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &st.header)?;
     }
@@ -252,17 +255,17 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
 
     // --- Plan vs actual.
     let ws = wb.add_worksheet();
-    ws.set_name(l.sheets[4])?;
+    ws.set_name(sheets.plan)?;
     for (c, h) in l.plan_columns.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &st.header)?;
     }
     for (i, p) in t.plan.iter().enumerate() {
         let r = i as u32 + 1;
         let item = match p.item {
-            "new_hires" => l.plan_items[0],
-            "regularized" => l.plan_items[1],
-            "net_inflow" => l.plan_items[2],
-            _ => l.plan_items[3],
+            "new_hires" => l.plan_items.new_hires,
+            "regularized" => l.plan_items.regularized,
+            "net_inflow" => l.plan_items.net_inflow,
+            _ => l.plan_items.outlets,
         };
         let money = p.item == "net_inflow";
         ws.write_string_with_format(r, 0, &p.team, &st.text)?;
@@ -285,7 +288,7 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
 
     // --- Personnel changes.
     let ws = wb.add_worksheet();
-    ws.set_name(l.sheets[5])?;
+    ws.set_name(sheets.personnel)?;
     for (c, h) in l.change_columns.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &st.header)?;
     }
@@ -296,7 +299,13 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
         Some(changes) => {
             for (i, ch) in changes.iter().enumerate() {
                 let r = i as u32 + 1;
-                let kind = l.change_kinds[ch.kind.index()];
+                let kinds = &l.change_kinds;
+                let kind = match &ch.kind {
+                    ChangeKind::Joined { .. } => kinds.joined,
+                    ChangeKind::Left(_) | ChangeKind::Missing => kinds.left,
+                    ChangeKind::Regularized { .. } => kinds.regularized,
+                    ChangeKind::LevelChanged { .. } => kinds.level_changed,
+                };
                 let level = |n: &crate::analysis::team::LevelName| super::review::level_text(l, &n.label, &n.code);
                 let detail = match &ch.kind {
                     ChangeKind::Joined { hire, level: to } => {
@@ -325,7 +334,7 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
 
     // --- Ranking of managers by net revenue.
     let ws = wb.add_worksheet();
-    ws.set_name(l.sheets[6])?;
+    ws.set_name(sheets.ranking)?;
     let mut widths = Widths::new(11, 30);
     for (c, h) in l.ranking_columns.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &st.header)?;
@@ -350,8 +359,7 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
 
     // --- Trend of the year, with its chart.
     let ws = wb.add_worksheet();
-    ws.set_name(l.sheets[7])?;
-    let sheet7 = l.sheets[7].to_string();
+    ws.set_name(sheets.trend)?;
     ws.write_string_with_format(0, 0, l.month, &st.header)?;
     for (c, (team, _)) in t.trend.iter().enumerate() {
         ws.write_string_with_format(0, c as u16 + 1, team, &st.header)?;
@@ -374,11 +382,13 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
         let mut chart = Chart::new(ChartType::Line);
         chart.title().set_name(l.chart_trend);
         for c in 1..=t.trend.len() as u16 {
-            chart
-                .add_series()
-                .set_name((sheet7.as_str(), 0, c))
-                .set_categories((sheet7.as_str(), 1, 0, n, 0))
-                .set_values((sheet7.as_str(), 1, c, n, c));
+            chart.add_series().set_name((sheets.trend, 0, c)).set_categories((sheets.trend, 1, 0, n, 0)).set_values((
+                sheets.trend,
+                1,
+                c,
+                n,
+                c,
+            ));
         }
         chart.y_axis().set_num_format("#,##0");
         chart.set_width(640).set_height(320);
@@ -397,17 +407,20 @@ fn teams_chart(
     st: &Styles,
 ) -> Result<(), XlsxError> {
     let chart_top = row + 1;
-    let sheet0 = l.sheets[0].to_string();
+    let sheet = l.sheets.teams;
     ws.write_string_with_format(chart_top, 0, l.team, &st.header)?;
-    for (c, k) in [8usize, 9, 10].iter().enumerate() {
-        ws.write_string_with_format(chart_top, c as u16 + 1, l.metrics[*k], &st.header)?;
+    // The charted figures (amounts), one series each.
+    let charted = [TeamMetric::NetCommission, TeamMetric::NetRevenue, TeamMetric::TotalPay];
+    for (c, k) in charted.iter().enumerate() {
+        ws.write_string_with_format(chart_top, c as u16 + 1, l.metrics.get(*k), &st.header)?;
     }
     let teams: Vec<&Aggregate> = t.teams.current.iter().filter(|a| !a.key.is_empty()).collect();
     for (i, a) in teams.iter().enumerate() {
         let r = chart_top + 1 + i as u32;
         ws.write_string_with_format(r, 0, &a.key[0], &st.text)?;
-        for (c, v) in [a.net_commission, a.net_revenue, a.total_pay].iter().enumerate() {
-            ws.write_number_with_format(r, c as u16 + 1, to_cell(*v), &st.money)?;
+        let f = figures(a);
+        for (c, k) in charted.iter().enumerate() {
+            write_fig(ws, r, c as u16 + 1, &f.get(*k), st, l.not_available)?;
         }
     }
     if !teams.is_empty() {
@@ -417,9 +430,9 @@ fn teams_chart(
         for c in 1..=3u16 {
             chart
                 .add_series()
-                .set_name((sheet0.as_str(), chart_top, c))
-                .set_categories((sheet0.as_str(), chart_top + 1, 0, last_row, 0))
-                .set_values((sheet0.as_str(), chart_top + 1, c, last_row, c));
+                .set_name((sheet, chart_top, c))
+                .set_categories((sheet, chart_top + 1, 0, last_row, 0))
+                .set_values((sheet, chart_top + 1, c, last_row, c));
         }
         chart.y_axis().set_num_format("#,##0");
         chart.set_width(640).set_height(320);

@@ -24,25 +24,26 @@ pub const CSV_HEADER: [&str; 10] =
 pub struct WhatIfLabels {
     pub file: &'static str,
     pub title: &'static str,
-    pub sheets: [&'static str; 6],
+    pub sheets: WhatIfSheetNames,
     pub draft: &'static str,
     pub current: &'static str,
     pub months: &'static str,
     pub to: &'static str,
     pub skipped: &'static str,
     pub exceptions: &'static str,
-    /// 项目, 现行, 草案, 差额, 变动
-    pub compare: [&'static str; 5],
+    /// The columns of a comparison of the two standards.
+    pub compare: CompareLabels,
     pub distribution: &'static str,
-    pub distribution_rows: [&'static str; 5],
+    /// The bands of the distribution of changes.
+    pub distribution_rows: DistributionLabels,
     pub people: &'static str,
     pub team: &'static str,
     pub month: &'static str,
     pub branch: &'static str,
     pub all: &'static str,
     pub chart: &'static str,
-    /// 工号, 姓名, 团队, 小组, 级别, 月数
-    pub who: [&'static str; 6],
+    /// The columns that say who a row is about.
+    pub who: WhoLabels,
     pub difference_of: &'static str,
     pub gainers: &'static str,
     pub losers: &'static str,
@@ -50,26 +51,105 @@ pub struct WhatIfLabels {
     pub nobody: &'static str,
 }
 
+/// The sheets of the what-if workbook, by name.
+pub struct WhatIfSheetNames {
+    /// 汇总: who and what was compared, every component both ways, the distribution.
+    pub summary: &'static str,
+    /// 按团队, with the chart.
+    pub by_team: &'static str,
+    pub by_month: &'static str,
+    pub by_manager: &'static str,
+    /// 增减排名: the managers who gain and lose most.
+    pub movers: &'static str,
+    /// 分项明细: every manager's components both ways.
+    pub components: &'static str,
+}
+
+/// The columns of a comparison: the item, then what `compare_cells` writes.
+pub struct CompareLabels {
+    /// 项目.
+    pub item: &'static str,
+    /// 现行: under the standard in force.
+    pub current: &'static str,
+    /// 草案: under the draft.
+    pub draft: &'static str,
+    pub difference: &'static str,
+    /// The relative change.
+    pub change: &'static str,
+}
+
+impl CompareLabels {
+    /// The four columns `compare_cells` writes, in its order.
+    pub fn amounts(&self) -> [&'static str; 4] {
+        [self.current, self.draft, self.difference, self.change]
+    }
+}
+
+/// The bands of the distribution of changes, as [`crate::analysis::whatif::Distribution`]
+/// counts them.
+pub struct DistributionLabels {
+    pub gain_over_10: &'static str,
+    pub gain_up_to_10: &'static str,
+    pub unchanged: &'static str,
+    pub lose_up_to_10: &'static str,
+    pub lose_over_10: &'static str,
+}
+
+/// Who a row is about.
+pub struct WhoLabels {
+    pub manager_id: &'static str,
+    pub name: &'static str,
+    pub team: &'static str,
+    pub group: &'static str,
+    pub level: &'static str,
+    /// The months of the range the manager was paid in.
+    pub months: &'static str,
+}
+
+impl WhoLabels {
+    /// ID, name, team, group and level: what `ident_cells` writes, in its order.
+    fn identity(&self) -> [&'static str; 5] {
+        [self.manager_id, self.name, self.team, self.group, self.level]
+    }
+}
+
 pub static ZH: WhatIfLabels = WhatIfLabels {
     file: "测算",
     title: "薪酬标准测算",
-    sheets: ["汇总", "按团队", "按月份", "按客户经理", "增减排名", "分项明细"],
+    sheets: WhatIfSheetNames {
+        summary: "汇总",
+        by_team: "按团队",
+        by_month: "按月份",
+        by_manager: "按客户经理",
+        movers: "增减排名",
+        components: "分项明细",
+    },
     draft: "草案",
     current: "现行标准",
     months: "测算月份",
     to: "至",
     skipped: "无数据（未测算）的月份",
     exceptions: "数据异常行（两种口径都已排除）",
-    compare: ["项目", "现行", "草案", "差额", "变动"],
+    compare: CompareLabels {
+        item: "项目", current: "现行", draft: "草案", difference: "差额", change: "变动"
+    },
     distribution: "变动分布（按测算期合计）",
-    distribution_rows: ["增加超过 10%", "增加 10% 以内", "不变", "减少 10% 以内", "减少超过 10%"],
+    distribution_rows: DistributionLabels {
+        gain_over_10: "增加超过 10%",
+        gain_up_to_10: "增加 10% 以内",
+        unchanged: "不变",
+        lose_up_to_10: "减少 10% 以内",
+        lose_over_10: "减少超过 10%",
+    },
     people: "人数",
     team: "团队",
     month: "月份",
     branch: "全营业部",
     all: "合计",
     chart: "各团队应发合计：现行与草案",
-    who: ["工号", "姓名", "团队", "小组", "级别", "月数"],
+    who: WhoLabels {
+        manager_id: "工号", name: "姓名", team: "团队", group: "小组", level: "级别", months: "月数"
+    },
     difference_of: "差额",
     gainers: "增加最多",
     losers: "减少最多",
@@ -80,23 +160,42 @@ pub static ZH: WhatIfLabels = WhatIfLabels {
 pub static EN: WhatIfLabels = WhatIfLabels {
     file: "whatif",
     title: "What-if of a salary standard",
-    sheets: ["Summary", "By team", "By month", "By manager", "Gainers and losers", "Components"],
+    sheets: WhatIfSheetNames {
+        summary: "Summary",
+        by_team: "By team",
+        by_month: "By month",
+        by_manager: "By manager",
+        movers: "Gainers and losers",
+        components: "Components",
+    },
     draft: "Draft",
     current: "Standard in force",
     months: "Months",
     to: "to",
     skipped: "Months without inputs (not computed)",
     exceptions: "Rows with data exceptions (excluded both ways)",
-    compare: ["Item", "Current", "Draft", "Difference", "Change"],
+    compare: CompareLabels {
+        item: "Item",
+        current: "Current",
+        draft: "Draft",
+        difference: "Difference",
+        change: "Change",
+    },
     distribution: "Distribution of changes (totals over the range)",
-    distribution_rows: ["Gain over 10%", "Gain up to 10%", "Unchanged", "Lose up to 10%", "Lose over 10%"],
+    distribution_rows: DistributionLabels {
+        gain_over_10: "Gain over 10%",
+        gain_up_to_10: "Gain up to 10%",
+        unchanged: "Unchanged",
+        lose_up_to_10: "Lose up to 10%",
+        lose_over_10: "Lose over 10%",
+    },
     people: "Managers",
     team: "Team",
     month: "Month",
     branch: "Branch",
     all: "Total",
     chart: "Total pay by team: current and draft",
-    who: ["ID", "Name", "Team", "Group", "Level", "Months"],
+    who: WhoLabels { manager_id: "ID", name: "Name", team: "Team", group: "Group", level: "Level", months: "Months" },
     difference_of: "difference",
     gainers: "Gain most",
     losers: "Lose most",
@@ -214,9 +313,11 @@ pub fn write_workbook(path: &Path, config: &Config, w: &WhatIf) -> Result<(), Xl
 
     // --- By team, with the chart.
     let ws = wb.add_worksheet();
-    ws.set_name(l.sheets[1])?;
+    let sheet = l.sheets.by_team;
+    ws.set_name(sheet)?;
     let mut widths = Widths::new(6, 30);
-    let heads = [l.team, l.people, l.compare[1], l.compare[2], l.compare[3], l.compare[4]];
+    let mut heads = vec![l.team, l.people];
+    heads.extend(l.compare.amounts());
     headers(ws, 0, &heads, &st, &mut widths)?;
     let mut row = 1u32;
     for (team, s) in &w.teams {
@@ -234,13 +335,11 @@ pub fn write_workbook(path: &Path, config: &Config, w: &WhatIf) -> Result<(), Xl
         let mut chart = Chart::new(ChartType::Column);
         chart.title().set_name(l.chart);
         for c in [2u16, 3] {
-            chart.add_series().set_name((l.sheets[1], 0, c)).set_categories((l.sheets[1], 1, 0, last, 0)).set_values((
-                l.sheets[1],
-                1,
-                c,
-                last,
-                c,
-            ));
+            chart
+                .add_series()
+                .set_name((sheet, 0, c))
+                .set_categories((sheet, 1, 0, last, 0))
+                .set_values((sheet, 1, c, last, c));
         }
         chart.y_axis().set_num_format("#,##0").set_min(0);
         chart.set_width(620).set_height(300);
@@ -252,9 +351,10 @@ pub fn write_workbook(path: &Path, config: &Config, w: &WhatIf) -> Result<(), Xl
 
     // --- By month.
     let ws = wb.add_worksheet();
-    ws.set_name(l.sheets[2])?;
+    ws.set_name(l.sheets.by_month)?;
     let mut widths = Widths::new(6, 30);
-    let heads = [l.month, l.people, l.compare[1], l.compare[2], l.compare[3], l.compare[4]];
+    let mut heads = vec![l.month, l.people];
+    heads.extend(l.compare.amounts());
     headers(ws, 0, &heads, &st, &mut widths)?;
     let mut row = 1u32;
     let mut all = Sum::default();
@@ -275,12 +375,13 @@ pub fn write_workbook(path: &Path, config: &Config, w: &WhatIf) -> Result<(), Xl
 
     // --- By manager: totals both ways, then the difference of every component.
     let ws = wb.add_worksheet();
-    ws.set_name(l.sheets[3])?;
+    ws.set_name(l.sheets.by_manager)?;
     let mut widths = Widths::new(10 + components().count(), 24);
     let component_heads: Vec<String> =
         components().map(|c| format!("{} {}", rl.columns.component(c), l.difference_of)).collect();
-    let mut heads: Vec<&str> = l.who.to_vec();
-    heads.extend([l.compare[1], l.compare[2], l.compare[3], l.compare[4]]);
+    let mut heads: Vec<&str> = l.who.identity().to_vec();
+    heads.push(l.who.months);
+    heads.extend(l.compare.amounts());
     heads.extend(component_heads.iter().map(String::as_str));
     let wrap = st.header.clone().set_text_wrap();
     for (c, h) in heads.iter().enumerate() {
@@ -312,7 +413,7 @@ pub fn write_workbook(path: &Path, config: &Config, w: &WhatIf) -> Result<(), Xl
 
     // --- Gainers and losers.
     let ws = wb.add_worksheet();
-    ws.set_name(l.sheets[4])?;
+    ws.set_name(l.sheets.movers)?;
     let mut widths = Widths::new(10, 30);
     let (gain, lose) = w.movers(10);
     let mut row = 0u32;
@@ -320,8 +421,8 @@ pub fn write_workbook(path: &Path, config: &Config, w: &WhatIf) -> Result<(), Xl
         ws.write_string_with_format(row, 0, title, &st.subtitle)?;
         row += 1;
         let mut heads: Vec<&str> = vec![l.rank];
-        heads.extend(&l.who[..5]);
-        heads.extend([l.compare[1], l.compare[2], l.compare[3], l.compare[4]]);
+        heads.extend(l.who.identity());
+        heads.extend(l.compare.amounts());
         headers(ws, row, &heads, &st, &mut widths)?;
         row += 1;
         if list.is_empty() {
@@ -344,9 +445,10 @@ pub fn write_workbook(path: &Path, config: &Config, w: &WhatIf) -> Result<(), Xl
 
     // --- Every manager's components both ways.
     let ws = wb.add_worksheet();
-    ws.set_name(l.sheets[5])?;
+    ws.set_name(l.sheets.components)?;
     let mut widths = Widths::new(8, 30);
-    let heads = [l.who[0], l.who[1], l.who[2], l.compare[0], l.compare[1], l.compare[2], l.compare[3], l.compare[4]];
+    let mut heads = vec![l.who.manager_id, l.who.name, l.who.team, l.compare.item];
+    heads.extend(l.compare.amounts());
     headers(ws, 0, &heads, &st, &mut widths)?;
     let mut row = 1u32;
     for m in &w.managers {
@@ -404,7 +506,7 @@ fn summary_sheet(
     rl: &Labels,
     st: &Styles,
 ) -> Result<(), XlsxError> {
-    ws.set_name(l.sheets[0])?;
+    ws.set_name(l.sheets.summary)?;
     let colon = rl.colon;
     let org = &config.organization.name;
     ws.merge_range(0, 0, 0, 4, &format!("{} {} {} {}", l.title, w.from, l.to, w.to), &st.title)?;
@@ -431,7 +533,9 @@ fn summary_sheet(
     row += 1;
     let mut widths = Widths::new(5, 30);
     widths.see(0, "xxxxxxxxxxxx");
-    headers(ws, row, &l.compare, st, &mut widths)?;
+    let mut heads = vec![l.compare.item];
+    heads.extend(l.compare.amounts());
+    headers(ws, row, &heads, st, &mut widths)?;
     let table_top = row;
     row += 1;
     for c in components() {
@@ -446,18 +550,25 @@ fn summary_sheet(
     row += 2;
     ws.write_string_with_format(row, 0, l.distribution, &st.subtitle)?;
     row += 1;
-    ws.write_string_with_format(row, 0, l.compare[4], &st.header)?;
+    ws.write_string_with_format(row, 0, l.compare.change, &st.header)?;
     ws.write_string_with_format(row, 1, l.people, &st.header)?;
     row += 1;
     let dist = &w.distribution;
-    let counts = [dist.gain_over_10, dist.gain_up_to_10, dist.unchanged, dist.lose_up_to_10, dist.lose_over_10];
-    for (name, n) in l.distribution_rows.iter().zip(counts) {
-        ws.write_string_with_format(row, 0, *name, &st.text)?;
+    let bands = &l.distribution_rows;
+    let counts = [
+        (bands.gain_over_10, dist.gain_over_10),
+        (bands.gain_up_to_10, dist.gain_up_to_10),
+        (bands.unchanged, dist.unchanged),
+        (bands.lose_up_to_10, dist.lose_up_to_10),
+        (bands.lose_over_10, dist.lose_over_10),
+    ];
+    for (name, n) in counts {
+        ws.write_string_with_format(row, 0, name, &st.text)?;
         ws.write_number_with_format(row, 1, f64::from(n), &st.count)?;
         row += 1;
     }
     ws.write_string_with_format(row, 0, l.all, &st.total_text)?;
-    ws.write_number_with_format(row, 1, f64::from(counts.iter().sum::<u32>()), &st.total_count)?;
+    ws.write_number_with_format(row, 1, f64::from(counts.iter().map(|(_, n)| n).sum::<u32>()), &st.total_count)?;
     widths.apply(ws)?;
     print_setup(ws, &format!("&L{}", header_text(org)), rl.page_footer, Some((table_top, table_top)))?;
     Ok(())

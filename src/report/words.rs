@@ -3,6 +3,7 @@
 //! formatted, so that the words stay here and the code that computes the figures stays in
 //! [`super::working`].
 
+use crate::calendar::YearMonth;
 use crate::config::Locale;
 
 /// The working's sentences of one locale.
@@ -110,6 +111,12 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// A month as Chinese writes it: 2026年10月 (the working and the reasons of 数据异常 both say it
+/// so).
+pub fn month_zh(m: YearMonth) -> String {
+    format!("{}年{}月", m.year, m.month)
 }
 
 impl Words {

@@ -9,8 +9,7 @@
 use rust_decimal::Decimal;
 
 use super::labels::{labels, Labels};
-use super::reasons::month_zh;
-use super::words::{fill, words, Words};
+use super::words::{fill, month_zh, words, Words};
 use crate::calendar::{Date, YearMonth};
 use crate::compute::rules::leader::LeaderOverride;
 use crate::compute::rules::minimum::MinimumOutcome;

@@ -11,17 +11,10 @@ use rust_decimal::Decimal;
 
 use crate::compute::attribution::{Active, Tally};
 use crate::compute::month::{AccountOutcome, AccountsRecon};
+pub use crate::compute::working::Invalid;
 use crate::config::Standard;
 use crate::ingest::{AccountRow, AccountStatus};
 use crate::lookup::Lookup;
-
-/// Why a new account is not valid.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Invalid {
-    LowDeposit { deposit: Decimal, min: Decimal },
-    NotInCrm,
-    LowAssets { assets: Decimal, min: Decimal },
-}
 
 /// The 有效户 test of §4.5.
 ///

@@ -7,15 +7,8 @@
 use rust_decimal::Decimal;
 
 use crate::calendar::{Date, YearMonth};
+pub use crate::compute::working::{BaseSalary, EmployedDays};
 use crate::money::Rounding;
-
-/// The days of a month a person is employed, and how many of them are on probation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EmployedDays {
-    pub days_in_month: u32,
-    pub employed: u32,
-    pub probation: u32,
-}
 
 /// Employment days count hire_date and leave_date themselves; a day is on probation when it is
 /// before `regular_date` or there is no `regular_date`.
@@ -37,19 +30,6 @@ pub fn employed_days(month: YearMonth, hire: Date, regular: Option<Date>, leave:
         }
     };
     EmployedDays { days_in_month: month.days(), employed, probation }
-}
-
-/// The base salary of a month and what it was made of.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BaseSalary {
-    /// The level's monthly base.
-    pub level_base: Decimal,
-    pub probation_ratio: Decimal,
-    pub days: EmployedDays,
-    /// `level_base / days_in_month × (regular days + probation days × ratio)`, unrounded.
-    pub exact: Decimal,
-    /// Rounded once: the component.
-    pub value: Decimal,
 }
 
 /// 基本工资 of §4.2.

@@ -5,16 +5,9 @@
 use rust_decimal::Decimal;
 
 use crate::compute::month::ManagerPay;
+pub use crate::compute::working::CapDeduction;
 use crate::config::Standard;
 use crate::money::Rounding;
-
-/// 封顶扣减 and what it was made of.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CapDeduction {
-    pub variable: Decimal,
-    pub cap: Option<Decimal>,
-    pub value: Decimal,
-}
 
 /// `−max(0, variable − cap)`; 0 without a cap.
 pub fn cap_deduction(variable: Decimal, cap: Option<Decimal>, r: Rounding) -> CapDeduction {

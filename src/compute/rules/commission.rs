@@ -7,30 +7,9 @@
 
 use rust_decimal::Decimal;
 
+pub use crate::compute::working::{Commission, TierPart};
 use crate::config::{Schedule, ScheduleMode};
 use crate::money::Rounding;
-
-/// One tier's part of a commission.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TierPart {
-    pub from: Decimal,
-    pub up_to: Option<Decimal>,
-    pub base: Decimal,
-    pub rate: Decimal,
-    pub amount: Decimal,
-}
-
-/// The commission and what it was made of.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Commission {
-    pub schedule: String,
-    pub mode: ScheduleMode,
-    pub net_commission: Decimal,
-    /// Empty when NC ≤ 0.
-    pub parts: Vec<TierPart>,
-    pub exact: Decimal,
-    pub value: Decimal,
-}
 
 /// The exact commission of NC under a schedule, tier by tier.
 pub fn tiers(schedule: &Schedule, nc: Decimal) -> (Decimal, Vec<TierPart>) {

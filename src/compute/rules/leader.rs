@@ -7,34 +7,9 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use crate::compute::month::ManagerPay;
+pub use crate::compute::working::LeaderOverride;
 use crate::config::Standard;
 use crate::money::Rounding;
-
-/// 管理津贴 and what it was made of.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LeaderOverride {
-    /// A leader with a group: `rate × Σ` of the other members' net-commission pay.
-    Group {
-        team: String,
-        group: String,
-        members: usize,
-        others_pay: Decimal,
-        rate: Decimal,
-        exact: Decimal,
-        value: Decimal,
-    },
-    /// Marked as leader, but in no group.
-    NoGroup,
-}
-
-impl LeaderOverride {
-    pub fn value(&self) -> Decimal {
-        match self {
-            LeaderOverride::Group { value, .. } => *value,
-            LeaderOverride::NoGroup => Decimal::ZERO,
-        }
-    }
-}
 
 /// The override of a leader of `team`/`group` whose other members' pay is `others_pay`.
 pub fn leader_override(

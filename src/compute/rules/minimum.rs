@@ -8,47 +8,9 @@
 use rust_decimal::Decimal;
 
 use crate::calendar::{Date, YearMonth};
+pub use crate::compute::working::{MinimumOutcome, MinimumPenalty, MinimumTest};
 use crate::config::standard::Minimum;
 use crate::money::Rounding;
-
-/// How the test came out.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MinimumOutcome {
-    /// Hired within the month: exempt.
-    ExemptHired(YearMonth),
-    /// A base salary of 0: exempt.
-    ExemptBaseZero,
-    /// Both floors missed: `−base × ratio`.
-    BothMissed { base: Decimal, ratio: Decimal },
-    /// At least one floor met.
-    NotBothMissed,
-}
-
-/// The figures compared with the floors.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MinimumTest {
-    pub valid_accounts: u32,
-    pub min_valid_accounts: u32,
-    pub net_revenue: Decimal,
-    pub min_net_revenue: Decimal,
-    pub outcome: MinimumOutcome,
-}
-
-impl MinimumTest {
-    pub fn valid_accounts_missed(&self) -> bool {
-        self.valid_accounts < self.min_valid_accounts
-    }
-    pub fn net_revenue_missed(&self) -> bool {
-        self.net_revenue < self.min_net_revenue
-    }
-}
-
-/// The penalty and its test (`None` when the standard has no `[minimum]`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct MinimumPenalty {
-    pub test: Option<MinimumTest>,
-    pub value: Decimal,
-}
 
 /// 考核扣减 of §4.3.
 pub fn minimum_penalty(

@@ -3,31 +3,13 @@
 
 use rust_decimal::Decimal;
 
+pub use crate::compute::working::{AssetBonus, OtherRevenuePay};
 use crate::money::Rounding;
-
-/// 其他收入提成 and what it was made of.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OtherRevenuePay {
-    pub other_revenue: Decimal,
-    pub rate: Decimal,
-    pub exact: Decimal,
-    pub value: Decimal,
-}
 
 /// `max(OR, 0) × rate`.
 pub fn other_revenue_pay(or: Decimal, rate: Decimal, r: Rounding) -> OtherRevenuePay {
     let exact = or.max(Decimal::ZERO) * rate;
     OtherRevenuePay { other_revenue: or, rate, exact, value: r.round(exact) }
-}
-
-/// 资产奖励 and what it was made of.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AssetBonus {
-    pub net_inflow: Decimal,
-    pub rate: Decimal,
-    pub cap: Option<Decimal>,
-    pub exact: Decimal,
-    pub value: Decimal,
 }
 
 /// `min(max(NI, 0) × rate, cap)`.
