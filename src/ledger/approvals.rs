@@ -18,7 +18,7 @@
 //! reject or does not follow the chain's last statement; a reject without a reason; a private key
 //! file that others may read, a key that is not ed25519, an encrypted key without its passphrase.
 //! Parsing and checking work on bytes; the files are opened in [`load`], [`record`],
-//! [`read_private_key`], [`read_submission`] and [`closed_chain`] alone. Key material is never
+//! [`read_private_key`], [`read_submission`], [`closed_chain`] and [`verify_month`] alone. Key material is never
 //! written, logged or copied: the key file is wiped from memory once parsed.
 
 use std::collections::BTreeMap;
@@ -480,11 +480,10 @@ impl Chain {
                 first.statement.name, first.statement.at, first.line
             ));
         }
-        let next = &roles[signed.len().min(roles.len() - 1)];
-        if next != role {
-            return Err(format!("{next} must sign before {role}"));
+        match roles.get(signed.len()) {
+            Some(next) if next != role => Err(format!("{next} must sign before {role}")),
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     /// The statements over the current manifest, in order.
