@@ -228,6 +228,16 @@ fn the_month_end_routine_with_ssh_keygen_on_both_sides() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(stdout(&o).contains("closed on") && stdout(&o).contains("closed with its sign-off chain complete"));
     refused(&b.approve_key(&b.keys[2], &[]), "2026-10 is closed");
+
+    // Reopened, the record keeps its chain; the outputs are unchanged, so the chain still holds.
+    let o = b.ws.run(&["reopen", "--month", MONTH, "--reason", "补签"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let kept: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(b.dir().join("close.reopened-1.json")).unwrap()).unwrap();
+    assert_eq!(kept["approvals"], close["approvals"]);
+    let o = b.status();
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("2026-10 (TEST): open"), "{}", stdout(&o));
 }
 
 #[test]
