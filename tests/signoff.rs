@@ -579,3 +579,27 @@ fn without_signers_close_and_status_are_as_before() {
     assert!(!ws.reports(MONTH).join("approvals.jsonl").exists());
     assert_eq!(ws.run(&["verify", "--month", MONTH]).status.code(), Some(0));
 }
+
+#[test]
+fn status_shows_the_month_s_warnings_and_whether_they_were_accepted() {
+    let b = Branch::new();
+    // September's CRM export sent again as October's: a same_data warning (SPEC §4.11).
+    standard_month(&b.ws, "2026-09");
+    let o = b.ws.run(&["run", "--month", MONTH]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = b.status();
+    assert!(stdout(&o).contains("1 completeness warning(s) (not accepted)"), "{}", stdout(&o));
+    for k in &b.keys {
+        assert_eq!(b.approve_key(k, &[]).status.code(), Some(0));
+    }
+    refused(&b.ws.run(&["close", "--month", MONTH]), "completeness warning");
+    let o = b.ws.run(&["close", "--month", MONTH, "--accept", "两个月的业绩恰好相同，已核对"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = b.status();
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("1 completeness warning(s) (accepted: 两个月的业绩恰好相同，已核对)"),
+        "{}",
+        stdout(&o)
+    );
+}

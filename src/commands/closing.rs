@@ -23,6 +23,7 @@ use crate::ledger::source::{
 use crate::ledger::{Ledger, FIGURES_FILE};
 use crate::money::display;
 use crate::pipeline::{generate, Generated, RunError, Settings, Status, Timings};
+use crate::report::manifest::Manifest;
 use crate::report::publish::lock_month;
 
 /// The append-only log of closes and reopens, in the reports folder.
@@ -38,23 +39,17 @@ fn sha(path: &Path) -> Result<String, RunError> {
 
 /// The outputs a month's manifest lists, and the manifest itself.
 fn manifest_outputs(dir: &Path) -> Result<Vec<FileHash>, RunError> {
-    let path = dir.join("manifest.json");
-    let bytes = std::fs::read(&path).map_err(|_| {
-        RunError::Usage(format!("{} has no outputs (no manifest.json): run the month first", dir.display()))
-    })?;
-    let v: serde_json::Value =
-        serde_json::from_slice(&bytes).map_err(|e| io_err(&path, format!("the manifest cannot be read: {e}")))?;
-    let mut out: Vec<FileHash> = v["outputs"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|o| {
-                    Some(FileHash { file: o["file"].as_str()?.to_string(), sha256: o["sha256"].as_str()?.to_string() })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    out.push(FileHash { file: "manifest.json".into(), sha256: sha(&path)? });
+    let path = dir.join(Manifest::FILE);
+    if !path.is_file() {
+        return Err(RunError::Usage(format!(
+            "{} has no outputs (no manifest.json): run the month first",
+            dir.display()
+        )));
+    }
+    let manifest = Manifest::read(&path)?;
+    let mut out: Vec<FileHash> =
+        manifest.outputs.into_iter().map(|o| FileHash { file: o.file, sha256: o.sha256 }).collect();
+    out.push(FileHash { file: Manifest::FILE.into(), sha256: sha(&path)? });
     Ok(out)
 }
 

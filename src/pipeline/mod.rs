@@ -148,6 +148,7 @@ impl Generated {
             month: &self.produced.computed,
             labels: labels(self.source.config.report.locale),
             analysis: Some(&self.analysis),
+            checks: Some(&self.checks),
         }
     }
 }

@@ -14,6 +14,7 @@ use super::style::{header_text, print_setup, properties, Styles, Widths};
 use super::working::{trace, Speaker};
 use super::{recon, ReportCtx};
 use crate::compute::ManagerPay;
+use crate::config::Locale;
 use crate::model::{Column, Component, Employment, Severity, Unread};
 use crate::money::to_cell;
 
@@ -399,6 +400,20 @@ fn issues_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<
     ws.set_name(l.sheets.issues)?;
     let mut widths = header_row(ws, &l.issue_columns, 80, st)?;
     let mut row = 1u32;
+    // The completeness warnings first (§4.11): a month that may be incomplete is the first thing
+    // a reviewer must see; then the checks that could not run for want of history.
+    let zh = ctx.config.report.locale == Locale::ZhCn;
+    if let Some(checks) = ctx.checks {
+        let lines = checks.warnings.iter().map(|w| (l.warning, w.check.label(zh), w.file.as_deref(), w.words(zh)));
+        let not_run = checks.not_run.iter().map(|n| (l.information, n.check.label(zh), None, n.words(zh)));
+        for (sev, check, file, words) in lines.chain(not_run) {
+            for (c, s) in [(0u16, sev), (1, check), (2, file.unwrap_or("—")), (7, words.as_str())] {
+                ws.write_string_with_format(row, c, s, &st.text)?;
+                widths.see(c as usize, s);
+            }
+            row += 1;
+        }
+    }
     for (file, why) in &ctx.month.unread {
         let reason = match why {
             Unread::NoPattern => l.unread_no_pattern,

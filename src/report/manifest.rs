@@ -23,12 +23,19 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::{ReportCtx, ReportError, Written};
+use crate::analysis::checks::{NotRun, NotRunReason, Warning};
 use crate::calendar::YearMonth;
 use crate::model::{Component, Components, Kind, Metrics};
 
 /// A month's manifest.json.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
+    /// The completeness warnings of the month (预警, SPEC §4.11), in the SPEC's check order.
+    #[serde(default)]
+    pub checks: Vec<CheckWarning>,
+    /// The completeness checks that did not run for want of history (information).
+    #[serde(default)]
+    pub checks_not_run: Vec<CheckNotRun>,
     /// The month's clawback lines (SPEC §4.9).
     pub clawback: ClawbackTotals,
     /// The configuration file applied.
@@ -52,6 +59,55 @@ pub struct Manifest {
     pub totals: Totals,
     /// Files of the month's folder not read (their names, relative to the data folder).
     pub unread_files: Vec<String>,
+}
+
+/// A completeness warning as SPEC §4.11 records it: `{"check", "subject", "value", "expected",
+/// "months", "file"}` (written, like every object here, with its keys in alphabetical order).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckWarning {
+    /// `same_data`, `rows`, `totals`, `missing_team`, `missing_manager` or `headcount`.
+    pub check: String,
+    /// The history's figure (a decimal string; for `same_data` the earlier file).
+    pub expected: String,
+    /// The file of the month concerned, when one is.
+    pub file: Option<String>,
+    /// The months compared, oldest first.
+    pub months: Vec<YearMonth>,
+    pub subject: String,
+    /// The month's figure (a decimal string).
+    pub value: String,
+}
+
+impl From<&Warning> for CheckWarning {
+    fn from(w: &Warning) -> Self {
+        CheckWarning {
+            check: w.check.key().to_string(),
+            expected: w.expected.clone(),
+            file: w.file.clone(),
+            months: w.months.clone(),
+            subject: w.subject.clone(),
+            value: w.value.clone(),
+        }
+    }
+}
+
+/// A completeness check that did not run: it needs `needed` earlier months with inputs and the
+/// month has `history`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckNotRun {
+    pub check: String,
+    pub history: u64,
+    pub needed: u64,
+}
+
+impl From<&NotRun> for CheckNotRun {
+    fn from(n: &NotRun) -> Self {
+        let (history, needed) = match n.reason {
+            NotRunReason::TooFewMonths { months, needed } => (months as u64, needed as u64),
+            NotRunReason::NoEarlierMonth => (0, 1),
+        };
+        CheckNotRun { check: n.check.key().to_string(), history, needed }
+    }
 }
 
 /// The recoveries of account bonuses in the month (SPEC §4.9).
@@ -257,7 +313,10 @@ impl Manifest {
         let exceptions = month.exception_count();
         let standard = &month.standard;
         let config = ctx.config;
+        let checks = ctx.checks;
         Manifest {
+            checks: checks.map(|c| c.warnings.iter().map(CheckWarning::from).collect()).unwrap_or_default(),
+            checks_not_run: checks.map(|c| c.not_run.iter().map(CheckNotRun::from).collect()).unwrap_or_default(),
             clawback: ClawbackTotals {
                 not_recovered: month.clawback.iter().filter(|l| !l.charged).count() as u64,
                 recovered: month.clawback.iter().filter(|l| l.charged).count() as u64,
@@ -344,6 +403,15 @@ mod tests {
         }
         components.clawback = d("-120.00");
         Manifest {
+            checks: vec![CheckWarning {
+                check: "rows".into(),
+                expected: "805".into(),
+                file: None,
+                months: vec![YearMonth::parse("2026-02").unwrap()],
+                subject: "crm".into(),
+                value: "412".into(),
+            }],
+            checks_not_run: vec![CheckNotRun { check: "missing_team".into(), history: 1, needed: 3 }],
             clawback: ClawbackTotals { not_recovered: 1, recovered: 2, total: d("-120.00") },
             configuration: Configuration { file: "brokercomp.toml".into(), sha256: "c7f6".into() },
             exceptions: 3,
@@ -442,7 +510,7 @@ mod tests {
     #[test]
     fn reading_ignores_a_later_builds_keys_and_refuses_a_missing_one() {
         let text = sample().to_json().unwrap();
-        let later = text.replacen("{\n", "{\n  \"checks\": [],\n", 1);
+        let later = text.replacen("{\n", "{\n  \"approvals_of_a_later_build\": [],\n", 1);
         assert_eq!(Manifest::parse(&later).unwrap(), sample());
         let without = text.replace("\"unread_files\"", "\"unread\"");
         assert!(Manifest::parse(&without).unwrap_err().to_string().contains("unread_files"));

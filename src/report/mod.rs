@@ -30,6 +30,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use crate::analysis::checks::CheckOutcome;
 use crate::analysis::review::quarter_of;
 use crate::analysis::Analysis;
 use crate::calendar::YearMonth;
@@ -73,6 +74,8 @@ pub struct ReportCtx<'a> {
     pub labels: &'static Labels,
     /// The team analysis and, at quarter and year end, the reviews.
     pub analysis: Option<&'a Analysis>,
+    /// The completeness checks of the month against its history (SPEC §4.11).
+    pub checks: Option<&'a CheckOutcome>,
 }
 
 impl ReportCtx<'_> {
