@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use crate::calendar::{utc_now, YearMonth};
 use crate::ingest::discover;
+use crate::ledger::approvals;
 use crate::ledger::source::{
     altered_archive, AcceptedWarnings, CarriedAmount, CloseRecord, ClosedManager, FileHash, Reopened, ARCHIVE,
     CLOSE_FILE,
@@ -156,6 +157,8 @@ pub fn close(s: &Settings, month: YearMonth, by: &str, accept: Option<&str>) -> 
     }
     let expected = manifest_outputs(&dir)?;
     let _lock = lock_month(&dir, &|| eprintln!("{}: another run of this month is writing; waiting", dir.display()))?;
+    // With [[signers]], the complete sign-off chain of the current outputs (SPEC §4.12).
+    let chain = approvals::complete_chain(&s.config, month, &dir).map_err(|e| RunError::Usage(e.to_string()))?;
     let (g, differ) = regenerate_and_compare(&mut ledger, month, &dir, &expected)?;
     if !differ.is_empty() {
         return Err(RunError::Usage(format!(
@@ -250,7 +253,7 @@ pub fn close(s: &Settings, month: YearMonth, by: &str, accept: Option<&str>) -> 
         accepted_warnings,
         reopened: None,
     };
-    let text = serde_json::to_vec_pretty(&record).map_err(|e| io_err(&dir, e))?;
+    let text = approvals::close_json(&record, &chain).map_err(|e| io_err(&dir, e))?;
     let close_path = dir.join(CLOSE_FILE);
     let tmp = dir.join(format!(".{CLOSE_FILE}-{}", std::process::id()));
     output::write(&tmp, &text).map_err(|e| io_err(&tmp, e))?;
@@ -311,7 +314,8 @@ pub fn reopen(s: &Settings, month: YearMonth, reason: &str, by: &str) -> Result<
     let at = utc_now();
     record.reopened = Some(Reopened { at: at.clone(), reason: reason.to_string(), by: by.to_string() });
     let kept = dir.join(format!("close.reopened-{n}.json"));
-    let text = serde_json::to_vec_pretty(&record).map_err(|e| io_err(&kept, e))?;
+    let chain = approvals::closed_chain(&dir, CLOSE_FILE).map_err(|e| RunError::Usage(e.to_string()))?;
+    let text = approvals::close_json(&record, &chain).map_err(|e| io_err(&kept, e))?;
     output::write(&kept, &text).map_err(|e| io_err(&kept, e))?;
     set_read_only(&kept);
     let close_path = dir.join(CLOSE_FILE);
@@ -360,6 +364,9 @@ pub fn verify(s: &Settings, month: YearMonth) -> Result<Status, RunError> {
     if whole {
         let (_, regenerated) = regenerate_and_compare(&mut ledger, month, &dir, &expected)?;
         differ.extend(regenerated);
+        // The sign-off chain, against the month's own configuration (the archived one when closed).
+        let cfg = &ledger.source(month)?.config;
+        differ.extend(approvals::verify_month(cfg, month, &dir).map_err(|e| RunError::Usage(e.to_string()))?);
     }
     differ.sort();
     differ.dedup();

@@ -12,6 +12,7 @@
 //! closed month's entries come from its archive and never change. Refuses what an earlier month
 //! refuses (its file-level or configuration error stops the run).
 
+pub mod approvals;
 pub mod context;
 pub mod error;
 pub mod source;
