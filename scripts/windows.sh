@@ -56,7 +56,8 @@ export WINEPREFIX=$root/target/windows/wine WINEDEBUG=-all WINEDLLOVERRIDES="msc
 [ -d "$WINEPREFIX/drive_c" ] || wineboot --init >/dev/null 2>&1
 bin=$root/target/windows/bin
 rm -rf "$bin" && mkdir -p "$bin"
-cp "target/windows/$target/debug/brokercomp.exe" "$bin/"
+# A hard link where it can (the debug exe is over a gigabyte), else a copy.
+ln "target/windows/$target/debug/brokercomp.exe" "$bin/" 2>/dev/null || cp "target/windows/$target/debug/brokercomp.exe" "$bin/"
 if [ ! -e "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" ]; then
   # TEST SCAFFOLDING, NEVER SHIPPED: wine 8 lacks bcryptprimitives.dll, which Rust's standard
   # library imports for ProcessPrng (Windows 10 and later have it). This stand-in gives
