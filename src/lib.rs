@@ -23,7 +23,9 @@
 //!  config     brokercomp.toml and the standards → Config, Standard, ConfigError
 //!  model      the vocabulary: kinds and fields, Person, Issue, Components
 //!
-//!  leaves     money, calendar, lookup, digest: used by every layer, importing only each other
+//!  leaves     money, calendar, lookup, digest, output (every file written goes through it:
+//!             created private, flushed through its own handle, closed): used by every layer,
+//!             importing only each other
 //!  main       the command line → app → exit code; errors are formatted there alone
 //! ```
 //!
@@ -49,6 +51,7 @@ pub mod ledger;
 pub mod lookup;
 pub mod model;
 pub mod money;
+pub mod output;
 pub mod pipeline;
 pub mod report;
 pub mod sample;

@@ -710,12 +710,8 @@ pub fn record(
     let path = state.file();
     let mut text = serde_json::to_string(&approval).map_err(|e| file_err(&path, e))?;
     text.push('\n');
-    let mut options = std::fs::File::options();
-    options.create(true).append(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut f = options.open(&path).map_err(|e| file_err(&path, e))?;
-    f.write_all(text.as_bytes()).and_then(|()| f.sync_all()).map_err(|e| file_err(&path, e))?;
+    let mut f = crate::output::OutputFile::append(&path).map_err(|e| file_err(&path, e))?;
+    f.write_all(text.as_bytes()).and_then(|()| f.finish()).map_err(|e| file_err(&path, e))?;
     Ok(chain.entries.pop().expect("just admitted"))
 }
 

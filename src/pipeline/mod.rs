@@ -133,7 +133,6 @@ pub struct Generated {
     pub checks: CheckOutcome,
 }
 
-
 impl Generated {
     /// The report context of the month.
     pub fn report_ctx(&self) -> ReportCtx<'_> {
