@@ -14,21 +14,30 @@
 //!     │        sources → ingest → compute → analysis → report → publish
 //!  ledger     every other month a month needs (earlier clients, figures, prior-period lines,
 //!     │        watched accounts; closed months from their archive; cached), LedgerError; it has
-//!     │        months computed through the pipeline's road (the Producer the pipeline gives it)
-//!  report     one module per workbook, the payroll CSV, the manifest; atomic replacement
+//!     │        months computed through the pipeline's road (the Producer the pipeline gives it);
+//!     │        the sign-off chain of a month (approvals: statements, SSH signatures, order);
+//!     │        the filing package (filing: what `file` packs) and head office's reading of
+//!     │        packages, untrusted, into the consolidation (package)
+//!  report     one module per workbook, the payroll CSV, the manifest, head office's
+//!     │        consolidation (汇总 and its CSV); atomic replacement
 //!  analysis   MonthSummary, team analysis, reviews, what-if comparison (pure)
 //!  compute    MonthInput + Standard → ComputedMonth, rule by rule (pure)
 //!  ingest     files → MonthInput (typed rows, 数据异常, counts), FileError
 //!  config     brokercomp.toml and the standards → Config, Standard, ConfigError
 //!  model      the vocabulary: kinds and fields, Person, Issue, Components
 //!
-//!  leaves     money, calendar, lookup, digest: used by every layer, importing only each other
+//!  leaves     money, calendar, lookup, digest, output (every file written goes through it:
+//!             created private, flushed through its own handle, closed): used by every layer,
+//!             importing only each other
 //!  main       the command line → app → exit code; errors are formatted there alone
 //! ```
 //!
-//! Only `ingest` (and `ledger`, for archives and its cache) reads files, and only `report` (and
-//! the `close` and `whatif` commands, for archives, close records and their own two files) writes
-//! them; `compute` and `analysis` are pure. Each layer has its own error type. Anything that
+//! Only `ingest` (and `ledger`, for archives, its cache, approvals, key files and filing packages)
+//! reads files, and only `report` (and `ledger::approvals`, appending to a month's
+//! approvals.jsonl, `ledger::filing`, writing a package, `ledger::package`, spooling a package's
+//! payroll into the consolidation's temporary folder, and the `close`, `whatif` and `consolidate`
+//! commands, for archives, close records and their own files) writes them; `compute` and
+//! `analysis` are pure. Each layer has its own error type. Anything that
 //! reaches a report is ordered by construction (`clippy.toml` allows no iterable hash map).
 
 /// The version and the fingerprint of the code this binary was built from (see `build.rs`):
@@ -48,6 +57,7 @@ pub mod ledger;
 pub mod lookup;
 pub mod model;
 pub mod money;
+pub mod output;
 pub mod pipeline;
 pub mod report;
 pub mod sample;

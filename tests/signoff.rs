@@ -228,6 +228,16 @@ fn the_month_end_routine_with_ssh_keygen_on_both_sides() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(stdout(&o).contains("closed on") && stdout(&o).contains("closed with its sign-off chain complete"));
     refused(&b.approve_key(&b.keys[2], &[]), "2026-10 is closed");
+
+    // Reopened, the record keeps its chain; the outputs are unchanged, so the chain still holds.
+    let o = b.ws.run(&["reopen", "--month", MONTH, "--reason", "补签"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let kept: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(b.dir().join("close.reopened-1.json")).unwrap()).unwrap();
+    assert_eq!(kept["approvals"], close["approvals"]);
+    let o = b.status();
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("2026-10 (TEST): open"), "{}", stdout(&o));
 }
 
 #[test]
@@ -568,4 +578,28 @@ fn without_signers_close_and_status_are_as_before() {
     assert!(close.get("approvals").is_none(), "no approvals field without signers");
     assert!(!ws.reports(MONTH).join("approvals.jsonl").exists());
     assert_eq!(ws.run(&["verify", "--month", MONTH]).status.code(), Some(0));
+}
+
+#[test]
+fn status_shows_the_month_s_warnings_and_whether_they_were_accepted() {
+    let b = Branch::new();
+    // September's CRM export sent again as October's: a same_data warning (SPEC §4.11).
+    standard_month(&b.ws, "2026-09");
+    let o = b.ws.run(&["run", "--month", MONTH]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = b.status();
+    assert!(stdout(&o).contains("1 completeness warning(s) (not accepted)"), "{}", stdout(&o));
+    for k in &b.keys {
+        assert_eq!(b.approve_key(k, &[]).status.code(), Some(0));
+    }
+    refused(&b.ws.run(&["close", "--month", MONTH]), "completeness warning");
+    let o = b.ws.run(&["close", "--month", MONTH, "--accept", "两个月的业绩恰好相同，已核对"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = b.status();
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("1 completeness warning(s) (accepted: 两个月的业绩恰好相同，已核对)"),
+        "{}",
+        stdout(&o)
+    );
 }

@@ -8,28 +8,18 @@
 //! output folder, and nothing of the temporary folder is left once the command ends. Exit 0 when
 //! every registered branch is 已备案 and none is 超限, 1 when not, 2 when nothing could be written.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::calendar::YearMonth;
 use crate::config::branches::Registry;
 use crate::ledger::package::{consolidate as build, read_package};
+use crate::output;
 use crate::pipeline::{RunError, Status};
 use crate::report::consolidation::{file_names, write_csv, write_workbook, Finding, Status as BranchStatus};
 use crate::report::ReportError;
 
 fn write_err(path: &Path, e: impl std::fmt::Display) -> RunError {
     RunError::Report(ReportError::Write { path: path.to_path_buf(), message: e.to_string() })
-}
-
-/// An empty file readable by the owner only (pay data, SPEC §7), for a writer to fill.
-fn create_private(path: &Path) -> std::io::Result<File> {
-    let mut options = File::options();
-    options.create(true).truncate(true).write(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)
 }
 
 /// The `*.zip` files of `dir` (any case of the extension), in name order; folders and other
@@ -68,16 +58,12 @@ pub fn consolidate(branches: &Path, month: YearMonth, filings: &Path, out: &Path
     let c = build(&registry, month, reads);
 
     let (book, csv) = file_names(month);
+    // Both written whole (and on the disk) in the temporary folder, then moved into place.
     let book_tmp = scratch.path().join(&book);
-    create_private(&book_tmp).map_err(|e| write_err(&book_tmp, e))?;
     write_workbook(&book_tmp, &c).map_err(|e| write_err(&book_tmp, e))?;
     let csv_tmp = scratch.path().join(&csv);
-    let f = create_private(&csv_tmp).map_err(|e| write_err(&csv_tmp, e))?;
-    let mut w = BufWriter::new(f);
-    write_csv(&mut w, &c).and_then(|()| w.flush()).map_err(|e| write_err(&csv_tmp, e))?;
-    drop(w);
+    output::write_with(&csv_tmp, |f| write_csv(f, &c)).map_err(|e| write_err(&csv_tmp, e))?;
     for (tmp, name) in [(&csv_tmp, &csv), (&book_tmp, &book)] {
-        File::open(tmp).and_then(|f| f.sync_all()).map_err(|e| write_err(tmp, e))?;
         let dest = out.join(name);
         std::fs::rename(tmp, &dest).map_err(|e| write_err(&dest, e))?;
     }

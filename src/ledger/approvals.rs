@@ -18,7 +18,7 @@
 //! reject or does not follow the chain's last statement; a reject without a reason; a private key
 //! file that others may read, a key that is not ed25519, an encrypted key without its passphrase.
 //! Parsing and checking work on bytes; the files are opened in [`load`], [`record`],
-//! [`read_private_key`], [`read_submission`] and [`closed_chain`] alone. Key material is never
+//! [`read_private_key`], [`read_submission`], [`closed_chain`] and [`verify_month`] alone. Key material is never
 //! written, logged or copied: the key file is wiped from memory once parsed.
 
 use std::collections::BTreeMap;
@@ -480,11 +480,10 @@ impl Chain {
                 first.statement.name, first.statement.at, first.line
             ));
         }
-        let next = &roles[signed.len().min(roles.len() - 1)];
-        if next != role {
-            return Err(format!("{next} must sign before {role}"));
+        match roles.get(signed.len()) {
+            Some(next) if next != role => Err(format!("{next} must sign before {role}")),
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     /// The statements over the current manifest, in order.
@@ -711,12 +710,8 @@ pub fn record(
     let path = state.file();
     let mut text = serde_json::to_string(&approval).map_err(|e| file_err(&path, e))?;
     text.push('\n');
-    let mut options = std::fs::File::options();
-    options.create(true).append(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut f = options.open(&path).map_err(|e| file_err(&path, e))?;
-    f.write_all(text.as_bytes()).and_then(|()| f.sync_all()).map_err(|e| file_err(&path, e))?;
+    let mut f = crate::output::OutputFile::append(&path).map_err(|e| file_err(&path, e))?;
+    f.write_all(text.as_bytes()).and_then(|()| f.finish()).map_err(|e| file_err(&path, e))?;
     Ok(chain.entries.pop().expect("just admitted"))
 }
 

@@ -31,6 +31,7 @@ use crate::config::Config;
 use crate::digest::sha256_file;
 use crate::model::{Column, Component, Components, Metric, Metrics};
 use crate::money::AMOUNT_LIMIT;
+use crate::output::Temporary;
 use crate::report::consolidation::{figures, Figure};
 use crate::report::manifest::{Organization, Totals};
 use crate::report::{FileNames, Manifest};
@@ -377,7 +378,7 @@ fn write_zip(dir: &Path, filing: &Filing, members: &[String], to: &Path) -> Resu
     std::fs::create_dir_all(to).map_err(|e| file_err(to, e))?;
     let name = package_name(&filing.organization.code, filing.month);
     let dest = to.join(&name);
-    let tmp = tempfile::Builder::new().prefix(&format!(".{name}.")).tempfile_in(to).map_err(|e| file_err(to, e))?;
+    let mut tmp = Temporary::new_in(to, &format!(".{name}.")).map_err(|e| file_err(to, e))?;
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
         .last_modified_time(member_time(&filing.closed_at))
@@ -386,8 +387,8 @@ fn write_zip(dir: &Path, filing: &Filing, members: &[String], to: &Path) -> Resu
     let mut all: Vec<&str> = members.iter().map(String::as_str).chain([FILING_FILE]).collect();
     all.sort_unstable();
     let json = filing.to_json();
-    let mut zip = ZipWriter::new(tmp.as_file());
     let zerr = |e: &dyn fmt::Display| file_err(&dest, e);
+    let mut zip = ZipWriter::new(tmp.file());
     for member in all {
         zip.start_file(member, options).map_err(|e| zerr(&e))?;
         if member == FILING_FILE {
@@ -399,8 +400,7 @@ fn write_zip(dir: &Path, filing: &Filing, members: &[String], to: &Path) -> Resu
         }
     }
     zip.finish().map_err(|e| zerr(&e))?;
-    tmp.as_file().sync_all().map_err(|e| zerr(&e))?;
-    tmp.persist(&dest).map_err(|e| file_err(&dest, e.error))?;
+    tmp.commit(&dest).map_err(|e| zerr(&e))?;
     Ok(dest)
 }
 

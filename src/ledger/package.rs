@@ -22,7 +22,7 @@
 //! 缺失 or 无效 (two packages of one branch and month make both 无效), 超限 above the registry's
 //! `max_pay_ratio`, and each package of an unregistered code 未登记.
 
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Read, Write};
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
@@ -34,6 +34,7 @@ use super::source::{CloseRecord, CLOSE_FILE};
 use crate::calendar::YearMonth;
 use crate::config::branches::{Branch, Registry};
 use crate::config::Locale;
+use crate::output::{OutputFile, Temporary};
 use crate::report::consolidation::{above, pay_ratio, Consolidation, Filed, Finding, Line, Part, Problem, Status};
 use crate::report::{FileNames, Manifest};
 
@@ -141,7 +142,7 @@ enum Sink<'a> {
     /// Kept in memory (a JSON member).
     Memory(&'a mut Vec<u8>),
     /// Spooled to a file (the payroll CSV).
-    File(&'a mut std::fs::File),
+    File(&'a mut OutputFile),
 }
 
 /// Read member `index` through `take(limit + 1)` into `sink`: its size (up to `limit + 1`) and
@@ -324,7 +325,7 @@ struct Contents {
     close: Option<Vec<u8>>,
     approvals: Option<Vec<u8>>,
     /// The payroll CSV spooled to a file of the scratch folder.
-    payroll: Option<tempfile::NamedTempFile>,
+    payroll: Option<Temporary>,
     /// Every packed file and its SHA-256, as verified.
     hashes: Vec<(String, String)>,
 }
@@ -379,11 +380,12 @@ fn check_members(
             }
             read_member(zip, e.index, f.size, Sink::Memory(&mut bytes))
         } else if f.name == payroll_name {
-            match tempfile::NamedTempFile::new_in(scratch) {
+            match Temporary::new_in(scratch, ".payroll-") {
                 Ok(mut t) => {
-                    let r = read_member(zip, e.index, f.size, Sink::File(t.as_file_mut()));
+                    let r = read_member(zip, e.index, f.size, Sink::File(t.file()));
+                    let flushed = t.file().flush().map_err(|e| format!("cannot spool it: {e}"));
                     spool = Some(t);
-                    r
+                    r.and_then(|x| flushed.map(|()| x))
                 }
                 Err(e) => Err(format!("cannot spool it: {e}")),
             }

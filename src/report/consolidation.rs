@@ -634,7 +634,7 @@ pub fn write_workbook(path: &Path, c: &Consolidation) -> Result<(), XlsxError> {
     wb.set_properties(&properties(c.month, l.title, l.branch)?);
     summary_sheet(wb.add_worksheet(), c, l, &st)?;
     problems_sheet(wb.add_worksheet(), c, l, &st)?;
-    wb.save(path)
+    crate::output::save_workbook(&mut wb, path)
 }
 
 /// The columns of 汇总 between the status and the pay ratio: `managers` and the payroll's figures.
