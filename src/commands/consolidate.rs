@@ -72,7 +72,8 @@ pub fn consolidate(branches: &Path, month: YearMonth, filings: &Path, out: &Path
     for line in &c.lines {
         let status =
             if line.over_limit() { format!("{} (超限)", line.status.word()) } else { line.status.word().into() };
-        eprintln!("{month}: {} {}: {status}", line.code, line.name);
+        let name = if line.name.is_empty() { String::new() } else { format!(" {}", line.name) };
+        eprintln!("{month}: {}{name}: {status}", line.code);
         for p in line.problems.iter().filter(|p| !matches!(p.finding, Finding::NotFiled)) {
             let from = p.package.as_deref().map(|f| format!("{f}: ")).unwrap_or_default();
             eprintln!("  {from}{}", p.finding);

@@ -25,7 +25,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, System, ZipWriter};
 
 use super::approvals::APPROVALS_FILE;
-use super::source::{CloseRecord, FileHash, ARCHIVE, CLOSE_FILE};
+use super::source::{CloseRecord, FileHash, CLOSE_FILE};
 use crate::calendar::YearMonth;
 use crate::config::Config;
 use crate::digest::sha256_file;
@@ -402,11 +402,6 @@ fn write_zip(dir: &Path, filing: &Filing, members: &[String], to: &Path) -> Resu
     zip.finish().map_err(|e| zerr(&e))?;
     tmp.commit(&dest).map_err(|e| zerr(&e))?;
     Ok(dest)
-}
-
-/// Is `name` a path of the closed month's archive?
-pub fn is_archived(name: &str) -> bool {
-    name.starts_with(&format!("{ARCHIVE}/"))
 }
 
 #[cfg(test)]
