@@ -753,6 +753,20 @@ fn hostile_a_filing_json_that_does_not_parse() {
 }
 
 #[test]
+fn hostile_a_filing_json_listing_more_files_than_a_package_holds() {
+    let h = HeadOffice::new();
+    tamper(&h.package("SZFT"), "filing.json", false, |b| {
+        let mut v: serde_json::Value = serde_json::from_slice(&b).unwrap();
+        let files = v["files"].as_array_mut().unwrap();
+        for i in 0..1001 {
+            files.push(serde_json::json!({ "name": format!("x{i}"), "size": 1, "sha256": "00" }));
+        }
+        serde_json::to_vec(&v).unwrap()
+    });
+    h.expect_invalid("SZFT", "lists 1008 files, more than a package holds (1000)");
+}
+
+#[test]
 fn hostile_two_packages_of_one_branch_and_month_make_both_invalid() {
     let h = HeadOffice::new();
     std::fs::copy(h.package("SZFT"), h.filings().join("SZFT_202610 (2).zip")).unwrap();

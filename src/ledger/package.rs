@@ -343,7 +343,14 @@ fn check_members(
     let names: Vec<FileNames> = [Locale::ZhCn, Locale::En].into_iter().map(|l| FileNames::new(l, month)).collect();
     let payroll_name = names[0].payroll.clone();
 
-    // filing.json's list against the members.
+    // filing.json's list against the members (no longer than the zip's directory can be: a list
+    // of millions would cost time to match, and could never match).
+    if filing.files.len() as u64 > MAX_ENTRIES {
+        c.add(Finding::FilingUnreadable {
+            error: format!("it lists {} files, more than a package holds ({MAX_ENTRIES})", filing.files.len()),
+        });
+        return None;
+    }
     let mut listed: Vec<&PackedFile> = Vec::new();
     for f in &filing.files {
         if listed.iter().any(|l| l.name == f.name) || f.name == FILING_FILE {
