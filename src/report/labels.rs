@@ -614,6 +614,69 @@ pub struct AnalysisLabels {
     pub change_level: &'static str,
     /// The number format of a change of a ratio, in percentage points.
     pub points_format: &'static str,
+    /// The half-year and annual team reports (团队分析_YYYYH1, _YYYYH2, _YYYY).
+    pub period: PeriodLabels,
+}
+
+/// The words of the half-year and annual team reports (SPEC §5 item 4, guideline article 6).
+#[derive(Debug)]
+pub struct PeriodLabels {
+    pub half_year_title: &'static str,
+    pub year_title: &'static str,
+    /// The period in words, `{year}` replaced.
+    pub first_half: &'static str,
+    pub second_half: &'static str,
+    pub whole_year: &'static str,
+    pub sheets: PeriodSheetNames,
+    /// The header of a block of figures against the same period a year earlier.
+    pub comparison: PeriodComparisonLabels,
+    /// `{from}`–`{to}`: the period's months.
+    pub this_period_line: &'static str,
+    pub last_year_line: &'static str,
+    pub with_inputs: &'static str,
+    /// None of the months a year earlier has inputs.
+    pub last_year_none: &'static str,
+    /// How the period's figures are made (flows summed, stocks at the last month, per head).
+    pub how: &'static str,
+    /// 月份, 类型, 工号, 姓名, 团队, 说明
+    pub change_columns: [&'static str; 6],
+    /// A month whose previous month has no inputs: `{month}` replaced.
+    pub no_previous: &'static str,
+    /// 名次, 工号, 姓名, 团队, 小组, 级别, 月数, 净收入, 净佣金, 有效户, 资金净流入, 应发合计
+    pub ranking_columns: [&'static str; 12],
+    /// The last column of the months side by side: the period's figure.
+    pub period_column: &'static str,
+    pub chart_trend: &'static str,
+}
+
+/// The sheets of a half-year or annual team report, by name.
+#[derive(Debug)]
+pub struct PeriodSheetNames {
+    pub teams: &'static str,
+    pub groups: &'static str,
+    pub outlets: &'static str,
+    pub account_types: &'static str,
+    pub plan: &'static str,
+    pub personnel: &'static str,
+    pub ranking: &'static str,
+    /// The period's months side by side, with the trend chart.
+    pub months: &'static str,
+}
+
+/// The columns of a block of a period's figures (SPEC §5 item 4).
+#[derive(Debug)]
+pub struct PeriodComparisonLabels {
+    pub figure: &'static str,
+    pub this_period: &'static str,
+    pub last_year: &'static str,
+    pub year_on_year: &'static str,
+}
+
+impl PeriodComparisonLabels {
+    /// The header row, in column order.
+    pub fn header(&self) -> [&'static str; 4] {
+        [self.figure, self.this_period, self.last_year, self.year_on_year]
+    }
 }
 
 /// The sheets of 团队分析, by name.
@@ -827,6 +890,52 @@ pub static ZH_ANALYSIS: AnalysisLabels = AnalysisLabels {
     change_regularized: "{date} 转正，{from} → {to}",
     change_level: "{from} → {to}",
     points_format: "+0.00\" 个百分点\";-0.00\" 个百分点\";0.00\" 个百分点\"",
+    period: PeriodLabels {
+        half_year_title: "团队半年度经营分析报告",
+        year_title: "团队年度经营分析报告",
+        first_half: "{year}年上半年",
+        second_half: "{year}年下半年",
+        whole_year: "{year}年度",
+        sheets: PeriodSheetNames {
+            teams: "团队汇总",
+            groups: "小组",
+            outlets: "网点",
+            account_types: "开户类型",
+            plan: "计划完成",
+            personnel: "人员变动",
+            ranking: "客户经理排名",
+            months: "各月对比",
+        },
+        comparison: PeriodComparisonLabels {
+            figure: "指标",
+            this_period: "本期",
+            last_year: "上年同期",
+            year_on_year: "同比",
+        },
+        this_period_line: "本期：{from} 至 {to}",
+        last_year_line: "上年同期：{from} 至 {to}",
+        with_inputs: "有输入数据的月份",
+        last_year_none: "上年同期各月均无输入数据，不作同比",
+        how: "开户数、资金净流入、净佣金、净收入、应发薪酬为本期有数据各月之和；人数与月末资产取期末月份；薪酬/净收入按本期合计计算，人均净收入按各月平均人数计算",
+        change_columns: ["月份", "类型", "工号", "姓名", "团队", "说明"],
+        no_previous: "上月无输入数据，{month}的人员变动无法比较",
+        ranking_columns: [
+            "名次",
+            "工号",
+            "姓名",
+            "团队",
+            "小组",
+            "级别",
+            "在岗月数",
+            "净收入",
+            "净佣金",
+            "有效户",
+            "资金净流入",
+            "应发合计",
+        ],
+        period_column: "本期",
+        chart_trend: "本期各月净收入走势",
+    },
 };
 
 pub static EN_ANALYSIS: AnalysisLabels = AnalysisLabels {
@@ -963,4 +1072,50 @@ pub static EN_ANALYSIS: AnalysisLabels = AnalysisLabels {
     change_regularized: "regularised {date}, {from} → {to}",
     change_level: "{from} → {to}",
     points_format: "+0.00\" pp\";-0.00\" pp\";0.00\" pp\"",
+    period: PeriodLabels {
+        half_year_title: "Team half-year business report",
+        year_title: "Team annual business report",
+        first_half: "first half of {year}",
+        second_half: "second half of {year}",
+        whole_year: "year {year}",
+        sheets: PeriodSheetNames {
+            teams: "Teams",
+            groups: "Groups",
+            outlets: "Outlets",
+            account_types: "Account types",
+            plan: "Plan",
+            personnel: "Personnel",
+            ranking: "Ranking",
+            months: "Months",
+        },
+        comparison: PeriodComparisonLabels {
+            figure: "Figure",
+            this_period: "This period",
+            last_year: "Same period last year",
+            year_on_year: "YoY",
+        },
+        this_period_line: "This period: {from} to {to}",
+        last_year_line: "Same period last year: {from} to {to}",
+        with_inputs: "Months with inputs",
+        last_year_none: "no month of the same period last year has inputs: no comparison",
+        how: "accounts, net inflow, net commission, net revenue and pay are the sums of the period's months with inputs; headcount and month-end assets are those of its last month; pay / net revenue from the sums, net revenue per head over the average monthly headcount",
+        change_columns: ["Month", "Change", "ID", "Name", "Team", "Detail"],
+        no_previous: "the month before {month} has no inputs: no comparison of personnel",
+        ranking_columns: [
+            "Rank",
+            "ID",
+            "Name",
+            "Team",
+            "Group",
+            "Level",
+            "Months",
+            "Net revenue",
+            "Net commission",
+            "Valid accounts",
+            "Net inflow",
+            "Total pay",
+        ],
+        period_column: "Period",
+        chart_trend: "Net revenue by month of the period",
+    },
 };
