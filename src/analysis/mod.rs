@@ -8,6 +8,7 @@
 //! Refuses ([`AnalysisError`]) figures too large to group exactly.
 
 pub mod checks;
+pub mod dossier;
 pub mod period;
 pub mod review;
 pub mod serials;

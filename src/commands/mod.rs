@@ -5,6 +5,7 @@
 //! holds that line.
 
 pub mod closing;
+pub mod dossier;
 pub mod run;
 pub mod whatif;
 

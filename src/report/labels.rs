@@ -1119,3 +1119,185 @@ pub static EN_ANALYSIS: AnalysisLabels = AnalysisLabels {
         chart_trend: "Net revenue by month of the period",
     },
 };
+
+/// The words of a client manager's file (客户经理档案, SPEC §5 item 9).
+#[derive(Debug)]
+pub struct DossierLabels {
+    /// The folder under the reports folder, and the file's name before `_<id>_<from>_<to>`.
+    pub folder: &'static str,
+    pub file: &'static str,
+    pub title: &'static str,
+    pub sheets: DossierSheetNames,
+    /// `{from}`, `{to}`: the range.
+    pub range: &'static str,
+    /// `{month}`: the roster the identity is taken from.
+    pub identity_from: &'static str,
+    pub outlet: &'static str,
+    pub regular_date: &'static str,
+    pub leave_date: &'static str,
+    pub leader: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub changes_title: &'static str,
+    /// 月份, 项目, 变动前, 变动后
+    pub change_columns: [&'static str; 4],
+    /// What changed: team, group, level, employment.
+    pub changed: [&'static str; 4],
+    pub no_changes: &'static str,
+    /// What a month was: active, a prior-period row only, not active, no inputs.
+    pub active: &'static str,
+    pub prior_only: &'static str,
+    pub not_active: &'static str,
+    pub no_inputs: &'static str,
+    /// The month table's first columns: 月份, 状态, 级别; its last: the slip's and statement's
+    /// serials, the exceptions and warnings naming the manager.
+    pub month_lead: [&'static str; 3],
+    pub month_tail: [&'static str; 3],
+    pub totals: &'static str,
+    pub reviews_title: &'static str,
+    /// 季度, 级别, 在岗月数, 季度净收入, 季度有效户, 建议, 说明
+    pub review_columns: [&'static str; 7],
+    pub no_reviews: &'static str,
+    pub grades_title: &'static str,
+    /// 年度, 名次, 参评人数, 年度净收入, 应发合计, 等级
+    pub grade_columns: [&'static str; 6],
+    pub no_grades: &'static str,
+    pub adjustments_title: &'static str,
+    /// 月份, 类别, 说明, 金额, 文件, 行号
+    pub adjustment_columns: [&'static str; 6],
+    pub clawback_title: &'static str,
+    /// 月份, 发放月份, 客户号, 账户类型, 开户奖励, 本月月末资产, 回收金额, 说明
+    pub clawback_columns: [&'static str; 8],
+    pub prior_title: &'static str,
+    /// 月份, 所属月份, 结账数, 重算数, 此前已调整, 本月调整, 变动文件
+    pub prior_columns: [&'static str; 7],
+    pub none: &'static str,
+    /// 月份, 类型, 文件, 工作表, 行号, 列, 原值, 原因
+    pub issue_columns: [&'static str; 8],
+    pub no_issues: &'static str,
+    pub chart_title: &'static str,
+}
+
+/// The sheets of a client manager's file, by name.
+#[derive(Debug)]
+pub struct DossierSheetNames {
+    pub identity: &'static str,
+    pub months: &'static str,
+    pub reviews: &'static str,
+    pub lines: &'static str,
+    pub issues: &'static str,
+    pub chart: &'static str,
+}
+
+pub fn dossier_labels(locale: Locale) -> &'static DossierLabels {
+    match locale {
+        Locale::ZhCn => &ZH_DOSSIER,
+        Locale::En => &EN_DOSSIER,
+    }
+}
+
+pub static ZH_DOSSIER: DossierLabels = DossierLabels {
+    folder: "档案",
+    file: "客户经理档案",
+    title: "客户经理档案",
+    sheets: DossierSheetNames {
+        identity: "基本情况",
+        months: "月度明细",
+        reviews: "考核记录",
+        lines: "调整与回收",
+        issues: "数据异常",
+        chart: "走势",
+    },
+    range: "期间：{from} 至 {to}",
+    identity_from: "基本情况取自{month}花名册",
+    outlet: "网点",
+    regular_date: "转正日期",
+    leave_date: "离职日期",
+    leader: "组长",
+    yes: "是",
+    no: "否",
+    changes_title: "期间内的变动",
+    change_columns: ["月份", "项目", "变动前", "变动后"],
+    changed: ["团队", "小组", "级别", "用工性质"],
+    no_changes: "期间内团队、小组、级别、用工性质均无变动",
+    active: "在岗",
+    prior_only: "未在岗，仅以前月份调整",
+    not_active: "未在岗",
+    no_inputs: "无数据",
+    month_lead: ["月份", "状态", "级别"],
+    month_tail: ["确认单编号", "明细单编号", "异常/预警"],
+    totals: "期间合计",
+    reviews_title: "季度综合考核",
+    review_columns: ["季度", "级别", "在岗月数", "季度净收入", "季度有效户", "建议", "说明"],
+    no_reviews: "期间内无该客户经理的季度考核",
+    grades_title: "年度考评",
+    grade_columns: ["年度", "名次", "参评人数", "年度净收入", "年度应发合计", "等级"],
+    no_grades: "期间内无该客户经理的年度考评",
+    adjustments_title: "手工调整",
+    adjustment_columns: ["月份", "类别", "说明", "金额", "文件", "行号"],
+    clawback_title: "开户奖励回收",
+    clawback_columns: ["月份", "发放月份", "客户号", "账户类型", "开户奖励", "本月月末资产", "回收金额", "说明"],
+    prior_title: "以前月份调整",
+    prior_columns: ["月份", "所属月份", "结账数", "重算数", "此前已调整", "本月调整", "变动文件"],
+    none: "无",
+    issue_columns: ["月份", "类型", "文件", "工作表", "行号", "列", "原值", "原因"],
+    no_issues: "期间内无涉及该客户经理的数据异常或预警",
+    chart_title: "各月净收入与应发合计",
+};
+
+pub static EN_DOSSIER: DossierLabels = DossierLabels {
+    folder: "dossiers",
+    file: "manager_file",
+    title: "Client manager's file",
+    sheets: DossierSheetNames {
+        identity: "Identity",
+        months: "Months",
+        reviews: "Reviews",
+        lines: "Adjustments",
+        issues: "Exceptions",
+        chart: "Trend",
+    },
+    range: "Months {from} to {to}",
+    identity_from: "identity from the roster of {month}",
+    outlet: "Outlet",
+    regular_date: "Regularised",
+    leave_date: "Left",
+    leader: "Group leader",
+    yes: "yes",
+    no: "no",
+    changes_title: "Changes in the range",
+    change_columns: ["Month", "Item", "Before", "After"],
+    changed: ["Team", "Group", "Level", "Employment"],
+    no_changes: "no change of team, group, level or employment in the range",
+    active: "active",
+    prior_only: "not active: prior-period adjustment only",
+    not_active: "not active",
+    no_inputs: "no inputs",
+    month_lead: ["Month", "Status", "Level"],
+    month_tail: ["Slip serial", "Statement serial", "Exceptions/warnings"],
+    totals: "Range total",
+    reviews_title: "Quarterly reviews",
+    review_columns: [
+        "Quarter",
+        "Level",
+        "Months active",
+        "Quarter net revenue",
+        "Quarter valid accounts",
+        "Proposal",
+        "Notes",
+    ],
+    no_reviews: "no quarterly review of the manager in the range",
+    grades_title: "Annual reviews",
+    grade_columns: ["Year", "Rank", "Ranked", "Year's net revenue", "Year's total pay", "Grade"],
+    no_grades: "no annual review of the manager in the range",
+    adjustments_title: "Adjustments",
+    adjustment_columns: ["Month", "Category", "Reason", "Amount", "File", "Row"],
+    clawback_title: "Clawback of account bonuses",
+    clawback_columns: ["Month", "Month paid", "Client", "Type", "Bonus", "Month-end assets", "Recovered", "Note"],
+    prior_title: "Prior-period adjustments",
+    prior_columns: ["Month", "For month", "As closed", "Recomputed", "Carried before", "This month", "Files changed"],
+    none: "none",
+    issue_columns: ["Month", "Type", "File", "Sheet", "Row", "Column", "Value", "Reason"],
+    no_issues: "no exception or warning naming the manager in the range",
+    chart_title: "Net revenue and total pay by month",
+};

@@ -8,6 +8,7 @@
 
 pub mod compensation;
 pub mod detail;
+pub mod dossier;
 pub mod explain;
 pub mod labels;
 pub mod manifest;

@@ -295,11 +295,15 @@ fn story_month(ws: &Workspace, m: &str) {
         accounts.push(format!("Z1,客户Z1,{m}-07,创业板,A01,JT,50000"));
         accounts.push(format!("Z2,客户Z2,{m}-08,A股,A01,JT,5000"));
     }
-    // A02's six valid accounts of the month.
-    for i in 1..=6 {
-        let c = format!("Y{month}{i}");
-        crm.push(format!("{c},客户{c},A02,开发,1,20000,20000,0,0,0,0"));
-        accounts.push(format!("{c},客户{c},{m}-06,A股,A02,JT,20000"));
+    // A02's six valid accounts of the month; their clients stay (in the CRM of later months).
+    for opened in 1..=month {
+        for i in 1..=6 {
+            let c = format!("Y{opened}{i}");
+            crm.push(format!("{c},客户{c},A02,开发,1,20000,20000,0,0,0,0"));
+            if opened == month {
+                accounts.push(format!("{c},客户{c},{m}-06,A股,A02,JT,20000"));
+            }
+        }
     }
     let crm: Vec<&str> = crm.iter().map(String::as_str).collect();
     ws.csv(m, "crm.csv", CRM_HEADER, &crm);
