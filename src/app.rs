@@ -67,5 +67,37 @@ pub fn execute(cli: Cli) -> Result<Status, RunError> {
             let month = parse_month(&month, "--month")?;
             commands::closing::verify(&load(&config, folders)?, month)
         }
+        Command::Approve {
+            config,
+            month,
+            key,
+            signer,
+            print_statement: _,
+            statement,
+            signature,
+            reject,
+            reason,
+            out,
+        } => {
+            let month = parse_month(&month, "--month")?;
+            let how = match (key, signer, statement, signature) {
+                (Some(key), ..) => commands::approve::How::Key(key),
+                (None, None, Some(statement), Some(signature)) => {
+                    commands::approve::How::Submit { statement, signature }
+                }
+                (None, Some(signer), ..) => commands::approve::How::Print(signer),
+                _ => {
+                    return Err(RunError::Usage(
+                        "approve: give --key, --signer with --print-statement, or --statement with --signature".into(),
+                    ))
+                }
+            };
+            let s = load(&config, FoldersArg { data: None, out })?;
+            commands::approve::approve(&s, month, how, reject, reason.as_deref())
+        }
+        Command::Status { config, month, out } => {
+            let month = parse_month(&month, "--month")?;
+            commands::approve::status(&load(&config, FoldersArg { data: None, out })?, month)
+        }
     }
 }

@@ -10,6 +10,18 @@ const EXIT_STATUSES: &str = "Exit status:
   2  nothing written: usage, configuration, a file-level input error, a closed month,
      or any exception under --strict";
 
+const APPROVE_EXIT: &str = "Exit status:
+  0  the statement was signed and recorded in <reports>/<month>/approvals.jsonl
+     (--print-statement: printed on stdout, nothing recorded)
+  2  refused, with the reason, and nothing recorded: out of turn, a second time, after a
+     reject, a reject without a reason, a key not registered or not its owner's alone, a
+     statement for another organization, month or manifest, a signature that does not verify";
+
+const STATUS_EXIT: &str = "Exit status:
+  0  the sign-off chain of the month's current outputs is complete (or no [[signers]] are configured)
+  1  the chain is incomplete, rejected or stale (the outputs changed after it was signed)
+  2  cannot tell: the month has no outputs, or approvals.jsonl has a line that does not check out";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "brokercomp",
@@ -197,5 +209,58 @@ pub enum Command {
         month: String,
         #[command(flatten)]
         folders: FoldersArg,
+    },
+    /// Sign the month's report in your role of the sign-off chain (SPEC §4.12): a statement
+    /// over the month's manifest, signed with your OpenSSH key, appended to
+    /// <reports>/<month>/approvals.jsonl. The roles of report.signoff sign in turn, once each.
+    #[command(after_help = APPROVE_EXIT)]
+    #[command(group(clap::ArgGroup::new("how").required(true).args(["key", "print_statement", "statement"])))]
+    Approve {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The month, YYYY-MM.
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        /// Sign with this OpenSSH ed25519 private key file (mode 600; an encrypted one is opened
+        /// with $BROKERCOMP_KEY_PASSPHRASE). The signer is the [[signers]] entry of its public key.
+        #[arg(long, value_name = "FILE")]
+        key: Option<PathBuf>,
+        /// With --print-statement: the registered signer (their [[signers]] name) the statement is for.
+        #[arg(long, value_name = "NAME", requires = "print_statement")]
+        signer: Option<String>,
+        /// Print the statement --signer would sign next, for a key that never leaves its holder:
+        /// save it to a file, sign it with `ssh-keygen -Y sign -n brokercomp -f KEY FILE`, and
+        /// record it with --statement FILE --signature FILE.sig.
+        #[arg(long, requires = "signer")]
+        print_statement: bool,
+        /// Record a statement printed by --print-statement (the file as printed) …
+        #[arg(long, value_name = "FILE", requires = "signature", conflicts_with_all = ["reject", "reason"])]
+        statement: Option<PathBuf>,
+        /// … with its signature made by `ssh-keygen -Y sign -n brokercomp` (the .sig file).
+        #[arg(long, value_name = "FILE", requires = "statement")]
+        signature: Option<PathBuf>,
+        /// Reject the month's outputs instead of approving them (needs --reason); this ends the
+        /// chain of these outputs: the month is run again, corrected, and a new chain starts.
+        #[arg(long)]
+        reject: bool,
+        /// Why the outputs are rejected.
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+        /// The reports folder (replaces paths.reports).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Show where a month stands: open or closed, its exceptions and warnings, and each role of the
+    /// sign-off chain with who signed, when and what, and whether it holds for the current outputs.
+    #[command(after_help = STATUS_EXIT)]
+    Status {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The month, YYYY-MM.
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        /// The reports folder (replaces paths.reports).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
 }

@@ -14,7 +14,8 @@
 //!     │        sources → ingest → compute → analysis → report → publish
 //!  ledger     every other month a month needs (earlier clients, figures, prior-period lines,
 //!     │        watched accounts; closed months from their archive; cached), LedgerError; it has
-//!     │        months computed through the pipeline's road (the Producer the pipeline gives it)
+//!     │        months computed through the pipeline's road (the Producer the pipeline gives it);
+//!     │        the sign-off chain of a month (approvals: statements, SSH signatures, order)
 //!  report     one module per workbook, the payroll CSV, the manifest; atomic replacement
 //!  analysis   MonthSummary, team analysis, reviews, what-if comparison (pure)
 //!  compute    MonthInput + Standard → ComputedMonth, rule by rule (pure)
@@ -22,13 +23,15 @@
 //!  config     brokercomp.toml and the standards → Config, Standard, ConfigError
 //!  model      the vocabulary: kinds and fields, Person, Issue, Components
 //!
-//!  leaves     money, calendar, lookup, digest: used by every layer, importing only each other
+//!  leaves     money, calendar, lookup, digest, output (every file written goes through it:
+//!             created private, flushed through its own handle, closed): used by every layer,
+//!             importing only each other
 //!  main       the command line → app → exit code; errors are formatted there alone
 //! ```
 //!
-//! Only `ingest` (and `ledger`, for archives and its cache) reads files, and only `report` (and
-//! the `close` and `whatif` commands, for archives, close records and their own two files) writes
-//! them; `compute` and `analysis` are pure. Each layer has its own error type. Anything that
+//! Only `ingest` (and `ledger`, for archives, its cache, approvals and key files) reads files, and
+//! only `report` (and `ledger::approvals`, appending to a month's approvals.jsonl, and the `close`
+//! and `whatif` commands, for archives, close records and their own two files) writes them; `compute` and `analysis` are pure. Each layer has its own error type. Anything that
 //! reaches a report is ordered by construction (`clippy.toml` allows no iterable hash map).
 
 /// The version and the fingerprint of the code this binary was built from (see `build.rs`):
@@ -48,6 +51,7 @@ pub mod ledger;
 pub mod lookup;
 pub mod model;
 pub mod money;
+pub mod output;
 pub mod pipeline;
 pub mod report;
 pub mod sample;

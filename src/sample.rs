@@ -388,7 +388,7 @@ fn write_month(
     }
     ws.write_string(row, 0, "合计").map_err(xe)?;
     ws.write_string(row, 1, format!("{} 人", row - 3)).map_err(xe)?;
-    wb.save(dir.join(format!("roster_{month}.xlsx"))).map_err(xe)?;
+    crate::output::save_workbook(&mut wb, &dir.join(format!("roster_{month}.xlsx"))).map_err(xe)?;
 
     // CRM: one row per client–manager relationship.
     let nc_noise = LogNormal::new(0.0f64, 0.35).expect("valid");
@@ -462,7 +462,7 @@ fn write_month(
     for (k, v) in sums.iter().enumerate() {
         ws.write_number(row, 5 + k as u16, round2(*v)).map_err(xe)?;
     }
-    wb.save(dir.join(format!("crm_{month}.xlsx"))).map_err(xe)?;
+    crate::output::save_workbook(&mut wb, &dir.join(format!("crm_{month}.xlsx"))).map_err(xe)?;
 
     // Account openings: new clients (one or more types), plus a few returning clients.
     let mut wb = Workbook::new();
@@ -509,7 +509,7 @@ fn write_month(
     }
     ws.write_string(row, 0, "合计").map_err(xe)?;
     ws.write_number(row, 6, round2(deposits)).map_err(xe)?;
-    wb.save(dir.join(format!("accounts_{month}.xlsx"))).map_err(xe)?;
+    crate::output::save_workbook(&mut wb, &dir.join(format!("accounts_{month}.xlsx"))).map_err(xe)?;
 
     // Adjustments and duty scores.
     let active: Vec<&Person> = people.iter().filter(|p| p.active(month)).collect();
@@ -539,7 +539,7 @@ fn write_month(
             row += 1;
         }
     }
-    wb.save(dir.join(format!("adjustments_{month}.xlsx"))).map_err(xe)?;
+    crate::output::save_workbook(&mut wb, &dir.join(format!("adjustments_{month}.xlsx"))).map_err(xe)?;
 
     let mut wb = Workbook::new();
     wb.set_properties(&props);
@@ -552,6 +552,6 @@ fn write_month(
         ws.write_string(row, 1, &p.name).map_err(xe)?;
         ws.write_number(row, 2, f64::from(rng.random_range(50..=100u32))).map_err(xe)?;
     }
-    wb.save(dir.join(format!("scores_{month}.xlsx"))).map_err(xe)?;
+    crate::output::save_workbook(&mut wb, &dir.join(format!("scores_{month}.xlsx"))).map_err(xe)?;
     Ok(())
 }

@@ -241,3 +241,69 @@ fn a_range_skips_closed_months_and_close_refuses_outputs_that_are_not_what_the_i
     // An open month verifies against its data folder.
     assert_eq!(ws.run(&["verify", "--month", "2026-10"]).status.code(), Some(0));
 }
+
+/// Make a read-only archived file writable again, to alter it as someone with access might.
+fn writable(p: &Path) {
+    #[cfg(unix)]
+    std::fs::set_permissions(p, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    // Windows: closed files are not made read-only (README, "Windows").
+    #[cfg(not(unix))]
+    let _ = p;
+}
+
+#[test]
+fn a_closed_month_is_used_only_while_its_archive_matches_close_json() {
+    let ws = Workspace::with_config_extra(NO_CHECKS);
+    months(&ws);
+    ok(&ws.run(&["run", "--month", "2026-09"]));
+    let o = ws.run(&["close", "--month", "2026-09", "--by", "主办会计"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    ok(&ws.run(&["run", "--month", "2026-10"]));
+    let archived = ws.reports("2026-09").join("archive/data/2026-09/crm.csv");
+    let original = std::fs::read(&archived).unwrap();
+
+    // One byte of an archived input changed: October needs September (returning clients), so it
+    // stops, naming the month and the file, instead of falling back to the data folder.
+    writable(&archived);
+    let mut altered = original.clone();
+    let at = altered.iter().rposition(|b| b.is_ascii_digit()).unwrap();
+    altered[at] = if altered[at] == b'9' { b'8' } else { altered[at] + 1 };
+    std::fs::write(&archived, &altered).unwrap();
+    let before = snapshot(&ws.reports("2026-10"));
+    let o = ws.run(&["run", "--month", "2026-10"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("2026-09 is closed") && err.contains("archive/data/2026-09/crm.csv"), "{err}");
+    assert!(err.contains("has changed since the month was closed"), "{err}");
+    assert_eq!(snapshot(&ws.reports("2026-10")), before, "October's outputs stay as they were");
+    let o = ws.run(&["verify", "--month", "2026-09"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("archive/data/2026-09/crm.csv: has changed since the month was closed"),
+        "{}",
+        stderr(&o)
+    );
+
+    // A file slipped into the archive is refused the same way.
+    std::fs::write(&archived, &original).unwrap();
+    ok(&ws.run(&["run", "--month", "2026-10"]));
+    let extra = ws.reports("2026-09").join("archive/data/2026-09/crm_extra.csv");
+    std::fs::write(&extra, "客户号\n").unwrap();
+    let o = ws.run(&["check", "--month", "2026-10"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("crm_extra.csv was added since the month was closed"), "{}", stderr(&o));
+    std::fs::remove_file(&extra).unwrap();
+
+    // The archive gone: refused, naming it.
+    let archive = ws.reports("2026-09").join("archive");
+    let aside = ws.reports("2026-09").join("archive-moved");
+    std::fs::rename(&archive, &aside).unwrap();
+    let o = ws.run(&["run", "--month", "2026-10"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("2026-09 is closed, but archive/ is gone"), "{}", stderr(&o));
+    let o = ws.run(&["verify", "--month", "2026-09"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    std::fs::rename(&aside, &archive).unwrap();
+    let o = ws.run(&["verify", "--month", "2026-09"]);
+    assert_eq!(o.status.code(), Some(0), "whole again: {}", stderr(&o));
+}

@@ -15,12 +15,14 @@ use std::path::{Path, PathBuf};
 
 use crate::calendar::{utc_now, YearMonth};
 use crate::ingest::discover;
+use crate::ledger::approvals;
 use crate::ledger::source::{
     altered_archive, AcceptedWarnings, CarriedAmount, CloseRecord, ClosedManager, FileHash, Reopened, ARCHIVE,
     CLOSE_FILE,
 };
 use crate::ledger::{Ledger, FIGURES_FILE};
 use crate::money::display;
+use crate::output::{self, OutputFile};
 use crate::pipeline::{generate, Generated, RunError, Settings, Status, Timings};
 use crate::report::manifest::Manifest;
 use crate::report::publish::lock_month;
@@ -124,12 +126,8 @@ fn tree_hashes(dir: &Path, base: &Path, out: &mut Vec<FileHash>) -> Result<(), R
 
 fn append_log(reports: &Path, line: serde_json::Value) -> Result<(), RunError> {
     let path = reports.join(CLOSE_LOG);
-    let mut options = std::fs::File::options();
-    options.create(true).append(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut f = options.open(&path).map_err(|e| io_err(&path, e))?;
-    writeln!(f, "{line}").and_then(|()| f.sync_all()).map_err(|e| io_err(&path, e))
+    let mut f = OutputFile::append(&path).map_err(|e| io_err(&path, e))?;
+    writeln!(f, "{line}").and_then(|()| f.finish()).map_err(|e| io_err(&path, e))
 }
 
 /// How many times the month was reopened (its `close.reopened-<n>.json` records).
@@ -159,6 +157,8 @@ pub fn close(s: &Settings, month: YearMonth, by: &str, accept: Option<&str>) -> 
     }
     let expected = manifest_outputs(&dir)?;
     let _lock = lock_month(&dir, &|| eprintln!("{}: another run of this month is writing; waiting", dir.display()))?;
+    // With [[signers]], the complete sign-off chain of the current outputs (SPEC §4.12).
+    let chain = approvals::complete_chain(&s.config, month, &dir).map_err(|e| RunError::Usage(e.to_string()))?;
     let (g, differ) = regenerate_and_compare(&mut ledger, month, &dir, &expected)?;
     if !differ.is_empty() {
         return Err(RunError::Usage(format!(
@@ -194,20 +194,20 @@ pub fn close(s: &Settings, month: YearMonth, by: &str, accept: Option<&str>) -> 
     for paths in found.by_kind.values() {
         for p in paths {
             let name = p.file_name().unwrap_or_default();
-            std::fs::copy(p, data_dir.join(name)).map_err(|e| io_err(p, e))?;
+            output::copy(p, &data_dir.join(name)).map_err(|e| io_err(p, e))?;
         }
     }
     let config_name = s.config_file.file_name().unwrap_or_default();
-    std::fs::copy(&s.config_file, staging.join("config").join(config_name)).map_err(|e| io_err(&s.config_file, e))?;
+    output::copy(&s.config_file, &staging.join("config").join(config_name)).map_err(|e| io_err(&s.config_file, e))?;
     let standard = &g.source.standard;
     let standard_name = standard.file.file_name().unwrap_or_default();
-    std::fs::copy(&standard.file, staging.join("standards").join(standard_name))
+    output::copy(&standard.file, &staging.join("standards").join(standard_name))
         .map_err(|e| io_err(&standard.file, e))?;
     let context = serde_json::to_vec_pretty(&g.context).map_err(|e| io_err(&staging, e))?;
-    std::fs::write(staging.join("context.json"), context).map_err(|e| io_err(&staging, e))?;
+    output::write(&staging.join("context.json"), &context).map_err(|e| io_err(&staging, e))?;
     // What later months' completeness checks compare of it, so they never read its files again.
     let figures = serde_json::to_vec_pretty(&g.produced.figures).map_err(|e| io_err(&staging, e))?;
-    std::fs::write(staging.join(FIGURES_FILE), figures).map_err(|e| io_err(&staging, e))?;
+    output::write(&staging.join(FIGURES_FILE), &figures).map_err(|e| io_err(&staging, e))?;
     std::fs::rename(&staging, &archive).map_err(|e| io_err(&archive, e))?;
 
     let mut archived = Vec::new();
@@ -253,10 +253,10 @@ pub fn close(s: &Settings, month: YearMonth, by: &str, accept: Option<&str>) -> 
         accepted_warnings,
         reopened: None,
     };
-    let text = serde_json::to_vec_pretty(&record).map_err(|e| io_err(&dir, e))?;
+    let text = approvals::close_json(&record, &chain).map_err(|e| io_err(&dir, e))?;
     let close_path = dir.join(CLOSE_FILE);
     let tmp = dir.join(format!(".{CLOSE_FILE}-{}", std::process::id()));
-    std::fs::write(&tmp, &text).map_err(|e| io_err(&tmp, e))?;
+    output::write(&tmp, &text).map_err(|e| io_err(&tmp, e))?;
     std::fs::rename(&tmp, &close_path).map_err(|e| io_err(&close_path, e))?;
     for f in expected.iter().map(|f| dir.join(&f.file)).chain(archived.iter().map(|f| dir.join(&f.file))) {
         set_read_only(&f);
@@ -314,8 +314,9 @@ pub fn reopen(s: &Settings, month: YearMonth, reason: &str, by: &str) -> Result<
     let at = utc_now();
     record.reopened = Some(Reopened { at: at.clone(), reason: reason.to_string(), by: by.to_string() });
     let kept = dir.join(format!("close.reopened-{n}.json"));
-    let text = serde_json::to_vec_pretty(&record).map_err(|e| io_err(&kept, e))?;
-    std::fs::write(&kept, text).map_err(|e| io_err(&kept, e))?;
+    let chain = approvals::closed_chain(&dir, CLOSE_FILE).map_err(|e| RunError::Usage(e.to_string()))?;
+    let text = approvals::close_json(&record, &chain).map_err(|e| io_err(&kept, e))?;
+    output::write(&kept, &text).map_err(|e| io_err(&kept, e))?;
     set_read_only(&kept);
     let close_path = dir.join(CLOSE_FILE);
     std::fs::remove_file(&close_path).map_err(|e| io_err(&close_path, e))?;
@@ -363,6 +364,9 @@ pub fn verify(s: &Settings, month: YearMonth) -> Result<Status, RunError> {
     if whole {
         let (_, regenerated) = regenerate_and_compare(&mut ledger, month, &dir, &expected)?;
         differ.extend(regenerated);
+        // The sign-off chain, against the month's own configuration (the archived one when closed).
+        let cfg = &ledger.source(month)?.config;
+        differ.extend(approvals::verify_month(cfg, month, &dir).map_err(|e| RunError::Usage(e.to_string()))?);
     }
     differ.sort();
     differ.dedup();

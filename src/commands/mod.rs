@@ -4,6 +4,7 @@
 //! `app`, which only dispatches); what two of them share is here, and `tests/architecture.rs`
 //! holds that line.
 
+pub mod approve;
 pub mod closing;
 pub mod dossier;
 pub mod run;

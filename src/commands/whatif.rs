@@ -9,7 +9,6 @@
 //! but never writes it, and never touches a month's outputs.
 
 use std::collections::BTreeMap;
-use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::rc::Rc;
 
@@ -21,6 +20,7 @@ use crate::compute::ComputedMonth;
 use crate::config::Standard;
 use crate::ledger::{remove_stale_temporaries, watch_from};
 use crate::money::display;
+use crate::output::Temporary;
 use crate::pipeline::{self, produce, RunError, Settings, Status};
 use crate::report::whatif::{file_names, write_csv, write_workbook};
 use crate::report::ReportError;
@@ -103,18 +103,13 @@ pub fn write(s: &Settings, w: &WhatIf) -> Result<Vec<std::path::PathBuf>, RunErr
     remove_stale_temporaries(&dir, TEMPORARY);
     let (csv_name, xlsx_name) = file_names(&s.config, w);
     let (csv_path, xlsx_path) = (dir.join(csv_name), dir.join(xlsx_name));
-    let temporary = |path: &Path| {
-        tempfile::Builder::new().prefix(TEMPORARY).tempfile_in(&dir).map_err(|e| werr(path, e.to_string()))
-    };
-    let csv = temporary(&csv_path)?;
-    let mut out = BufWriter::new(csv.as_file());
-    write_csv(&mut out, w).and_then(|_| out.flush()).map_err(|e| werr(&csv_path, e.to_string()))?;
-    drop(out);
+    let temporary = |path: &Path| Temporary::new_in(&dir, TEMPORARY).map_err(|e| werr(path, e.to_string()));
+    let mut csv = temporary(&csv_path)?;
+    write_csv(csv.file(), w).map_err(|e| werr(&csv_path, e.to_string()))?;
     let xlsx = temporary(&xlsx_path)?;
     write_workbook(xlsx.path(), &s.config, w).map_err(|e| werr(&xlsx_path, e.to_string()))?;
     for (tmp, path) in [(csv, &csv_path), (xlsx, &xlsx_path)] {
-        std::fs::File::open(tmp.path()).and_then(|f| f.sync_all()).map_err(|e| werr(path, e.to_string()))?;
-        tmp.persist(path).map_err(|e| werr(path, e.to_string()))?;
+        tmp.commit(path).map_err(|e| werr(path, e.to_string()))?;
     }
     Ok(vec![csv_path, xlsx_path])
 }

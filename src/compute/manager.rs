@@ -36,7 +36,7 @@ pub(crate) fn pay_each(
     let mut managers: Vec<ManagerPay> = Vec::with_capacity(active.len());
     for (r, t) in active.rows().iter().zip(tally) {
         let level = standard.find_level(&r.level).ok_or_else(|| ComputeError::UnknownLevel {
-            standard: standard.file.clone(),
+            standard: standard.file.clone().into_boxed_path(),
             file: super::file_label(files, r.file),
             row: r.row,
             level: r.level.clone(),

@@ -4,7 +4,7 @@
 //! them live beside their formulas. Re-exported from [`super`] under the same names.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::Path;
 
 use rust_decimal::Decimal;
 
@@ -25,7 +25,8 @@ use super::working::{
 pub enum ComputeError {
     /// A roster level the standard does not define (a configuration error, SPEC §3).
     UnknownLevel {
-        standard: PathBuf,
+        /// Boxed: a `PathBuf` is wider on Windows, and the error stays small on both platforms.
+        standard: Box<Path>,
         file: String,
         row: u32,
         level: String,

@@ -6,6 +6,7 @@
 
 pub mod checks;
 pub mod error;
+pub mod signers;
 pub mod standard;
 
 use std::collections::BTreeMap;
@@ -18,6 +19,7 @@ use crate::calendar::YearMonth;
 use crate::model::Kind;
 pub use checks::Checks;
 pub use error::ConfigError;
+pub use signers::Signer;
 
 pub use standard::{Level, Schedule, ScheduleMode, Standard, StandardSet, Tier};
 
@@ -66,6 +68,8 @@ struct ConfigRaw {
     review: ReviewRaw,
     #[serde(default)]
     checks: checks::ChecksRaw,
+    #[serde(default)]
+    signers: Vec<signers::SignerRaw>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -268,6 +272,8 @@ pub struct Config {
     pub review: ReviewSettings,
     /// `[checks]`: the completeness checks of a month (SPEC §4.11); the defaults when absent.
     pub checks: Checks,
+    /// `[[signers]]`: who signs the month's report in turn (SPEC §4.12); empty when none.
+    pub signers: Vec<Signer>,
 }
 
 impl Config {
@@ -425,6 +431,7 @@ impl Config {
         }
 
         let checks = raw.checks.validate(err)?;
+        let signers = signers::validate(raw.signers, &raw.report.signoff, err)?;
 
         Ok(Config {
             file: file.to_path_buf(),
@@ -439,6 +446,7 @@ impl Config {
             inputs,
             review: ReviewSettings { min_duty_score_to_promote, annual_grades },
             checks,
+            signers,
         })
     }
 

@@ -3,7 +3,10 @@
 //! calamine reads what a workbook declares: a hostile or broken file can make it reserve memory
 //! for billions of cells (an allocation failure aborts a Rust process; it cannot be caught), loop,
 //! or exhaust memory. The binary therefore reads each workbook in a child process — itself, run
-//! as `brokercomp __read-sheet` — with limits on its memory and CPU time. The child streams the
+//! as `brokercomp __read-sheet` — with limits on its memory and CPU time, which the child puts on
+//! itself before it opens the file (`setrlimit` on Unix; on Windows a job object of its own, which
+//! also keeps a crash from opening an error dialog that would hold a scheduled run); a child that
+//! cannot limit itself reads nothing and says so, a file-level error. The child streams the
 //! rows back over a pipe while the parent checks them (the two cores work at once, as the reader
 //! thread of a single process would). When the child dies, the parent reports a file-level error
 //! naming the file; nothing else of the run is affected.
@@ -127,8 +130,22 @@ fn describe(status: &std::process::ExitStatus) -> String {
         }
     }
     match status.code() {
+        #[cfg(windows)]
+        Some(c) if c < 0 => describe_windows(c as u32),
         Some(c) => format!("exit status {c}"),
         None => "no exit status".into(),
+    }
+}
+
+/// A Windows process's end, from the NTSTATUS it died with (a Rust abort, an allocation that
+/// failed included, is a fast fail: `STATUS_STACK_BUFFER_OVERRUN`).
+#[cfg(windows)]
+fn describe_windows(code: u32) -> String {
+    match code {
+        0xC000_0409 | 0xC000_0017 => "it ran out of memory or aborted".into(),
+        0xC000_0005 | 0xC000_001D | 0xC000_00FD => "it crashed".into(),
+        0xC000_013A => "it was interrupted".into(),
+        c => format!("exit status 0x{c:08X}"),
     }
 }
 
@@ -330,25 +347,103 @@ impl<W: Write> workbook::RowSink for Pipe<'_, W> {
     }
 }
 
-/// Lower this process's limits on memory and CPU time (a reader process).
-fn limit_resources() {
+/// Lower this process's limits on memory and CPU time (a reader process), before it reads.
+///
+/// # Errors
+/// What the system said when a limit could not be set.
+fn limit_resources() -> Result<(), String> {
     #[cfg(unix)]
     // SAFETY: setrlimit only reads the struct passed by reference; lowering a limit of this
     // process cannot affect memory safety.
     unsafe {
         let mem = libc::rlimit { rlim_cur: CHILD_MEMORY as libc::rlim_t, rlim_max: CHILD_MEMORY as libc::rlim_t };
-        libc::setrlimit(libc::RLIMIT_AS, &mem);
+        if libc::setrlimit(libc::RLIMIT_AS, &mem) != 0 {
+            return Err(format!("setrlimit(RLIMIT_AS): {}", std::io::Error::last_os_error()));
+        }
         let cpu =
             libc::rlimit { rlim_cur: CHILD_CPU_SECONDS as libc::rlim_t, rlim_max: CHILD_CPU_SECONDS as libc::rlim_t };
-        libc::setrlimit(libc::RLIMIT_CPU, &cpu);
+        if libc::setrlimit(libc::RLIMIT_CPU, &cpu) != 0 {
+            return Err(format!("setrlimit(RLIMIT_CPU): {}", std::io::Error::last_os_error()));
+        }
+    }
+    #[cfg(windows)]
+    windows_job::limit_this_process(CHILD_MEMORY, CHILD_CPU_SECONDS)?;
+    Ok(())
+}
+
+/// The reader process's job object on Windows: a job of its own (Windows 8 and later nest jobs,
+/// so a reader started by Task Scheduler, itself in a job, gets one too) with a limit on the
+/// memory it commits and on its CPU time, one process at most, killed when the job's last handle
+/// closes, and no error dialog on a crash (`DIE_ON_UNHANDLED_EXCEPTION`: a scheduled run must not
+/// wait for somebody to click it away).
+#[cfg(windows)]
+mod windows_job {
+    use windows_sys::Win32::System::JobObjects::{
+        AssignProcessToJobObject, CreateJobObjectW, JobObjectExtendedLimitInformation, SetInformationJobObject,
+        JOBOBJECT_EXTENDED_LIMIT_INFORMATION, JOB_OBJECT_LIMIT_ACTIVE_PROCESS,
+        JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION, JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE,
+        JOB_OBJECT_LIMIT_PROCESS_MEMORY, JOB_OBJECT_LIMIT_PROCESS_TIME,
+    };
+    use windows_sys::Win32::System::Threading::GetCurrentProcess;
+
+    const FLAGS: u32 = JOB_OBJECT_LIMIT_PROCESS_MEMORY
+        | JOB_OBJECT_LIMIT_PROCESS_TIME
+        | JOB_OBJECT_LIMIT_ACTIVE_PROCESS
+        | JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE
+        | JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION;
+
+    fn os_error(what: &str) -> String {
+        format!("{what}: {}", std::io::Error::last_os_error())
+    }
+
+    /// Put this process in a new job with the limits. The job's handle is kept open for the
+    /// life of the process (it ends with it).
+    pub fn limit_this_process(memory: u64, cpu_seconds: u64) -> Result<(), String> {
+        let size = std::mem::size_of::<JOBOBJECT_EXTENDED_LIMIT_INFORMATION>() as u32;
+        let mut info = JOBOBJECT_EXTENDED_LIMIT_INFORMATION::default();
+        info.BasicLimitInformation.LimitFlags = FLAGS;
+        // In units of 100 ns.
+        info.BasicLimitInformation.PerProcessUserTimeLimit =
+            i64::try_from(cpu_seconds * 10_000_000).unwrap_or(i64::MAX);
+        info.BasicLimitInformation.ActiveProcessLimit = 1;
+        info.ProcessMemoryLimit = usize::try_from(memory).unwrap_or(usize::MAX);
+        // SAFETY: the pointer passed is to a live value of the size given; a null job handle is
+        // checked before use; the handles are this process's own.
+        unsafe {
+            let job = CreateJobObjectW(std::ptr::null(), std::ptr::null());
+            if job.is_null() {
+                return Err(os_error("CreateJobObject"));
+            }
+            if SetInformationJobObject(job, JobObjectExtendedLimitInformation, (&raw const info).cast(), size) == 0 {
+                return Err(os_error("SetInformationJobObject"));
+            }
+            if AssignProcessToJobObject(job, GetCurrentProcess()) == 0 {
+                return Err(os_error("AssignProcessToJobObject"));
+            }
+        }
+        Ok(())
     }
 }
 
 /// The reader process: `__read-sheet zip|ole LABEL SHEET PATH`. Writes the protocol to stdout and
 /// returns the exit status.
 pub fn child_main(args: &[String]) -> i32 {
-    limit_resources();
     let [kind, label, sheet, path] = args else { return 2 };
+    if let Err(e) = limit_resources() {
+        // Never read a file without the limits: say why, as the file's error.
+        let mut out = std::io::stdout().lock();
+        let said = out
+            .write_all(b"E")
+            .and_then(|()| write_string(&mut out, ""))
+            .and_then(|()| {
+                write_string(
+                    &mut out,
+                    &format!("the reader process could not limit its memory and CPU time ({e}); the file was not read"),
+                )
+            })
+            .and_then(|()| out.flush());
+        return if said.is_ok() { 1 } else { 2 };
+    }
     let container = if kind == "ole" { Container::Ole } else { Container::Zip };
     let sheet = (!sheet.is_empty()).then_some(sheet.as_str());
     let stdout = std::io::stdout();

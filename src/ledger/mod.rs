@@ -12,6 +12,7 @@
 //! closed month's entries come from its archive and never change. Refuses what an earlier month
 //! refuses (its file-level or configuration error stops the run).
 
+pub mod approvals;
 pub mod context;
 pub mod error;
 pub mod source;
@@ -302,9 +303,10 @@ impl<'a> Ledger<'a> {
         }
         let Ok(text) = serde_json::to_vec(value) else { return };
         // A cache write that fails costs only time later; it never changes a figure.
-        if let Ok(tmp) = tempfile::Builder::new().prefix(".cache-").tempfile_in(dir) {
-            if std::fs::write(tmp.path(), &text).is_ok() {
-                let _ = tmp.persist(dir.join(name));
+        use std::io::Write;
+        if let Ok(mut tmp) = crate::output::Temporary::new_in(dir, ".cache-") {
+            if tmp.file().write_all(&text).is_ok() {
+                let _ = tmp.commit(&dir.join(name));
             }
         }
     }

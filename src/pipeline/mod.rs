@@ -136,13 +136,6 @@ pub struct Generated {
 }
 
 impl Generated {
-    /// Data exceptions and completeness warnings: either makes the exit status 1.
-    pub fn findings(&self) -> usize {
-        self.produced.computed.exception_count() + self.checks.warnings.len()
-    }
-}
-
-impl Generated {
     /// The report context of the month.
     pub fn report_ctx(&self) -> ReportCtx<'_> {
         ReportCtx {

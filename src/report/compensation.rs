@@ -51,7 +51,7 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
     }
     issues_sheet(wb.add_worksheet(), ctx, &st)?;
     recon_sheet(wb.add_worksheet(), ctx, &st)?;
-    wb.save(path)
+    crate::output::save_workbook(&mut wb, path)
 }
 
 fn main_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(), XlsxError> {

@@ -142,5 +142,5 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
     }
     // The autofilter stops above the grand total, so that filtering never hides it.
     close_sheet(&mut wb, idx, row)?;
-    wb.save(path)
+    crate::output::save_workbook(&mut wb, path)
 }

@@ -28,8 +28,6 @@ pub mod words;
 pub mod working;
 
 use std::fmt;
-use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::analysis::checks::CheckOutcome;
@@ -162,15 +160,6 @@ impl FileNames {
 use crate::digest::sha256_file as hash_file;
 pub use publish::{lock_month, MonthLock};
 
-/// Create an empty file readable by the owner only, for a writer to fill.
-fn create_private(path: &Path) -> std::io::Result<()> {
-    let mut options = File::options();
-    options.create(true).truncate(true).write(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path).map(|_| ())
-}
-
 /// Names of the outputs an earlier run listed in the month's manifest: none when the folder has
 /// no manifest, or one this build cannot read (its files are then kept as somebody's own).
 fn earlier_outputs(dir: &Path) -> Vec<String> {
@@ -224,7 +213,7 @@ pub fn render_into(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, Repo
     type Render<'r> = &'r (dyn Fn(&Path) -> Result<(), String> + Sync);
     let stage = |name: &str, render: Render<'_>| -> Result<String, ReportError> {
         let path = dir.join(name);
-        create_private(&path).map_err(|e| werr(name, e.to_string()))?;
+        // Each writer writes through `crate::output`: created private, flushed, closed.
         render(&path).map_err(|e| werr(name, e))?;
         publish::fault(&format!("stage:{name}")).map_err(|e| werr(name, e))?;
         Ok(name.to_string())
@@ -237,10 +226,7 @@ pub fn render_into(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, Repo
                 stage(&names.report, &|p| compensation::write(p, ctx).map_err(|e| e.to_string()))?,
                 stage(&names.slips, &|p| slips::write(p, ctx).map_err(|e| e.to_string()))?,
                 stage(&names.payroll, &|p| {
-                    let f = File::options().write(true).truncate(true).open(p).map_err(|e| e.to_string())?;
-                    let mut w = BufWriter::new(f);
-                    payroll::write(&mut w, ctx).map_err(|e| e.to_string())?;
-                    w.flush().map_err(|e| e.to_string())
+                    crate::output::write_with(p, |f| payroll::write(f, ctx)).map_err(|e| e.to_string())
                 })?,
                 stage(&names.statements, &|p| statements::write(p, ctx).map_err(|e| e.to_string()))?,
             ];
@@ -273,12 +259,10 @@ pub fn render_into(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, Repo
     for name in &staged {
         let path = dir.join(name);
         let (sha256, size) = hash_file(&path).map_err(|e| werr(name, e.to_string()))?;
-        File::open(&path).and_then(|f| f.sync_all()).map_err(|e| werr(name, e.to_string()))?;
         written.push(Written { name: name.clone(), sha256, size });
     }
     let text = Manifest::new(ctx, &written).to_json().map_err(|e| werr(Manifest::FILE, e.to_string()))?;
-    stage(Manifest::FILE, &|p| std::fs::write(p, text.as_bytes()).map_err(|e| e.to_string()))?;
-    File::open(dir.join(Manifest::FILE)).and_then(|f| f.sync_all()).map_err(|e| werr(Manifest::FILE, e.to_string()))?;
+    stage(Manifest::FILE, &|p| crate::output::write(p, text.as_bytes()).map_err(|e| e.to_string()))?;
     Ok(written)
 }
 

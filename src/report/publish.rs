@@ -6,20 +6,35 @@
 //! folder `<reports>/.<month>.staging-<pid>`; every file of the month's folder that is not an
 //! output of this tool (the lock, an archive, a scanned signature someone put there) is carried
 //! into it by hard link; then the two folders are exchanged in one step (`renameat2` with
-//! `RENAME_EXCHANGE` on Linux; elsewhere two renames, recovered on the next run) and the old set
-//! is deleted. A run begins by removing what killed runs left behind, under the month's lock.
+//! `RENAME_EXCHANGE` on Linux; elsewhere, Windows included, two renames: the month's folder
+//! aside as `.<month>.old-<pid>`, the staging folder in its place, recovered on the next run) and
+//! the old set is deleted. A run begins by removing what killed runs left behind, under the
+//! month's lock.
 //!
-//! Two runs of one month never interleave: the lock file `.brokercomp.lock` in the month's
-//! folder is held for the whole replacement; it is carried into the new folder by hard link, so
-//! that a run waiting on it waits on the same file.
+//! Two runs of one month never interleave: the month's lock is held for the whole replacement.
+//! On Unix it is the file `.brokercomp.lock` in the month's folder, carried into the new folder
+//! by hard link, so that a run waiting on it waits on the same file. Windows renames no folder
+//! that has a file open inside it (a waiting run's lock, a workbook open in Excel): there the
+//! lock is `<reports>/.<month>.lock`, beside the month's folder, and this module opens nothing
+//! inside a folder it renames.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use super::{Manifest, ReportError};
 
-/// The lock file in a month's folder.
+/// The lock file in a month's folder (Unix).
 pub const LOCK_FILE: &str = ".brokercomp.lock";
+
+/// The month's lock file: in the month's folder on Unix, beside it on Windows (see the module's
+/// documentation).
+pub fn lock_path(dir: &Path) -> PathBuf {
+    if cfg!(windows) {
+        reports_of(dir).join(format!(".{}.lock", month_name(dir)))
+    } else {
+        dir.join(LOCK_FILE)
+    }
+}
 
 /// Holds the month's lock until dropped.
 pub struct MonthLock {
@@ -37,12 +52,8 @@ fn werr(p: &Path, e: impl std::fmt::Display) -> ReportError {
 /// When the folder or lock file cannot be created.
 pub fn lock_month(dir: &Path, on_wait: &dyn Fn()) -> Result<MonthLock, ReportError> {
     std::fs::create_dir_all(dir).map_err(|e| werr(dir, e))?;
-    let path = dir.join(LOCK_FILE);
-    let mut options = File::options();
-    options.create(true).truncate(false).write(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options.open(&path).map_err(|e| werr(&path, e))?;
+    let path = lock_path(dir);
+    let file = crate::output::lock_file(&path).map_err(|e| werr(&path, e))?;
     match file.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => {
@@ -56,7 +67,8 @@ pub fn lock_month(dir: &Path, on_wait: &dyn Fn()) -> Result<MonthLock, ReportErr
 
 /// A step of the replacement at which a test may make the run fail (`BROKERCOMP_FAULT=<step>`)
 /// or die on the spot (`BROKERCOMP_FAULT=<step>!`, as `kill -9` would): `stage:<file name>`
-/// after that output is rendered, `carried` after the other files are linked, `swapped` after
+/// after that output is rendered, `carried` after the other files are linked, `aside` between
+/// the two renames (Windows' way; naming this step makes Linux take it too), `swapped` after
 /// the exchange and before the old set is deleted.
 ///
 /// # Errors
@@ -111,11 +123,20 @@ pub fn recover(dir: &Path) -> Result<(), ReportError> {
     }
     leftovers.sort();
     if !dir.join(Manifest::FILE).exists() {
-        if let Some(old) = leftovers.iter().find(|p| p.join(Manifest::FILE).exists()) {
-            for e in std::fs::read_dir(old).map_err(|e| werr(old, e))?.filter_map(Result::ok) {
-                let target = dir.join(e.file_name());
-                if !target.exists() {
-                    std::fs::rename(e.path(), &target).map_err(|e| werr(&target, e))?;
+        if let Some(i) = leftovers.iter().position(|p| p.join(Manifest::FILE).exists()) {
+            let old = &leftovers[i];
+            let empty = std::fs::read_dir(dir).map(|mut es| es.next().is_none()).unwrap_or(true);
+            if empty {
+                // The whole folder back in one rename (where the lock is not inside it).
+                let _ = std::fs::remove_dir(dir);
+                rename(old, dir)?;
+                leftovers.remove(i);
+            } else {
+                for e in std::fs::read_dir(old).map_err(|e| werr(old, e))?.filter_map(Result::ok) {
+                    let target = dir.join(e.file_name());
+                    if !target.exists() {
+                        std::fs::rename(e.path(), &target).map_err(|e| werr(&target, e))?;
+                    }
                 }
             }
         }
@@ -167,9 +188,15 @@ pub fn staging_folder(dir: &Path) -> Result<PathBuf, ReportError> {
         make_writable(&path);
         std::fs::remove_dir_all(&path).map_err(|e| werr(&path, e))?;
     }
-    let mut b = std::fs::DirBuilder::new();
     #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    let b = {
+        let mut b = std::fs::DirBuilder::new();
+        std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+        b
+    };
+    // On Windows the folder takes the access list the reports folder passes on.
+    #[cfg(not(unix))]
+    let b = std::fs::DirBuilder::new();
     b.create(&path).map_err(|e| werr(&path, e))?;
     Ok(path)
 }
@@ -211,7 +238,7 @@ fn link_tree(from: &Path, to: &Path) -> Result<(), ReportError> {
     } else {
         match std::fs::hard_link(from, to) {
             Ok(()) => Ok(()),
-            Err(_) => std::fs::copy(from, to).map(|_| ()).map_err(|e| werr(to, e)),
+            Err(_) => crate::output::copy(from, to).map(|_| ()).map_err(|e| werr(to, e)),
         }
     }
 }
@@ -220,10 +247,11 @@ fn link_tree(from: &Path, to: &Path) -> Result<(), ReportError> {
 /// allows it. Afterwards `staging` holds the old set.
 ///
 /// # Errors
-/// When neither the exchange nor the renames succeed; the month's folder is then unchanged.
+/// When neither the exchange nor the renames succeed; the month's folder is then unchanged (or,
+/// when the process dies between the renames, put back by the next run's [`recover`]).
 pub fn swap(staging: &Path, dir: &Path) -> Result<(), ReportError> {
     #[cfg(target_os = "linux")]
-    {
+    if !two_renames_asked() {
         use std::os::unix::ffi::OsStrExt;
         let a = std::ffi::CString::new(staging.as_os_str().as_bytes()).map_err(|e| werr(staging, e))?;
         let b = std::ffi::CString::new(dir.as_os_str().as_bytes()).map_err(|e| werr(dir, e))?;
@@ -242,12 +270,42 @@ pub fn swap(staging: &Path, dir: &Path) -> Result<(), ReportError> {
     // Two renames: between them the month's folder is missing, and `recover` puts the set-aside
     // folder back if the run dies there.
     let aside = reports_of(dir).join(format!(".{}.old-{}", month_name(dir), std::process::id()));
-    std::fs::rename(dir, &aside).map_err(|e| werr(dir, e))?;
-    if let Err(e) = std::fs::rename(staging, dir) {
-        let _ = std::fs::rename(&aside, dir);
-        return Err(werr(dir, e));
+    rename(dir, &aside)?;
+    let second = fault("aside").map_err(|e| werr(dir, e)).and_then(|()| rename(staging, dir));
+    if let Err(e) = second {
+        let _ = rename(&aside, dir);
+        return Err(e);
     }
-    std::fs::rename(&aside, staging).map_err(|e| werr(staging, e))
+    rename(&aside, staging)
+}
+
+/// Whether a test asked for the two renames on Linux (a `BROKERCOMP_FAULT` at their step).
+#[cfg(target_os = "linux")]
+fn two_renames_asked() -> bool {
+    std::env::var_os("BROKERCOMP_FAULT").is_some_and(|f| f.to_string_lossy().trim_end_matches('!') == "aside")
+}
+
+/// Rename a folder. On Windows a rename is refused while a file inside is open — by a person
+/// (a workbook of the month open in Excel or WPS) or, for a moment, by a virus scanner reading a
+/// new file: it is tried again for about two seconds, then the error says what to do.
+fn rename(from: &Path, to: &Path) -> Result<(), ReportError> {
+    let mut tries = 0;
+    loop {
+        let Err(e) = std::fs::rename(from, to) else { return Ok(()) };
+        // ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION.
+        let in_use = cfg!(windows) && matches!(e.raw_os_error(), Some(5 | 32));
+        if !in_use {
+            return Err(werr(from, e));
+        }
+        if tries == 10 {
+            return Err(werr(
+                from,
+                format!("{e}; a file in it is open (a workbook in Excel or WPS?): close it and run again"),
+            ));
+        }
+        tries += 1;
+        std::thread::sleep(std::time::Duration::from_millis(40 * tries));
+    }
 }
 
 /// Delete the old set (now in `staging`); a failure leaves a leftover for the next run.

@@ -214,7 +214,7 @@ pub fn write_quarter(path: &Path, cfg: &Config, q: &QuarterReview, l: &AnalysisL
         widths.see(13, &reason);
     }
     finish(ws, cfg, &widths, 2)?;
-    wb.save(path)
+    crate::output::save_workbook(&mut wb, path)
 }
 
 /// Write the annual review.
@@ -306,5 +306,5 @@ pub fn write_annual(
         ws.write_number_with_format(row, 7 + k as u16, to_cell(*v), fmt)?;
     }
     finish(ws, cfg, &widths, 3)?;
-    wb.save(path)
+    crate::output::save_workbook(&mut wb, path)
 }

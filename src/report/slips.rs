@@ -155,5 +155,5 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
         print_setup(ws, &format!("&L{}", header_text(org)), ctx.labels.page_footer, None)?;
         ws.set_portrait();
     }
-    wb.save(path)
+    crate::output::save_workbook(&mut wb, path)
 }

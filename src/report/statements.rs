@@ -104,7 +104,7 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
         print_setup(ws, &format!("&L{}", header_text(&ctx.config.organization.name)), l.page_footer, None)?;
         ws.set_portrait();
     }
-    wb.save(path)
+    crate::output::save_workbook(&mut wb, path)
 }
 
 /// One row of a statement, before it is written.

@@ -395,7 +395,7 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
         ws.insert_chart(1, t.trend.len() as u16 + 2, &chart)?;
     }
     print_setup(ws, &page_header, footer, None)?;
-    wb.save(path)
+    crate::output::save_workbook(&mut wb, path)
 }
 
 /// The data of the teams chart below the blocks from `row`, and the chart beside the blocks.

@@ -468,7 +468,7 @@ pub fn write_workbook(path: &Path, config: &Config, w: &WhatIf) -> Result<(), Xl
     ws.set_freeze_panes(1, 2)?;
     print_setup(ws, &page_header, footer, Some((0, 0)))?;
 
-    wb.save(path)
+    crate::output::save_workbook(&mut wb, path)
 }
 
 fn ident_cells(m: &ManagerSum, rl: &Labels) -> [String; 5] {
