@@ -2,7 +2,9 @@
 # Look at the month's workbooks as finance will print them.
 #   scripts/render.sh reports/2026-10 [out-dir]
 # Converts each workbook to PDF with LibreOffice headless, renders every page to PNG with
-# pdftoppm, and prints the page counts. Needs: apt-get install libreoffice-calc poppler-utils
+# pdftoppm, and prints the page counts; fails unless the pay statements (薪酬明细单) print on as
+# many pages as the payroll has rows (one page each, SPEC §5 item 8). Needs: apt-get install
+# libreoffice-calc poppler-utils fonts-noto-cjk fonts-crosextra-carlito
 set -euo pipefail
 month_dir=${1:?usage: scripts/render.sh REPORTS/YYYY-MM [OUT]}
 out=${2:-$month_dir/render}
@@ -23,6 +25,22 @@ if [ -n "$slips" ]; then
   serials=$(pdftotext "$slips" - | grep -cE '[A-Z0-9_-]+-[0-9]{6}-[0-9]{3}' || true)
   pages=$(pdfinfo "$slips" | awk '/^Pages:/ {print $2}')
   echo "slips: $serials serial(s) on $pages page(s)"
+fi
+# The pay statements: one page each, so their pages = the payroll's rows (header left out).
+statements=$(ls "$out"/*薪酬明细单*.pdf "$out"/pay_statements_*.pdf 2>/dev/null | head -1 || true)
+payroll=$(ls "$month_dir"/payroll_*.csv 2>/dev/null | head -1 || true)
+if [ -n "$statements" ] && [ -n "$payroll" ]; then
+  if ! fc-match Calibri | grep -qi carlito; then
+    echo "warning: no Carlito (apt-get install fonts-crosextra-carlito): LibreOffice lays the statements out wider than Excel" >&2
+  fi
+  pages=$(pdfinfo "$statements" | awk '/^Pages:/ {print $2}')
+  rows=$(python3 -c 'import csv, sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], encoding="utf-8-sig"))) - 1)' "$payroll")
+  if [ "$pages" -eq "$rows" ]; then
+    echo "pay statements: one page each ($pages pages, $rows payroll rows)"
+  else
+    echo "pay statements: $pages pages for $rows payroll rows: a statement runs onto a second page" >&2
+    status=1
+  fi
 fi
 # The compensation report: its first page carries the first and the last column (one page wide);
 # the sign-off chain comes after the grand total.

@@ -51,6 +51,10 @@ pub fn execute(cli: Cli) -> Result<Status, RunError> {
             let months = months_of(months)?;
             commands::whatif::run(&load(&config, folders)?, &standard, &months)
         }
+        Command::Dossier { config, months, manager, folders } => {
+            let months = months_of(months)?;
+            commands::dossier::run(&load(&config, folders)?, &months, manager.as_deref())
+        }
         Command::Close { config, month, by, accept, folders } => {
             let month = parse_month(&month, "--month")?;
             commands::closing::close(&load(&config, folders)?, month, &who(by), accept.as_deref())

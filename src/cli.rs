@@ -176,6 +176,21 @@ pub enum Command {
         #[command(flatten)]
         folders: FoldersArg,
     },
+    /// Write each client manager's file (客户经理档案) over a month or a range: writes only
+    /// <reports>/档案/客户经理档案_<ID>_<from>_<to>.xlsx, one per manager with a payroll row in the
+    /// range (or the one named), from the months' figures (closed months from their archive).
+    #[command(after_help = EXIT_STATUSES)]
+    Dossier {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[command(flatten)]
+        months: MonthsArg,
+        /// Only this manager's file (工号); exit 2 when they have no payroll row in the range.
+        #[arg(long, value_name = "ID")]
+        manager: Option<String>,
+        #[command(flatten)]
+        folders: FoldersArg,
+    },
     /// Reopen the latest closed month (its archive is kept), so that it can be run again.
     #[command(after_help = EXIT_STATUSES)]
     Reopen {

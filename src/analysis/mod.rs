@@ -8,7 +8,10 @@
 //! Refuses ([`AnalysisError`]) figures too large to group exactly.
 
 pub mod checks;
+pub mod dossier;
+pub mod period;
 pub mod review;
+pub mod serials;
 pub mod team;
 pub mod whatif;
 
@@ -18,9 +21,10 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::YearMonth;
-use crate::compute::ComputedMonth;
+use crate::compute::{AdjustmentLine, ComputedMonth, PriorPeriodLine};
 use crate::config::{Config, Standard};
-use crate::model::{Components, Employment, Metrics, Person};
+use crate::model::{Components, Employment, Issue, Metrics, Person};
+use period::{period_analysis, Aggregates, Period, PeriodAnalysis};
 use review::{annual_review, quarter_of, quarterly_review, AnnualReview, QuarterReview};
 use team::{team_analysis, TeamAnalysis};
 
@@ -59,6 +63,20 @@ pub struct ManagerFigures {
     pub total: Decimal,
     /// The month's duty score, when the scores file lists the manager.
     pub duty_score: Option<Decimal>,
+    /// Active in the month; `false` for a row that only carries a prior-period adjustment
+    /// (SPEC §4.10).
+    #[serde(default = "yes")]
+    pub active: bool,
+    /// The serial of the manager's pay statement (SPEC §5 item 8), as the month printed it.
+    #[serde(default)]
+    pub statement_serial: String,
+    /// The serial of the manager's confirmation slip (item 3), when the month printed one.
+    #[serde(default)]
+    pub slip_serial: Option<String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// One new account of the month.
@@ -86,6 +104,19 @@ pub struct MonthSummary {
     /// The accounts judged lost in the month (§4.9), recovered or not.
     #[serde(default)]
     pub lost: Vec<LostAccount>,
+    /// The accepted adjustment rows (手工调整), in file order.
+    #[serde(default)]
+    pub adjustments: Vec<AdjustmentLine>,
+    /// The prior-period lines the month carried (以前月份调整, §4.10).
+    #[serde(default)]
+    pub prior_period: Vec<PriorPeriodLine>,
+    /// The month's data exceptions that name a manager (a row of theirs rejected), in the order
+    /// of 数据异常.
+    #[serde(default)]
+    pub exceptions: Vec<Issue>,
+    /// How many data exceptions the month has in all.
+    #[serde(default)]
+    pub exception_count: usize,
 }
 
 /// An account judged lost in a month (§4.9).
@@ -99,6 +130,9 @@ pub struct LostAccount {
     /// The manager's team in the month (empty when the manager is not active then).
     pub team: String,
     pub bonus: Decimal,
+    /// The client's month-end assets in the month; `None`: no CRM row.
+    #[serde(default)]
+    pub assets: Option<Decimal>,
     /// Recovered from the manager (else listed only).
     pub charged: bool,
 }
@@ -109,15 +143,21 @@ impl MonthSummary {
     }
 }
 
-/// Reduce a computed month to its summary.
-pub fn summarize(month: &ComputedMonth) -> MonthSummary {
+/// Reduce a computed month to its summary; `code` is the organization code its serials carry.
+pub fn summarize(month: &ComputedMonth, code: &str) -> MonthSummary {
     let standard: &Standard = &month.standard;
     let r = standard.rounding;
     let last = month.month.last_day();
+    let slips: std::collections::BTreeMap<&str, String> = serials::slip_holders(month)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (m, _))| (m.person.manager_id.as_str(), serials::slip_serial(code, month.month, i)))
+        .collect();
     let managers = month
         .managers
         .iter()
-        .map(|m| {
+        .enumerate()
+        .map(|(i, m)| {
             let level = standard.levels.get(&m.level);
             ManagerFigures {
                 person: m.person.clone(),
@@ -133,6 +173,9 @@ pub fn summarize(month: &ComputedMonth) -> MonthSummary {
                 components: m.components,
                 total: m.total,
                 duty_score: m.duty_score,
+                active: m.active,
+                statement_serial: serials::statement_serial(code, month.month, i),
+                slip_serial: slips.get(m.person.manager_id.as_str()).cloned(),
             }
         })
         .collect();
@@ -160,10 +203,22 @@ pub fn summarize(month: &ComputedMonth) -> MonthSummary {
             manager_id: l.account.manager_id.clone(),
             team: team_of.get(l.account.manager_id.as_str()).map(|t| t.to_string()).unwrap_or_default(),
             bonus: l.account.bonus,
+            assets: l.assets,
             charged: l.charged,
         })
         .collect();
-    MonthSummary { month: month.month, standard: standard.name.clone(), managers, accounts, lost }
+    let exceptions = month.issues.iter().filter(|i| i.is_exception() && i.manager_id.is_some()).cloned().collect();
+    MonthSummary {
+        month: month.month,
+        standard: standard.name.clone(),
+        managers,
+        accounts,
+        lost,
+        adjustments: month.adjustments.clone(),
+        prior_period: month.prior_period.clone(),
+        exceptions,
+        exception_count: month.exception_count(),
+    }
 }
 
 /// The month's analysis workbooks' contents.
@@ -172,10 +227,14 @@ pub struct Analysis {
     pub team: TeamAnalysis,
     pub quarter: Option<QuarterReview>,
     pub annual: Option<AnnualReview>,
+    /// The half-year and annual team reports the month ends (June: the first half; December:
+    /// the second half, then the year).
+    pub periods: Vec<PeriodAnalysis>,
 }
 
 /// The earlier months the analysis of `month` compares it with: January to the month before,
-/// the previous month, the same month last year, and the quarter at quarter end.
+/// the previous month, the same month last year, the quarter at quarter end, and in June and
+/// December the months of the half-year and annual reports ([`period::months_needed`]).
 pub fn months_needed(month: YearMonth) -> Vec<YearMonth> {
     let mut needed: Vec<YearMonth> = (1..month.month).filter_map(|m| YearMonth::new(month.year, m)).collect();
     needed.push(month.prev());
@@ -183,13 +242,33 @@ pub fn months_needed(month: YearMonth) -> Vec<YearMonth> {
     if let Some((_, q)) = quarter_of(month) {
         needed.extend(q.iter().filter(|m| **m < month));
     }
+    needed.extend(period::months_needed(month));
     needed.sort();
     needed.dedup();
     needed
 }
 
-/// The team analysis of `current` and, at quarter and year end, the reviews. `earlier` gives
-/// the summary of an earlier month, `None` when that month has no inputs.
+/// The reviews a month ends, as its run makes them: the quarter's at quarter end (§4.7), the
+/// year's in December (§4.8). `earlier` gives the summary of an earlier month, `None` when that
+/// month has no inputs.
+pub fn reviews<'a>(
+    cfg: &Config,
+    standard: &Standard,
+    current: &'a MonthSummary,
+    earlier: &dyn Fn(YearMonth) -> Option<&'a MonthSummary>,
+) -> (Option<QuarterReview>, Option<AnnualReview>) {
+    let month = current.month;
+    let get = |m: YearMonth| if m == month { Some(current) } else { earlier(m) };
+    let year: Vec<YearMonth> = (1..=month.month).filter_map(|m| YearMonth::new(month.year, m)).collect();
+    let by_month: Vec<(YearMonth, Option<&MonthSummary>)> = year.iter().map(|m| (*m, get(*m))).collect();
+    let quarter = quarter_of(month).map(|(_, q)| quarterly_review(cfg, standard, q, [get(q[0]), get(q[1]), get(q[2])]));
+    let annual = (month.month == 12).then(|| annual_review(cfg, &by_month));
+    (quarter, annual)
+}
+
+/// The team analysis of `current`, at quarter and year end the reviews, and in June and
+/// December the period reports. `earlier` gives the summary of an earlier month, `None` when that
+/// month has no inputs.
 ///
 /// # Errors
 /// [`AnalysisError`] when the figures cannot be grouped.
@@ -204,9 +283,15 @@ pub fn analyse<'a>(
     let year: Vec<YearMonth> = (1..=month.month).filter_map(|m| YearMonth::new(month.year, m)).collect();
     let last_year = YearMonth { year: month.year - 1, month: month.month };
     let by_month: Vec<(YearMonth, Option<&MonthSummary>)> = year.iter().map(|m| (*m, get(*m))).collect();
-    let team = team_analysis(cfg, standard.rounding.scale, current, get(month.prev()), get(last_year), &by_month)
-        .map_err(|e| AnalysisError::Grouping(e.to_string()))?;
-    let quarter = quarter_of(month).map(|(_, q)| quarterly_review(cfg, standard, q, [get(q[0]), get(q[1]), get(q[2])]));
-    let annual = (month.month == 12).then(|| annual_review(cfg, &by_month));
-    Ok(Analysis { team, quarter, annual })
+    let grouping = |e: polars::prelude::PolarsError| AnalysisError::Grouping(e.to_string());
+    let scale = standard.rounding.scale;
+    let team = team_analysis(cfg, scale, current, get(month.prev()), get(last_year), &by_month).map_err(grouping)?;
+    let (quarter, annual) = reviews(cfg, standard, current, earlier);
+    let mut aggregates = Aggregates::new(&get, scale);
+    let periods = Period::ending_in(month)
+        .into_iter()
+        .map(|p| period_analysis(cfg, &mut aggregates, p))
+        .collect::<Result<_, _>>()
+        .map_err(grouping)?;
+    Ok(Analysis { team, quarter, annual, periods })
 }

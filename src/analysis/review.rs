@@ -311,10 +311,23 @@ mod tests {
             components: Components::default(),
             total: d("9"),
             duty_score: score.map(d),
+            active: true,
+            statement_serial: String::new(),
+            slip_serial: None,
         }
     }
     fn month(m: &str, managers: Vec<ManagerFigures>) -> MonthSummary {
-        MonthSummary { month: ym(m), standard: "s".into(), managers, accounts: vec![], lost: vec![] }
+        MonthSummary {
+            month: ym(m),
+            standard: "s".into(),
+            managers,
+            accounts: vec![],
+            lost: vec![],
+            adjustments: vec![],
+            prior_period: vec![],
+            exceptions: vec![],
+            exception_count: 0,
+        }
     }
     fn review(months: [Option<MonthSummary>; 3]) -> QuarterReview {
         let q = [ym("2026-07"), ym("2026-08"), ym("2026-09")];

@@ -9,7 +9,7 @@
 use polars::prelude::*;
 use rust_decimal::Decimal;
 
-use super::{ManagerFigures, MonthSummary};
+use super::{AccountFigure, ManagerFigures, MonthSummary};
 use crate::calendar::{Date, YearMonth};
 use crate::config::Config;
 use crate::model::order::natural_cmp;
@@ -264,7 +264,7 @@ fn by_team_and_branch(m: &[ManagerFigures], scale: u32) -> PolarsResult<Vec<Aggr
 }
 
 /// The aggregates by `by` (empty `by`: teams then the branch).
-fn by_key(m: &[ManagerFigures], by: &[&str], scale: u32) -> PolarsResult<Vec<Aggregate>> {
+pub(super) fn by_key(m: &[ManagerFigures], by: &[&str], scale: u32) -> PolarsResult<Vec<Aggregate>> {
     if by.is_empty() {
         by_team_and_branch(m, scale)
     } else {
@@ -301,7 +301,7 @@ fn compare(
 /// Add the flows of `b` into `a`: the figures [`TeamMetric::is_flow`] names, the one list the
 /// report's year to date follows too. Stocks such as assets and headcount are not summed over
 /// months; the ratios follow from the sums.
-fn add_flows(a: &mut Aggregate, b: &Aggregate) {
+pub(super) fn add_flows(a: &mut Aggregate, b: &Aggregate) {
     for m in TeamMetric::ALL.into_iter().filter(|m| m.is_flow()) {
         match m {
             TeamMetric::Headcount => a.headcount += b.headcount,
@@ -349,38 +349,8 @@ pub fn team_analysis(
         }
     }
 
-    // New and valid accounts by team and type.
-    let mut by_type: Vec<(String, String, u32, u32)> = Vec::new();
-    for a in &current.accounts {
-        match by_type.iter_mut().find(|x| x.0 == a.team && x.1 == a.account_type) {
-            Some(x) => {
-                x.2 += 1;
-                x.3 += u32::from(a.valid);
-            }
-            None => by_type.push((a.team.clone(), a.account_type.clone(), 1, u32::from(a.valid))),
-        }
-    }
-    by_type.sort_by(|a, b| {
-        (cfg.team_rank(&a.0).cmp(&cfg.team_rank(&b.0)))
-            .then_with(|| natural_cmp(&a.0, &b.0))
-            .then_with(|| natural_cmp(&a.1, &b.1))
-    });
-
-    // Recoveries per team: the accounts recovered, and the clawback its managers are paid
-    // (negative; lines of managers not active are listed in the report, not recovered).
-    let mut clawback: Vec<(String, u32, Decimal)> = Vec::new();
-    for l in current.lost.iter().filter(|l| l.charged) {
-        match clawback.iter_mut().find(|x| x.0 == l.team) {
-            Some(x) => x.1 += 1,
-            None => clawback.push((l.team.clone(), 1, Decimal::ZERO)),
-        }
-    }
-    for m in &current.managers {
-        if let Some(x) = clawback.iter_mut().find(|x| x.0 == m.person.team) {
-            x.2 += m.components.clawback;
-        }
-    }
-    clawback.sort_by(|a, b| cfg.team_rank(&a.0).cmp(&cfg.team_rank(&b.0)).then_with(|| natural_cmp(&a.0, &b.0)));
+    let by_type = accounts_by_type(cfg, current.accounts.iter());
+    let clawback = clawback_by_team(cfg, &[current]);
 
     // Plan vs actual.
     let mut plan = Vec::new();
@@ -418,44 +388,8 @@ pub fn team_analysis(
         });
     }
 
-    // Personnel changes against the previous month's roster. A leaver is counted once: in the
-    // month of the leave date, or, without one, in the first month they are missing.
-    let level = |m: &ManagerFigures| LevelName { code: m.level.clone(), label: m.level_label.clone() };
-    let changes = previous.map(|p| {
-        let mut v = Vec::new();
-        let mut push = |m: &ManagerFigures, kind: ChangeKind| {
-            v.push(Change {
-                kind,
-                manager_id: m.person.manager_id.clone(),
-                name: m.person.name.clone(),
-                team: m.person.team.clone(),
-            })
-        };
-        for m in &current.managers {
-            match p.manager(&m.person.manager_id) {
-                None => push(m, ChangeKind::Joined { hire: m.person.hire_date, level: level(m) }),
-                Some(before) => match m.person.regular_date.filter(|d| month.contains(*d)) {
-                    Some(date) => push(m, ChangeKind::Regularized { date, from: level(before), to: level(m) }),
-                    None if before.level != m.level => {
-                        push(m, ChangeKind::LevelChanged { from: level(before), to: level(m) })
-                    }
-                    None => {}
-                },
-            }
-            if let Some(l) = m.person.leave_date.filter(|l| month.contains(*l)) {
-                push(m, ChangeKind::Left(l));
-            }
-        }
-        for m in p.managers.iter().filter(|m| current.manager(&m.person.manager_id).is_none()) {
-            match m.person.leave_date {
-                // Left in an earlier month: counted then.
-                Some(l) if l < month.first_day() => {}
-                Some(l) if month.contains(l) => push(m, ChangeKind::Left(l)),
-                _ => push(m, ChangeKind::Missing),
-            }
-        }
-        v
-    });
+    // Personnel changes against the previous month's roster.
+    let changes = previous.map(|p| personnel_changes(month, current, p));
 
     let mut ranking = current.managers.clone();
     ranking.sort_by(|a, b| {
@@ -480,6 +414,102 @@ pub fn team_analysis(
         ytd_months: year.iter().filter(|(_, s)| s.is_some()).map(|(m, _)| *m).collect(),
         ytd_missing: year.iter().filter(|(_, s)| s.is_none()).map(|(m, _)| *m).collect(),
     })
+}
+
+/// New and valid accounts by team and account type, in team order then type (natural).
+pub(super) fn accounts_by_type<'a>(
+    cfg: &Config,
+    accounts: impl Iterator<Item = &'a AccountFigure>,
+) -> Vec<(String, String, u32, u32)> {
+    let mut by_type: Vec<(String, String, u32, u32)> = Vec::new();
+    for a in accounts {
+        match by_type.iter_mut().find(|x| x.0 == a.team && x.1 == a.account_type) {
+            Some(x) => {
+                x.2 += 1;
+                x.3 += u32::from(a.valid);
+            }
+            None => by_type.push((a.team.clone(), a.account_type.clone(), 1, u32::from(a.valid))),
+        }
+    }
+    by_type.sort_by(|a, b| {
+        (cfg.team_rank(&a.0).cmp(&cfg.team_rank(&b.0)))
+            .then_with(|| natural_cmp(&a.0, &b.0))
+            .then_with(|| natural_cmp(&a.1, &b.1))
+    });
+    by_type
+}
+
+/// Recoveries per team over `months` (team, accounts recovered, the clawback its managers are
+/// paid — negative; lines of managers not active are listed in the report, not recovered), in
+/// team order; empty when nothing was recovered.
+pub(super) fn clawback_by_team(cfg: &Config, months: &[&MonthSummary]) -> Vec<(String, u32, Decimal)> {
+    let mut clawback: Vec<(String, u32, Decimal)> = Vec::new();
+    for current in months {
+        let mut month: Vec<(String, u32, Decimal)> = Vec::new();
+        for l in current.lost.iter().filter(|l| l.charged) {
+            match month.iter_mut().find(|x| x.0 == l.team) {
+                Some(x) => x.1 += 1,
+                None => month.push((l.team.clone(), 1, Decimal::ZERO)),
+            }
+        }
+        for m in &current.managers {
+            if let Some(x) = month.iter_mut().find(|x| x.0 == m.person.team) {
+                x.2 += m.components.clawback;
+            }
+        }
+        for (team, n, amount) in month {
+            match clawback.iter_mut().find(|x| x.0 == team) {
+                Some(x) => {
+                    x.1 += n;
+                    x.2 += amount;
+                }
+                None => clawback.push((team, n, amount)),
+            }
+        }
+    }
+    clawback.sort_by(|a, b| cfg.team_rank(&a.0).cmp(&cfg.team_rank(&b.0)).then_with(|| natural_cmp(&a.0, &b.0)));
+    clawback
+}
+
+/// The personnel changes of `month` against the previous month's roster (`previous`): joined,
+/// left, regularised, level changed. A leaver is counted once: in the month of the leave date,
+/// or, without one, in the first month they are missing.
+pub fn personnel_changes(month: YearMonth, current: &MonthSummary, previous: &MonthSummary) -> Vec<Change> {
+    let p = previous;
+    let level = |m: &ManagerFigures| LevelName { code: m.level.clone(), label: m.level_label.clone() };
+    let mut v = Vec::new();
+    let mut push = |m: &ManagerFigures, kind: ChangeKind| {
+        v.push(Change {
+            kind,
+            manager_id: m.person.manager_id.clone(),
+            name: m.person.name.clone(),
+            team: m.person.team.clone(),
+        })
+    };
+    for m in &current.managers {
+        match p.manager(&m.person.manager_id) {
+            None => push(m, ChangeKind::Joined { hire: m.person.hire_date, level: level(m) }),
+            Some(before) => match m.person.regular_date.filter(|d| month.contains(*d)) {
+                Some(date) => push(m, ChangeKind::Regularized { date, from: level(before), to: level(m) }),
+                None if before.level != m.level => {
+                    push(m, ChangeKind::LevelChanged { from: level(before), to: level(m) })
+                }
+                None => {}
+            },
+        }
+        if let Some(l) = m.person.leave_date.filter(|l| month.contains(*l)) {
+            push(m, ChangeKind::Left(l));
+        }
+    }
+    for m in p.managers.iter().filter(|m| current.manager(&m.person.manager_id).is_none()) {
+        match m.person.leave_date {
+            // Left in an earlier month: counted then.
+            Some(l) if l < month.first_day() => {}
+            Some(l) if month.contains(l) => push(m, ChangeKind::Left(l)),
+            _ => push(m, ChangeKind::Missing),
+        }
+    }
+    v
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 pub mod approve;
 pub mod closing;
 pub mod consolidate;
+pub mod dossier;
 pub mod file;
 pub mod run;
 pub mod whatif;

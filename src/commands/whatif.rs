@@ -77,7 +77,7 @@ pub fn build(s: &Settings, draft_path: &Path, months: &[YearMonth]) -> Result<(W
             }
         };
         let under_draft = produce(&draft_source, &draft_context)?.computed;
-        drafted.insert(m, Rc::new(summarize(&under_draft)));
+        drafted.insert(m, Rc::new(summarize(&under_draft, &source.config.organization.code)));
         pairs.push((current, slim(under_draft)));
     }
     let id = StandardId {

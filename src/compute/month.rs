@@ -104,7 +104,7 @@ pub struct AccountOutcome {
 }
 
 /// An accepted adjustment row (手工调整).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AdjustmentLine {
     /// The file, relative to the data folder.
     pub file: String,

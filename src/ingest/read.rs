@@ -159,9 +159,9 @@ impl<'a> Reading<'a> {
                     column: String::new(),
                     raw: String::new(),
                     reason: Reason::NoColumn {
-                        field: field.name,
-                        alias: field.aliases[0],
-                        absent: field.when_absent(),
+                        field: field.name.into(),
+                        alias: field.aliases[0].into(),
+                        absent: field.when_absent().into(),
                     },
                     manager_id: None,
                 });

@@ -95,7 +95,7 @@ pub fn check_crm(
                         None => first = Some((v, crm[i].row)),
                         Some((f, frow)) if f != v => {
                             disagreement.get_or_insert_with(|| Reason::ClientDisagrees {
-                                field: name,
+                                field: (*name).into(),
                                 first: f.normalize().to_string(),
                                 first_row: frow,
                                 other: v.normalize().to_string(),

@@ -89,7 +89,7 @@ impl<'a, 'c> RowParse<'a, 'c> {
     }
     pub fn missing(&mut self, field: usize) {
         let name = self.kind.fields()[field].name;
-        self.fail(field, Reason::Missing(name));
+        self.fail(field, Reason::Missing(name.into()));
     }
     /// The value a cell parser gave, or `None` with the row rejected for its reason.
     fn parsed<T>(&mut self, field: usize, r: Result<Option<T>, Problem>) -> Option<T> {

@@ -427,7 +427,7 @@ impl<'a> Ledger<'a> {
         context.prior_period.clear();
         let live = source::open(self.cfg, self.standards, &self.data, month)?;
         let produced = self.producer.produce(&live, &context)?;
-        let summary = Rc::new(summarize(&produced.computed));
+        let summary = Rc::new(summarize(&produced.computed, &live.config.organization.code));
         let managers = produced
             .computed
             .managers
@@ -640,7 +640,7 @@ impl<'a> Ledger<'a> {
                 let context = self.context(month, false)?;
                 let produced = self.producer.produce(&src, &context)?;
                 self.computed.push(month);
-                let summary = summarize(&produced.computed);
+                let summary = summarize(&produced.computed, &src.config.organization.code);
                 let entry = CachedEntry { key, summary, figures: produced.figures };
                 self.write_cache(&name, &entry);
                 (entry.summary, entry.figures)
@@ -717,14 +717,14 @@ impl<'a> Ledger<'a> {
         Ok((history, window))
     }
 
-    /// Record a month the run has just computed (its figures and clients), in memory and in
-    /// the cache, so that later months need not compute it again.
+    /// Record a month the run has just computed (its figures, its summary and clients), in
+    /// memory and in the cache, so that later months need not compute it again.
     ///
     /// # Errors
     /// What computing the month's key refuses.
-    pub fn record(&mut self, produced: &Produced) -> Result<(), LedgerError> {
+    pub fn record(&mut self, produced: &Produced, summary: &MonthSummary) -> Result<(), LedgerError> {
         let month = produced.computed.month;
-        let summary = summarize(&produced.computed);
+        let summary = summary.clone();
         let closed = self.source(month)?.closed.is_some();
         let key = if closed { self.closed_key(month)? } else { self.open_key(month)? };
         let entry = CachedEntry { key, summary, figures: produced.figures.clone() };

@@ -9,7 +9,7 @@
 use std::fmt;
 
 /// The input kinds of SPEC §2.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Kind {
     Crm,
     Accounts,

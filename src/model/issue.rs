@@ -3,13 +3,16 @@
 //! Takes nothing; gives [`Issue`], which ingestion collects row by row ("collect, don't stop")
 //! and every later stage carries unchanged to the reports and the terminal.
 
+use std::borrow::Cow;
 use std::fmt;
+
+use serde::{Deserialize, Serialize};
 
 use super::fields::Kind;
 use crate::calendar::{Date, YearMonth};
 
 /// How serious an entry of 数据异常 is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Severity {
     /// Excluded from pay; exit status 1.
     Exception,
@@ -18,7 +21,7 @@ pub enum Severity {
 }
 
 /// One entry of 数据异常: where, what was there and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Issue {
     pub severity: Severity,
     pub kind: Kind,
@@ -38,7 +41,7 @@ pub struct Issue {
 }
 
 /// Why a cell cannot be read as what its field is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Problem {
     /// An error cell (`#DIV/0!`, …).
     ErrorCell(String),
@@ -83,7 +86,7 @@ impl fmt::Display for Problem {
 }
 
 /// What was duplicated (SPEC §7 "Duplicates").
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Duplicated {
     ClientManager { client: String, manager: String },
     Manager(String),
@@ -92,10 +95,10 @@ pub enum Duplicated {
 }
 
 /// Why a row is excluded from pay, or what is noted about it: each locale says it in words.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Reason {
     /// A required value is missing (the field's name).
-    Missing(&'static str),
+    Missing(Cow<'static, str>),
     /// A cell that cannot be read.
     Cell(Problem),
     /// A record of delimited text with more fields than the header row.
@@ -123,7 +126,7 @@ pub enum Reason {
         month: YearMonth,
     },
     ClientDisagrees {
-        field: &'static str,
+        field: Cow<'static, str>,
         first: String,
         first_row: u32,
         other: String,
@@ -158,9 +161,9 @@ pub enum Reason {
     },
     /// An optional field without a column (information).
     NoColumn {
-        field: &'static str,
-        alias: &'static str,
-        absent: &'static str,
+        field: Cow<'static, str>,
+        alias: Cow<'static, str>,
+        absent: Cow<'static, str>,
     },
     /// A 合计/总计/小计 row (information).
     Summary,

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 pub use error::RunError;
 
 use crate::analysis::checks::{run_checks, CheckOutcome, CrmTotals, MonthFigures};
-use crate::analysis::{self, summarize, Analysis};
+use crate::analysis::{self, summarize, Analysis, MonthSummary};
 use crate::calendar::YearMonth;
 use crate::compute::compute_month;
 use crate::config::{Config, StandardSet};
@@ -128,6 +128,8 @@ pub struct Generated {
     pub source: Rc<Source>,
     pub context: MonthContext,
     pub produced: Produced,
+    /// What later months and a manager's file keep of it (the ledger records it).
+    pub summary: MonthSummary,
     pub analysis: Analysis,
     /// The completeness checks of the month against its history (SPEC §4.11).
     pub checks: CheckOutcome,
@@ -160,10 +162,10 @@ pub fn generate(ledger: &mut Ledger<'_>, month: YearMonth, t: &mut Timings) -> R
     t.produce = t0.elapsed();
     let t1 = Instant::now();
     let checks = check(ledger, &source, &produced.figures)?;
-    let summary = summarize(&produced.computed);
+    let summary = summarize(&produced.computed, &source.config.organization.code);
     let analysis = analysis::analyse(&source.config, &source.standard, &summary, &|m| context.neighbour(m))?;
     t.analyse = t1.elapsed();
-    Ok(Generated { source, context, produced, analysis, checks })
+    Ok(Generated { source, context, produced, summary, analysis, checks })
 }
 
 /// The completeness checks of a month (SPEC §4.11) with the configuration it is computed with (a
@@ -193,7 +195,7 @@ pub fn publish(
     t: &mut Timings,
     on_wait: &dyn Fn(),
 ) -> Result<PathBuf, RunError> {
-    ledger.record(&g.produced)?;
+    ledger.record(&g.produced, &g.summary)?;
     let dir = ledger.month_dir(g.produced.computed.month);
     let t0 = Instant::now();
     report::write_month(&g.report_ctx(), &dir, on_wait)?;

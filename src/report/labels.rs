@@ -614,6 +614,69 @@ pub struct AnalysisLabels {
     pub change_level: &'static str,
     /// The number format of a change of a ratio, in percentage points.
     pub points_format: &'static str,
+    /// The half-year and annual team reports (团队分析_YYYYH1, _YYYYH2, _YYYY).
+    pub period: PeriodLabels,
+}
+
+/// The words of the half-year and annual team reports (SPEC §5 item 4, guideline article 6).
+#[derive(Debug)]
+pub struct PeriodLabels {
+    pub half_year_title: &'static str,
+    pub year_title: &'static str,
+    /// The period in words, `{year}` replaced.
+    pub first_half: &'static str,
+    pub second_half: &'static str,
+    pub whole_year: &'static str,
+    pub sheets: PeriodSheetNames,
+    /// The header of a block of figures against the same period a year earlier.
+    pub comparison: PeriodComparisonLabels,
+    /// `{from}`–`{to}`: the period's months.
+    pub this_period_line: &'static str,
+    pub last_year_line: &'static str,
+    pub with_inputs: &'static str,
+    /// None of the months a year earlier has inputs.
+    pub last_year_none: &'static str,
+    /// How the period's figures are made (flows summed, stocks at the last month, per head).
+    pub how: &'static str,
+    /// 月份, 类型, 工号, 姓名, 团队, 说明
+    pub change_columns: [&'static str; 6],
+    /// A month whose previous month has no inputs: `{month}` replaced.
+    pub no_previous: &'static str,
+    /// 名次, 工号, 姓名, 团队, 小组, 级别, 月数, 净收入, 净佣金, 有效户, 资金净流入, 应发合计
+    pub ranking_columns: [&'static str; 12],
+    /// The last column of the months side by side: the period's figure.
+    pub period_column: &'static str,
+    pub chart_trend: &'static str,
+}
+
+/// The sheets of a half-year or annual team report, by name.
+#[derive(Debug)]
+pub struct PeriodSheetNames {
+    pub teams: &'static str,
+    pub groups: &'static str,
+    pub outlets: &'static str,
+    pub account_types: &'static str,
+    pub plan: &'static str,
+    pub personnel: &'static str,
+    pub ranking: &'static str,
+    /// The period's months side by side, with the trend chart.
+    pub months: &'static str,
+}
+
+/// The columns of a block of a period's figures (SPEC §5 item 4).
+#[derive(Debug)]
+pub struct PeriodComparisonLabels {
+    pub figure: &'static str,
+    pub this_period: &'static str,
+    pub last_year: &'static str,
+    pub year_on_year: &'static str,
+}
+
+impl PeriodComparisonLabels {
+    /// The header row, in column order.
+    pub fn header(&self) -> [&'static str; 4] {
+        [self.figure, self.this_period, self.last_year, self.year_on_year]
+    }
 }
 
 /// The sheets of 团队分析, by name.
@@ -827,6 +890,52 @@ pub static ZH_ANALYSIS: AnalysisLabels = AnalysisLabels {
     change_regularized: "{date} 转正，{from} → {to}",
     change_level: "{from} → {to}",
     points_format: "+0.00\" 个百分点\";-0.00\" 个百分点\";0.00\" 个百分点\"",
+    period: PeriodLabels {
+        half_year_title: "团队半年度经营分析报告",
+        year_title: "团队年度经营分析报告",
+        first_half: "{year}年上半年",
+        second_half: "{year}年下半年",
+        whole_year: "{year}年度",
+        sheets: PeriodSheetNames {
+            teams: "团队汇总",
+            groups: "小组",
+            outlets: "网点",
+            account_types: "开户类型",
+            plan: "计划完成",
+            personnel: "人员变动",
+            ranking: "客户经理排名",
+            months: "各月对比",
+        },
+        comparison: PeriodComparisonLabels {
+            figure: "指标",
+            this_period: "本期",
+            last_year: "上年同期",
+            year_on_year: "同比",
+        },
+        this_period_line: "本期：{from} 至 {to}",
+        last_year_line: "上年同期：{from} 至 {to}",
+        with_inputs: "有输入数据的月份",
+        last_year_none: "上年同期各月均无输入数据，不作同比",
+        how: "开户数、资金净流入、净佣金、净收入、应发薪酬为本期有数据各月之和；人数与月末资产取期末月份；薪酬/净收入按本期合计计算，人均净收入按各月平均人数计算",
+        change_columns: ["月份", "类型", "工号", "姓名", "团队", "说明"],
+        no_previous: "上月无输入数据，{month}的人员变动无法比较",
+        ranking_columns: [
+            "名次",
+            "工号",
+            "姓名",
+            "团队",
+            "小组",
+            "级别",
+            "在岗月数",
+            "净收入",
+            "净佣金",
+            "有效户",
+            "资金净流入",
+            "应发合计",
+        ],
+        period_column: "本期",
+        chart_trend: "本期各月净收入走势",
+    },
 };
 
 pub static EN_ANALYSIS: AnalysisLabels = AnalysisLabels {
@@ -963,6 +1072,234 @@ pub static EN_ANALYSIS: AnalysisLabels = AnalysisLabels {
     change_regularized: "regularised {date}, {from} → {to}",
     change_level: "{from} → {to}",
     points_format: "+0.00\" pp\";-0.00\" pp\";0.00\" pp\"",
+    period: PeriodLabels {
+        half_year_title: "Team half-year business report",
+        year_title: "Team annual business report",
+        first_half: "first half of {year}",
+        second_half: "second half of {year}",
+        whole_year: "year {year}",
+        sheets: PeriodSheetNames {
+            teams: "Teams",
+            groups: "Groups",
+            outlets: "Outlets",
+            account_types: "Account types",
+            plan: "Plan",
+            personnel: "Personnel",
+            ranking: "Ranking",
+            months: "Months",
+        },
+        comparison: PeriodComparisonLabels {
+            figure: "Figure",
+            this_period: "This period",
+            last_year: "Same period last year",
+            year_on_year: "YoY",
+        },
+        this_period_line: "This period: {from} to {to}",
+        last_year_line: "Same period last year: {from} to {to}",
+        with_inputs: "Months with inputs",
+        last_year_none: "no month of the same period last year has inputs: no comparison",
+        how: "accounts, net inflow, net commission, net revenue and pay are the sums of the period's months with inputs; headcount and month-end assets are those of its last month; pay / net revenue from the sums, net revenue per head over the average monthly headcount",
+        change_columns: ["Month", "Change", "ID", "Name", "Team", "Detail"],
+        no_previous: "the month before {month} has no inputs: no comparison of personnel",
+        ranking_columns: [
+            "Rank",
+            "ID",
+            "Name",
+            "Team",
+            "Group",
+            "Level",
+            "Months",
+            "Net revenue",
+            "Net commission",
+            "Valid accounts",
+            "Net inflow",
+            "Total pay",
+        ],
+        period_column: "Period",
+        chart_trend: "Net revenue by month of the period",
+    },
+};
+
+/// The words of a client manager's file (客户经理档案, SPEC §5 item 9).
+#[derive(Debug)]
+pub struct DossierLabels {
+    /// The folder under the reports folder, and the file's name before `_<id>_<from>_<to>`.
+    pub folder: &'static str,
+    pub file: &'static str,
+    pub title: &'static str,
+    pub sheets: DossierSheetNames,
+    /// `{from}`, `{to}`: the range.
+    pub range: &'static str,
+    /// `{month}`: the roster the identity is taken from.
+    pub identity_from: &'static str,
+    pub outlet: &'static str,
+    pub regular_date: &'static str,
+    pub leave_date: &'static str,
+    pub leader: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub changes_title: &'static str,
+    /// 月份, 项目, 变动前, 变动后
+    pub change_columns: [&'static str; 4],
+    /// What changed: team, group, level, employment.
+    pub changed: [&'static str; 4],
+    pub no_changes: &'static str,
+    /// What a month was: active, a prior-period row only, not active, no inputs.
+    pub active: &'static str,
+    pub prior_only: &'static str,
+    pub not_active: &'static str,
+    pub no_inputs: &'static str,
+    /// The month table's first columns: 月份, 状态, 级别; its last: the slip's and statement's
+    /// serials, the exceptions and warnings naming the manager.
+    pub month_lead: [&'static str; 3],
+    pub month_tail: [&'static str; 3],
+    pub totals: &'static str,
+    pub reviews_title: &'static str,
+    /// 季度, 级别, 在岗月数, 季度净收入, 季度有效户, 建议, 说明
+    pub review_columns: [&'static str; 7],
+    pub no_reviews: &'static str,
+    pub grades_title: &'static str,
+    /// 年度, 名次, 参评人数, 年度净收入, 应发合计, 等级
+    pub grade_columns: [&'static str; 6],
+    pub no_grades: &'static str,
+    pub adjustments_title: &'static str,
+    /// 月份, 类别, 说明, 金额, 文件, 行号
+    pub adjustment_columns: [&'static str; 6],
+    pub clawback_title: &'static str,
+    /// 月份, 发放月份, 客户号, 账户类型, 开户奖励, 本月月末资产, 回收金额, 说明
+    pub clawback_columns: [&'static str; 8],
+    pub prior_title: &'static str,
+    /// 月份, 所属月份, 结账数, 重算数, 此前已调整, 本月调整, 变动文件
+    pub prior_columns: [&'static str; 7],
+    pub none: &'static str,
+    /// 月份, 类型, 文件, 工作表, 行号, 列, 原值, 原因
+    pub issue_columns: [&'static str; 8],
+    pub no_issues: &'static str,
+    pub chart_title: &'static str,
+}
+
+/// The sheets of a client manager's file, by name.
+#[derive(Debug)]
+pub struct DossierSheetNames {
+    pub identity: &'static str,
+    pub months: &'static str,
+    pub reviews: &'static str,
+    pub lines: &'static str,
+    pub issues: &'static str,
+    pub chart: &'static str,
+}
+
+pub fn dossier_labels(locale: Locale) -> &'static DossierLabels {
+    match locale {
+        Locale::ZhCn => &ZH_DOSSIER,
+        Locale::En => &EN_DOSSIER,
+    }
+}
+
+pub static ZH_DOSSIER: DossierLabels = DossierLabels {
+    folder: "档案",
+    file: "客户经理档案",
+    title: "客户经理档案",
+    sheets: DossierSheetNames {
+        identity: "基本情况",
+        months: "月度明细",
+        reviews: "考核记录",
+        lines: "调整与回收",
+        issues: "数据异常",
+        chart: "走势",
+    },
+    range: "期间：{from} 至 {to}",
+    identity_from: "基本情况取自{month}花名册",
+    outlet: "网点",
+    regular_date: "转正日期",
+    leave_date: "离职日期",
+    leader: "组长",
+    yes: "是",
+    no: "否",
+    changes_title: "期间内的变动",
+    change_columns: ["月份", "项目", "变动前", "变动后"],
+    changed: ["团队", "小组", "级别", "用工性质"],
+    no_changes: "期间内团队、小组、级别、用工性质均无变动",
+    active: "在岗",
+    prior_only: "未在岗，仅以前月份调整",
+    not_active: "未在岗",
+    no_inputs: "无数据",
+    month_lead: ["月份", "状态", "级别"],
+    month_tail: ["确认单编号", "明细单编号", "异常/预警"],
+    totals: "期间合计",
+    reviews_title: "季度综合考核",
+    review_columns: ["季度", "级别", "在岗月数", "季度净收入", "季度有效户", "建议", "说明"],
+    no_reviews: "期间内无该客户经理的季度考核",
+    grades_title: "年度考评",
+    grade_columns: ["年度", "名次", "参评人数", "年度净收入", "年度应发合计", "等级"],
+    no_grades: "期间内无该客户经理的年度考评",
+    adjustments_title: "手工调整",
+    adjustment_columns: ["月份", "类别", "说明", "金额", "文件", "行号"],
+    clawback_title: "开户奖励回收",
+    clawback_columns: ["月份", "发放月份", "客户号", "账户类型", "开户奖励", "本月月末资产", "回收金额", "说明"],
+    prior_title: "以前月份调整",
+    prior_columns: ["月份", "所属月份", "结账数", "重算数", "此前已调整", "本月调整", "变动文件"],
+    none: "无",
+    issue_columns: ["月份", "类型", "文件", "工作表", "行号", "列", "原值", "原因"],
+    no_issues: "期间内无涉及该客户经理的数据异常或预警",
+    chart_title: "各月净收入与应发合计",
+};
+
+pub static EN_DOSSIER: DossierLabels = DossierLabels {
+    folder: "dossiers",
+    file: "manager_file",
+    title: "Client manager's file",
+    sheets: DossierSheetNames {
+        identity: "Identity",
+        months: "Months",
+        reviews: "Reviews",
+        lines: "Adjustments",
+        issues: "Exceptions",
+        chart: "Trend",
+    },
+    range: "Months {from} to {to}",
+    identity_from: "identity from the roster of {month}",
+    outlet: "Outlet",
+    regular_date: "Regularised",
+    leave_date: "Left",
+    leader: "Group leader",
+    yes: "yes",
+    no: "no",
+    changes_title: "Changes in the range",
+    change_columns: ["Month", "Item", "Before", "After"],
+    changed: ["Team", "Group", "Level", "Employment"],
+    no_changes: "no change of team, group, level or employment in the range",
+    active: "active",
+    prior_only: "not active: prior-period adjustment only",
+    not_active: "not active",
+    no_inputs: "no inputs",
+    month_lead: ["Month", "Status", "Level"],
+    month_tail: ["Slip serial", "Statement serial", "Exceptions/warnings"],
+    totals: "Range total",
+    reviews_title: "Quarterly reviews",
+    review_columns: [
+        "Quarter",
+        "Level",
+        "Months active",
+        "Quarter net revenue",
+        "Quarter valid accounts",
+        "Proposal",
+        "Notes",
+    ],
+    no_reviews: "no quarterly review of the manager in the range",
+    grades_title: "Annual reviews",
+    grade_columns: ["Year", "Rank", "Ranked", "Year's net revenue", "Year's total pay", "Grade"],
+    no_grades: "no annual review of the manager in the range",
+    adjustments_title: "Adjustments",
+    adjustment_columns: ["Month", "Category", "Reason", "Amount", "File", "Row"],
+    clawback_title: "Clawback of account bonuses",
+    clawback_columns: ["Month", "Month paid", "Client", "Type", "Bonus", "Month-end assets", "Recovered", "Note"],
+    prior_title: "Prior-period adjustments",
+    prior_columns: ["Month", "For month", "As closed", "Recomputed", "Carried before", "This month", "Files changed"],
+    none: "none",
+    issue_columns: ["Month", "Type", "File", "Sheet", "Row", "Column", "Value", "Reason"],
+    no_issues: "no exception or warning naming the manager in the range",
+    chart_title: "Net revenue and total pay by month",
 };
 
 /// The words of head office's consolidation (SPEC §4.13): 汇总_YYYY-MM.xlsx and the status of

@@ -9,10 +9,12 @@
 pub mod compensation;
 pub mod consolidation;
 pub mod detail;
+pub mod dossier;
 pub mod explain;
 pub mod labels;
 pub mod manifest;
 pub mod payroll;
+pub mod period;
 pub mod publish;
 pub mod reasons;
 pub mod recon;
@@ -30,6 +32,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::analysis::checks::CheckOutcome;
+use crate::analysis::period::{Period, PeriodKind};
 use crate::analysis::review::quarter_of;
 use crate::analysis::Analysis;
 use crate::calendar::YearMonth;
@@ -114,6 +117,11 @@ pub struct FileNames {
     pub quarterly: Option<String>,
     /// 年度考评 (item 5): in December only.
     pub annual: Option<String>,
+    /// The half-year team report (item 4): the first half's in June, the second half's in
+    /// December.
+    pub half_year: Option<String>,
+    /// The annual team report (item 4): in December only.
+    pub year: Option<String>,
 }
 
 impl FileNames {
@@ -132,7 +140,21 @@ impl FileNames {
             team: format!("{}_{month}.xlsx", al.team_file),
             quarterly: quarter_of(month).map(|(q, _)| format!("{}_{}Q{q}.xlsx", al.quarterly_file, month.year)),
             annual: (month.month == 12).then(|| format!("{}_{}.xlsx", al.annual_file, month.year)),
+            half_year: Self::period(locale, month, |p| p.kind != PeriodKind::Year),
+            year: Self::period(locale, month, |p| p.kind == PeriodKind::Year),
         }
+    }
+
+    /// The name of the team report of the period `month` ends that `which` picks, if any
+    /// ([`Period::ending_in`]).
+    fn period(locale: Locale, month: YearMonth, which: fn(&Period) -> bool) -> Option<String> {
+        let al = labels::analysis_labels(locale);
+        Period::ending_in(month).into_iter().find(which).map(|p| Self::of_period(p, al))
+    }
+
+    /// The name of a period's team report: `团队分析_2026H1.xlsx`, `团队分析_2026.xlsx`.
+    pub fn of_period(p: Period, al: &labels::AnalysisLabels) -> String {
+        format!("{}_{}.xlsx", al.team_file, p.code())
     }
 }
 
@@ -220,6 +242,10 @@ pub fn render_into(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, Repo
                 if let (Some(y), Some(name)) = (&a.annual, &names.annual) {
                     v.push(stage(name, &|p| review::write_annual(p, cfg, y, al, m).map_err(|e| e.to_string()))?);
                 }
+                for pa in &a.periods {
+                    let name = FileNames::of_period(pa.current.period, al);
+                    v.push(stage(&name, &|p| period::write(p, cfg, pa, al).map_err(|e| e.to_string()))?);
+                }
             }
             Ok(v)
         })();
@@ -260,6 +286,8 @@ mod tests {
                 team: "团队分析_2026-10.xlsx".into(),
                 quarterly: None,
                 annual: None,
+                half_year: None,
+                year: None,
             }
         );
         let march = FileNames::new(Locale::ZhCn, ym("2026-03"));
@@ -269,5 +297,9 @@ mod tests {
         assert_eq!(december.payroll, "payroll_2025-12.csv");
         assert_eq!(december.quarterly.as_deref(), Some("quarterly_review_2025Q4.xlsx"));
         assert_eq!(december.annual.as_deref(), Some("annual_review_2025.xlsx"));
+        assert_eq!(december.half_year.as_deref(), Some("team_analysis_2025H2.xlsx"));
+        assert_eq!(december.year.as_deref(), Some("team_analysis_2025.xlsx"));
+        let june = FileNames::new(Locale::ZhCn, ym("2026-06"));
+        assert_eq!((june.half_year.as_deref(), june.year), (Some("团队分析_2026H1.xlsx"), None));
     }
 }

@@ -172,7 +172,7 @@ mod tests {
             v.push((Kind::Crm, Reason::Duplicate { what, first_file, first_row: 4 }));
         }
         v.extend([
-            (Kind::Crm, Reason::Missing("client_id")),
+            (Kind::Crm, Reason::Missing("client_id".into())),
             (Kind::Crm, Reason::TooManyFields { fields: 12, header: 11 }),
             (Kind::Crm, Reason::StrayQuote { from: 3, to: 90 }),
             (Kind::Crm, Reason::NotActive { manager: "A01".into(), month: m }),
@@ -180,7 +180,7 @@ mod tests {
             (
                 Kind::Crm,
                 Reason::ClientDisagrees {
-                    field: "net_commission",
+                    field: "net_commission".into(),
                     first: "100".into(),
                     first_row: 2,
                     other: "101".into(),
@@ -195,7 +195,12 @@ mod tests {
             (Kind::Accounts, Reason::OpenDateOutside { date: d, month: m }),
             (Kind::Accounts, Reason::Returning(m)),
             (Kind::Accounts, Reason::LeadingZeros { client: "0012".into(), other: "12".into() }),
-            (Kind::Crm, Reason::NoColumn { field: "share", alias: "分配比例", absent: "taken as 100%" }),
+            (
+                Kind::Crm,
+                Reason::NoColumn {
+                    field: "share".into(), alias: "分配比例".into(), absent: "taken as 100%".into()
+                },
+            ),
             (Kind::Crm, Reason::Summary),
             (Kind::Crm, Reason::ClawbackNotJudged { paid: m }),
             (Kind::Crm, Reason::ClawbackNotCharged { paid: m, manager: "M9".into(), month: m }),
@@ -222,7 +227,7 @@ mod tests {
 
     #[test]
     fn fields_are_named_by_the_exports_own_header_and_months_in_chinese() {
-        let r = Reason::Missing("client_id");
+        let r = Reason::Missing("client_id".into());
         assert_eq!(reason_text(Locale::ZhCn, Kind::Crm, &r), "缺少必填值（客户号）");
         let r = Reason::NotActive { manager: "A01".into(), month: YearMonth::new(2026, 3).unwrap() };
         assert_eq!(reason_text(Locale::ZhCn, Kind::Crm, &r), "客户经理 A01 在2026年3月不在职");

@@ -68,6 +68,20 @@ fn bar_checks(b: &Bars, r: &QuarterRow, l: &AnalysisLabels) -> Vec<BarCheck> {
     v
 }
 
+/// A proposal in words, with its target level: `晋级至 高级客户经理（L2）`.
+pub fn proposal_text(p: &Proposal, l: &AnalysisLabels) -> String {
+    let to = |p: &str, code: &str, label: &str| {
+        fill(l.proposal_to, &[("proposal", p), ("level", &level_text(l, label, code))])
+    };
+    match p {
+        Proposal::Promote { code, label } => to(l.proposals.promote, code, label),
+        Proposal::Demote { code, label } => to(l.proposals.demote, code, label),
+        Proposal::Flagged => l.proposals.flagged.to_string(),
+        Proposal::Keep => l.proposals.keep.to_string(),
+        Proposal::Incomplete => l.proposals.incomplete.to_string(),
+    }
+}
+
 /// The reason of a proposal, in words.
 pub fn proposal_reason(r: &QuarterRow, q: &QuarterReview, l: &AnalysisLabels) -> String {
     let says = |t: &str, c: &BarCheck| fill(t, &[("metric", c.metric), ("value", &c.value), ("bar", &c.bar)]);
@@ -192,16 +206,7 @@ pub fn write_quarter(path: &Path, cfg: &Config, q: &QuarterReview, l: &AnalysisL
             None => ws.write_string_with_format(row, 10, "—", &st.text)?,
         };
         ws.write_string_with_format(row, 11, if r.held_level { l.yes } else { l.no }, &st.text)?;
-        let to = |p: &str, code: &str, label: &str| {
-            fill(l.proposal_to, &[("proposal", p), ("level", &level_text(l, label, code))])
-        };
-        let proposal = match &r.proposal {
-            Proposal::Promote { code, label } => to(l.proposals.promote, code, label),
-            Proposal::Demote { code, label } => to(l.proposals.demote, code, label),
-            Proposal::Flagged => l.proposals.flagged.to_string(),
-            Proposal::Keep => l.proposals.keep.to_string(),
-            Proposal::Incomplete => l.proposals.incomplete.to_string(),
-        };
+        let proposal = proposal_text(&r.proposal, l);
         ws.write_string_with_format(row, 12, &proposal, &st.text)?;
         widths.see(12, &proposal);
         let reason = proposal_reason(r, q, l);

@@ -2,7 +2,6 @@
 //! item 3, guideline article 21), each on its own printed page, with a serial number
 //! `<org code>-<YYYYMM>-<NNN>` numbered from 001 in manager_id order (natural order).
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use rust_decimal::Decimal;
@@ -11,9 +10,9 @@ use rust_xlsxwriter::{Workbook, XlsxError};
 use super::style::{header_text, print_setup, properties, Styles, Widths};
 use super::words::fill;
 use super::ReportCtx;
+use crate::analysis::serials::{slip_holders, slip_serial};
 use crate::compute::rules::account_bonus::Invalid;
 use crate::compute::{AccountOutcome, ManagerPay};
-use crate::model::order::Natural;
 use crate::money::{grouped, to_cell};
 
 /// Page breaks per sheet stay under Excel's 1,023.
@@ -27,21 +26,13 @@ pub struct Slip<'a> {
 }
 
 /// The slips of the month, in manager_id order (natural: `9001` before `10001`), numbered from
-/// 001.
+/// 001 ([`crate::analysis::serials`]).
 pub fn slips<'a>(ctx: &'a ReportCtx<'a>) -> Vec<Slip<'a>> {
-    let managers: BTreeMap<&str, &ManagerPay> =
-        ctx.month.managers.iter().map(|m| (m.person.manager_id.as_str(), m)).collect();
-    let mut by_manager: BTreeMap<Natural, Vec<&AccountOutcome>> = BTreeMap::new();
-    for o in &ctx.month.accounts {
-        by_manager.entry(Natural(o.manager_id.clone())).or_default().push(o);
-    }
     let code = &ctx.config.organization.code;
-    let ym = ctx.ym().compact();
-    by_manager
+    slip_holders(ctx.month)
         .into_iter()
-        .filter_map(|(id, accounts)| managers.get(id.0.as_str()).map(|m| (m, accounts)))
         .enumerate()
-        .map(|(i, (m, accounts))| Slip { serial: format!("{code}-{ym}-{:03}", i + 1), manager: m, accounts })
+        .map(|(i, (m, accounts))| Slip { serial: slip_serial(code, ctx.ym(), i), manager: m, accounts })
         .collect()
 }
 

@@ -206,3 +206,122 @@ pub fn payroll(path: &Path) -> Vec<Vec<String>> {
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// A story of four months (2026-01 to 2026-04) in a workspace whose 2026 standard recovers lost
+/// account bonuses (`[clawback]` months = 3, below 1,000 of assets):
+///
+/// - A01 甲一, 甲队 一组's leader (L3): net commission in every tier, capped, adjustment rows
+///   (six in February, and one whose amount cannot be read: an exception naming A01), three A股
+///   accounts opened in January (X1–X3) whose clients are lost in February (clawback), and a
+///   prior-period line in February (January, closed, had its adjustment corrected); in February
+///   also an A股 and a 创业板 account of one client (Z1) and one not valid (Z2).
+/// - A02 甲二 (L1, 甲队 一组): six valid accounts a month; Q1's bars met, so 2026-03's review
+///   proposes L2, and 2026-04's roster has L2. January's CRM corrected after the close: a
+///   prior-period line in February.
+/// - A03 甲三 joins on 2026-02-10 (probation); B01 乙一 (乙队) leaves on 2026-03-15 and is gone
+///   from April's roster; B02 乙二 is a part-timer throughout.
+pub fn story() -> Workspace {
+    let base = std::fs::read_to_string(repo().join("config/standards/2026.toml")).unwrap();
+    let standard = base + "\n[clawback]\nmonths = 3\nmin_month_end_assets = 1000\n";
+    let ws = Workspace::custom(NO_CHECKS, &[("2026.toml", standard.as_str())]);
+    for m in ["2026-01", "2026-02", "2026-03", "2026-04"] {
+        story_month(&ws, m);
+    }
+    let ok = |o: Output, what: &str| assert!(matches!(o.status.code(), Some(0 | 1)), "{what}: {}", stderr(&o));
+    ok(ws.run(&["run", "--month", "2026-01"]), "run 2026-01");
+    ok(ws.run(&["close", "--month", "2026-01", "--by", "测试"]), "close 2026-01");
+    // Corrections of the closed January: A01's adjustment, A02's commission.
+    let fix = |name: &str, from: &str, to: &str| {
+        let p = ws.data().join("2026-01").join(name);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{name}: {from}");
+        std::fs::write(&p, text.replace(from, to)).unwrap();
+    };
+    fix("adjustments.csv", "A01,500,奖励,开门红", "A01,800,奖励,开门红");
+    fix(
+        "crm.csv",
+        "K2,老客二,A02,开发,1,1000000,1000000,200000,8000000,40000,2000",
+        "K2,老客二,A02,开发,1,1000000,1000000,200000,8000000,45000,2000",
+    );
+    ok(ws.run(&["run", "--from", "2026-02", "--to", "2026-04"]), "run 2026-02..04");
+    ws
+}
+
+/// One month of [`story`].
+fn story_month(ws: &Workspace, m: &str) {
+    let month: u32 = m[5..].parse().unwrap();
+    let mut roster = vec!["A01,甲一,甲队,一组,JT,L3,员工,2019-01-01,2019-04-01,,是".to_string()];
+    roster
+        .push(format!("A02,甲二,甲队,一组,JT,{},员工,2021-01-01,2021-04-01,,否", if month >= 4 { "L2" } else { "L1" }));
+    if month >= 2 {
+        roster.push("A03,甲三,甲队,一组,JT,T,员工,2026-02-10,,,否".into());
+    }
+    if month <= 3 {
+        roster.push("B01,乙一,乙队,一组,ZS,L1,员工,2020-01-01,2020-04-01,2026-03-15,否".into());
+    }
+    roster.push("B02,乙二,乙队,一组,ZS,P,兼职,2023-05-01,,,否".into());
+    let roster: Vec<&str> = roster.iter().map(String::as_str).collect();
+    ws.csv(m, "roster.csv", ROSTER_HEADER, &roster);
+
+    let mut crm = vec![
+        "K1,老客一,A01,开发,1,5000000,5000000,3000000,90000000,200000,20000".to_string(),
+        "K2,老客二,A02,开发,1,1000000,1000000,200000,8000000,40000,2000".to_string(),
+        "K5,老客五,B02,开发,1,300000,300000,0,1000000,5000,0".to_string(),
+    ];
+    if month >= 2 {
+        crm.push("K3,老客三,A03,开发,1,50000,50000,10000,100000,1000,0".into());
+    }
+    if month <= 3 {
+        crm.push("K4,老客四,B01,开发,1,800000,800000,0,5000000,20000,500".into());
+    }
+    // A01's January accounts: funded in January, emptied in February.
+    for c in ["X1", "X2", "X3"] {
+        let assets = match month {
+            1 => "20000",
+            _ => "500",
+        };
+        crm.push(format!("{c},客户{c},A01,开发,1,{assets},{assets},0,0,0,0"));
+    }
+    let mut accounts: Vec<String> = Vec::new();
+    if month == 1 {
+        for c in ["X1", "X2", "X3"] {
+            accounts.push(format!("{c},客户{c},{m}-05,A股,A01,JT,20000"));
+        }
+    }
+    // In February A01 opens an A股 and a 创业板 account for one client, and one that is not valid.
+    if month == 2 {
+        crm.push("Z1,客户Z1,A01,开发,1,50000,50000,50000,0,0,0".into());
+        accounts.push(format!("Z1,客户Z1,{m}-07,A股,A01,JT,50000"));
+        accounts.push(format!("Z1,客户Z1,{m}-07,创业板,A01,JT,50000"));
+        accounts.push(format!("Z2,客户Z2,{m}-08,A股,A01,JT,5000"));
+    }
+    // A02's six valid accounts of the month; their clients stay (in the CRM of later months).
+    for opened in 1..=month {
+        for i in 1..=6 {
+            let c = format!("Y{opened}{i}");
+            crm.push(format!("{c},客户{c},A02,开发,1,20000,20000,0,0,0,0"));
+            if opened == month {
+                accounts.push(format!("{c},客户{c},{m}-06,A股,A02,JT,20000"));
+            }
+        }
+    }
+    let crm: Vec<&str> = crm.iter().map(String::as_str).collect();
+    ws.csv(m, "crm.csv", CRM_HEADER, &crm);
+    let accounts: Vec<&str> = accounts.iter().map(String::as_str).collect();
+    ws.csv(m, "accounts.csv", ACCOUNTS_HEADER, &accounts);
+    let adjustments: &[&str] = match month {
+        1 => &["A01,500,奖励,开门红"],
+        2 => &[
+            "A01,1000,奖励,季度营销竞赛第一名",
+            "A01,-200,考勤扣款,迟到两次",
+            "A01,-150,物品赔偿,遗失工牌",
+            "A01,300,奖励,客户表扬",
+            "A01,-50,考勤扣款,未打卡",
+            "A01,88.88,其他,交通补贴",
+            "A01,abc,奖励,金额写错",
+            "A02,200,奖励,客户表扬",
+        ],
+        _ => &["A02,100,奖励,带新人"],
+    };
+    ws.csv(m, "adjustments.csv", ADJ_HEADER, adjustments);
+}
