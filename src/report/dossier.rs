@@ -111,7 +111,7 @@ pub fn write(path: &Path, cfg: &Config, f: &ManagerFile<'_>) -> Result<(), XlsxE
     lines(&mut wb, &b, f)?;
     issues(&mut wb, &b, f)?;
     chart(&mut wb, &b, f)?;
-    wb.save(path)
+    crate::output::save_workbook(&mut wb, path)
 }
 
 /// The title and range lines of a sheet across `cols` columns; gives the next free row.

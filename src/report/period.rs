@@ -449,7 +449,7 @@ pub fn write(path: &Path, cfg: &Config, a: &PeriodAnalysis, l: &AnalysisLabels) 
     print_setup(ws, &page_header, footer, Some((0, 0)))?;
 
     months_sheet(&mut wb, a, l, &st, labels.no_group, &page_header, footer)?;
-    wb.save(path)
+    crate::output::save_workbook(&mut wb, path)
 }
 
 /// The period's months side by side — per team and the branch, each figure month by month and
