@@ -6,6 +6,8 @@
 
 pub mod approve;
 pub mod closing;
+pub mod consolidate;
+pub mod file;
 pub mod run;
 pub mod whatif;
 
