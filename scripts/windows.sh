@@ -13,7 +13,7 @@
 # inputs, configuration and standards for both builds:
 #   1. every command on both: sample, check, run (13 months), explain, whatif, approve (a key
 #      on file, and a statement signed with ssh-keygen), status, close, verify, reopen and close
-#      again; each exit status must be the same on both;
+#      again, file and consolidate; each exit status must be the same on both;
 #   2. every output compared as the SPEC defines sameness: the payroll and what-if CSVs byte for
 #      byte, each workbook's zip parts byte for byte (the container records its host system),
 #      manifest.json but for its SHA-256 values and the build; the archive of the closed month
@@ -116,10 +116,10 @@ on() {
   local side=$1 name=$2; shift 2
   local status=0 config=()
   if [ "$side" = linux ]; then
-    [ "$1" = sample ] || config=(--config brokercomp.toml)
+    case "$1" in sample | consolidate) ;; *) config=(--config brokercomp.toml) ;; esac
     (cd "$work/linux" && "$linux_exe" "$@" "${config[@]}") >"$work/linux/$name.out" 2>"$work/linux/$name.err" || status=$?
   else
-    [ "$1" = sample ] || config=(--config "$win_config")
+    case "$1" in sample | consolidate) ;; *) config=(--config "$win_config") ;; esac
     (cd "$work/windows" && wine "$winexe" "$@" "${config[@]}") >"$work/windows/$name.out" 2>"$work/windows/$name.err" || status=$?
   fi
   echo "$status" >"$work/$side/$name.status"
@@ -170,6 +170,13 @@ both reopen reopen --month 2025-12 --reason "复核"
 both close-again close --month 2025-12 --by 主办会计 --accept "复核后重新结账"
 both verify-again verify --month 2025-12
 both run-closed-refused run --month 2025-12   # exit 2: corrections go into the next open month
+# Filing with head office (SPEC §4.13): each side files its closed month, and consolidates it.
+both file file --month 2025-12 --to 备案
+for side in linux windows; do
+  printf '[[branches]]\ncode = "SZFT"\nname = "深圳福田营业部"%s\n' "${signers//\[\[signers\]\]/[[branches.signers]]}" \
+    > "$work/$side/branches.toml"
+done
+both consolidate consolidate --branches branches.toml --month 2025-12 --filings 备案 --out 汇总
 
 echo "== every output compared as SPEC §5 'Platforms' defines it"
 python3 - "$work" "$manager" <<'PY' || failures=$((failures + 1))
@@ -213,6 +220,39 @@ def close_record(v):
         return [close_record(x) for x in v]
     return v
 counts = {"csv": 0, "xlsx": 0, "manifest": 0, "other": 0}
+# Head office's side: the package and the consolidation hold the close's times and the hashes
+# of files whose zip containers differ by platform; those aside, every byte is the same.
+STAMP = re.compile(
+    rb"\d{4}-\d{2}-\d{2}[T\n ]\d{2}:\d{2}:\d{2}Z|\b[0-9a-f]{64}\b|\b[0-9a-f]{12}\xe2\x80\xa6"
+    rb"|-----BEGIN SSH SIGNATURE-----.*?-----END SSH SIGNATURE-----",
+    re.S,
+)
+def stamped(data):
+    return STAMP.sub(b"<masked>", data)
+def members(p):
+    with zipfile.ZipFile(p) as z:
+        out = []
+        for i in z.infolist():
+            data = z.read(i)
+            if i.filename.endswith(".xlsx"):
+                import io
+                with zipfile.ZipFile(io.BytesIO(data)) as inner:
+                    data = b"".join(n.encode() + stamped(inner.read(n)) for n in inner.namelist())
+            out.append((i.filename, stamped(data)))
+        return out
+for tree in ("备案", "汇总"):
+    lin, win = files(os.path.join(work, "linux", tree)), files(os.path.join(work, "windows", tree))
+    if sorted(lin) != sorted(win) or not lin:
+        bad.append(f"{tree}: the files differ: Linux {sorted(lin)}, Windows {sorted(win)}")
+    for rel in sorted(set(lin) & set(win)):
+        counts["other"] += 1
+        a, b = lin[rel], win[rel]
+        if rel.endswith(".zip") and members(a) != members(b):
+            bad.append(f"{tree}/{rel}: the package's members differ beyond times and hashes")
+        elif rel.endswith(".xlsx") and [(n, stamped(x)) for n, x in parts(a)] != [(n, stamped(x)) for n, x in parts(b)]:
+            bad.append(f"{tree}/{rel}: parts differ beyond times and hashes")
+        elif rel.endswith(".csv") and stamped(open(a, "rb").read()) != stamped(open(b, "rb").read()):
+            bad.append(f"{tree}/{rel}: differs beyond times and hashes")
 for tree in ("报表", "样本"):
     lin, win = files(os.path.join(work, "linux", tree)), files(os.path.join(work, "windows", tree))
     if sorted(lin) != sorted(win):
@@ -255,7 +295,8 @@ explain = open(os.path.join(work, "windows", "explain.out"), encoding="utf-8").r
 if manager not in explain:
     bad.append(f"explain does not name {manager}")
 print(f"compared: {counts['csv']} CSV byte for byte, {counts['xlsx']} workbooks part by part, "
-      f"{counts['manifest']} manifests, {counts['other']} other files (archive, close records, approvals); "
+      f"{counts['manifest']} manifests, {counts['other']} other files (archive, close records, approvals, "
+      f"the filing package and the consolidation but for times and hashes); "
       f"terminal output of check, explain, verify")
 for b in bad:
     print("FAIL:", b)
