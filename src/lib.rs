@@ -30,8 +30,8 @@
 //! ```
 //!
 //! Only `ingest` (and `ledger`, for archives, its cache, approvals and key files) reads files, and
-//! only `report` (and `ledger::approvals`, appending to a month's approvals.jsonl, and the `close`
-//! and `whatif` commands, for archives, close records and their own two files) writes them; `compute` and `analysis` are pure. Each layer has its own error type. Anything that
+//! only `report` (and `ledger::approvals`, appending to a month's approvals.jsonl, and the `close`,
+//! `whatif` and `dossier` commands, for archives, close records and their own files) writes them; `compute` and `analysis` are pure. Each layer has its own error type. Anything that
 //! reaches a report is ordered by construction (`clippy.toml` allows no iterable hash map).
 
 /// The version and the fingerprint of the code this binary was built from (see `build.rs`):

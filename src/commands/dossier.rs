@@ -20,6 +20,7 @@ use crate::analysis::review::{quarter_of, AnnualReview, QuarterReview};
 use crate::analysis::{reviews, MonthSummary};
 use crate::calendar::YearMonth;
 use crate::ledger::remove_stale_temporaries;
+use crate::output::Temporary;
 use crate::pipeline::{self, RunError, Settings, Status};
 use crate::report::dossier::{file_name, folder, write};
 use crate::report::ReportError;
@@ -108,11 +109,9 @@ pub fn write_files(s: &Settings, range: &Range, manager: Option<&str>) -> Result
         };
         let path = dir.join(file_name(locale, &file));
         // Written to a temporary file first, then renamed: a failed write leaves the earlier file.
-        let tmp =
-            tempfile::Builder::new().prefix(TEMPORARY).tempfile_in(&dir).map_err(|e| werr(&path, e.to_string()))?;
+        let tmp = Temporary::new_in(&dir, TEMPORARY).map_err(|e| werr(&path, e.to_string()))?;
         write(tmp.path(), &s.config, &file).map_err(|e| werr(&path, e.to_string()))?;
-        std::fs::File::open(tmp.path()).and_then(|f| f.sync_all()).map_err(|e| werr(&path, e.to_string()))?;
-        tmp.persist(&path).map_err(|e| werr(&path, e.to_string()))?;
+        tmp.commit(&path).map_err(|e| werr(&path, e.to_string()))?;
         written.push(path);
     }
     Ok(written)
