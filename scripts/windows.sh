@@ -11,8 +11,9 @@
 #
 # What it does, in a workspace whose path holds Chinese characters and a space, with the same
 # inputs, configuration and standards for both builds:
-#   1. every command on both: sample, check, explain, run (13 months), whatif, close, verify,
-#      reopen and close again; each exit status must be the same on both;
+#   1. every command on both: sample, check, run (13 months), explain, whatif, approve (a key
+#      on file, and a statement signed with ssh-keygen), status, close, verify, reopen and close
+#      again; each exit status must be the same on both;
 #   2. every output compared as the SPEC defines sameness: the payroll and what-if CSVs byte for
 #      byte, each workbook's zip parts byte for byte (the container records its host system),
 #      manifest.json but for its SHA-256 values and the build; the archive of the closed month
@@ -38,6 +39,7 @@ missing=()
 command -v x86_64-w64-mingw32-gcc >/dev/null || missing+=("x86_64-w64-mingw32-gcc (apt-get install gcc-mingw-w64-x86-64)")
 command -v wine >/dev/null || missing+=("wine (apt-get install wine64)")
 command -v python3 >/dev/null || missing+=("python3")
+command -v ssh-keygen >/dev/null || missing+=("ssh-keygen (apt-get install openssh-client)")
 rustup target list --installed 2>/dev/null | grep -qx "$target" || missing+=("the Rust target $target (rustup target add $target)")
 if [ ${#missing[@]} -gt 0 ]; then
   printf 'scripts/windows.sh needs: %s\n' "${missing[@]}" >&2
@@ -91,10 +93,19 @@ cp config/standards/*.toml "$work/标准/"
 # A draft standard for whatif: one base salary higher.
 sed 's/^base_salary = 3500$/base_salary = 3800/; s/^name = .*/name = "2026年标准（征求意见稿）"/' \
   config/standards/2026.toml > "$work/draft.toml"
+# The sign-off chain's three signers, each with an ed25519 key of their own.
+mkdir -p "$work/钥匙"
+signers=""
+for who in "zhang 张会计 主办会计" "li 李副经理 副经理（经理助理）" "wang 王经理 经理"; do
+  set -- $who
+  ssh-keygen -q -t ed25519 -N "" -C "$1" -f "$work/钥匙/$1"
+  signers+=$(printf '\n[[signers]]\nname = "%s"\nrole = "%s"\nkey = "%s"' "$2" "$3" "$(cat "$work/钥匙/$1.pub")")
+done
 for side in linux windows; do
   mkdir -p "$work/$side"
   sed 's|^data = .*|data = "../数据"|; s|^reports = .*|reports = "报表"|; s|^standards = .*|standards = "../标准"|' \
     config/brokercomp.toml > "$work/$side/brokercomp.toml"
+  echo "$signers" >> "$work/$side/brokercomp.toml"
 done
 
 # brokercomp on one side, from that side's folder: `on SIDE NAME ARGS...` records the exit
@@ -119,9 +130,16 @@ echo "workspace: $work (Windows: $(winpath "$work"))"
 
 both() {
   local name=$1; shift
-  local lin=("$@") win=("$@") i
+  # Paths named by a word: DRAFT, KEY:<signer>, STATEMENT(.sig) (each side's own).
+  local lin=("$@") win=("$@") i file
   for i in "${!lin[@]}"; do
-    [ "${lin[$i]}" = DRAFT ] && lin[$i]=$work/draft.toml && win[$i]=$win_draft
+    case "${lin[$i]}" in
+      DRAFT) lin[$i]=$work/draft.toml win[$i]=$win_draft ;;
+      KEY:*) file=$work/钥匙/${lin[$i]#KEY:} && lin[$i]=$file && win[$i]=$(winpath "$file") ;;
+      STATEMENT*)
+        lin[$i]=$work/linux/statement.out${lin[$i]#STATEMENT}
+        win[$i]=$(winpath "$work/windows/statement.out${win[$i]#STATEMENT}") ;;
+    esac
   done
   on linux "$name" "${lin[@]}"
   on windows "$name" "${win[@]}"
@@ -139,6 +157,13 @@ both run run --from 2025-10 --to 2026-10
 manager=$(sed -n 2p "$work/linux/报表/2026-10/payroll_2026-10.csv" | cut -d, -f1)
 both explain explain --month 2026-10 --manager "$manager"
 both whatif whatif --standard DRAFT --from 2026-01 --to 2026-10
+# The sign-off chain (SPEC §4.12): a key on file, then a statement signed elsewhere with ssh-keygen.
+both approve approve --month 2025-12 --key KEY:zhang
+both statement approve --month 2025-12 --signer 李副经理 --print-statement
+for side in linux windows; do ssh-keygen -q -Y sign -n brokercomp -f "$work/钥匙/li" "$work/$side/statement.out"; done
+both approve-signed approve --month 2025-12 --statement STATEMENT --signature STATEMENT.sig
+both approve-last approve --month 2025-12 --key KEY:wang
+both status status --month 2025-12
 both close close --month 2025-12 --by 薪酬专员 --accept "样本数据，历史不足三个月"
 both verify verify --month 2025-12
 both reopen reopen --month 2025-12 --reason "复核"
@@ -172,9 +197,18 @@ def masked(v):
         return [masked(x) for x in v]
     return v
 def close_record(v):
-    # close.json and its kept copies: who and what as closed; when, the build and hashes aside.
+    # close.json, its kept copies and approvals.jsonl: who, what and in which role; when, the
+    # build, hashes and signatures (over hashes and times) aside.
     if isinstance(v, dict):
-        return {k: ("<masked>" if k in ("closed_at", "at", "build") or "sha256" in k else close_record(x)) for k, x in v.items()}
+        out = {}
+        for k, x in v.items():
+            if k in ("closed_at", "at", "build", "signature", "previous") or "sha256" in k:
+                out[k] = "<masked>"
+            elif k == "statement" and isinstance(x, str):
+                out[k] = close_record(json.loads(x))
+            else:
+                out[k] = close_record(x)
+        return out
     if isinstance(v, list):
         return [close_record(x) for x in v]
     return v
@@ -201,7 +235,13 @@ for tree in ("报表", "样本"):
         elif name == "close.json" or name.startswith("close.reopened-"):
             counts["other"] += 1
             if close_record(json.load(open(a, encoding="utf-8"))) != close_record(json.load(open(b, encoding="utf-8"))):
-                bad.append(f"{tree}/{rel}: the close record differs beyond times, build and hashes")
+                bad.append(f"{tree}/{rel}: the close record differs beyond times, build, hashes and signatures")
+        elif name == "approvals.jsonl":
+            counts["other"] += 1
+            la = [close_record(json.loads(l)) for l in open(a, encoding="utf-8")]
+            lb = [close_record(json.loads(l)) for l in open(b, encoding="utf-8")]
+            if la != lb or len(la) != 3:
+                bad.append(f"{tree}/{rel}: the approvals differ beyond times, hashes and signatures")
         else:
             counts["csv" if name.endswith(".csv") else "other"] += 1
             if open(a, "rb").read() != open(b, "rb").read():
@@ -215,7 +255,7 @@ explain = open(os.path.join(work, "windows", "explain.out"), encoding="utf-8").r
 if manager not in explain:
     bad.append(f"explain does not name {manager}")
 print(f"compared: {counts['csv']} CSV byte for byte, {counts['xlsx']} workbooks part by part, "
-      f"{counts['manifest']} manifests, {counts['other']} other files (archive, close records); "
+      f"{counts['manifest']} manifests, {counts['other']} other files (archive, close records, approvals); "
       f"terminal output of check, explain, verify")
 for b in bad:
     print("FAIL:", b)

@@ -95,6 +95,14 @@ pub fn execute(cli: Cli) -> Result<Status, RunError> {
             let s = load(&config, FoldersArg { data: None, out })?;
             commands::approve::approve(&s, month, how, reject, reason.as_deref())
         }
+        Command::File { config, month, to, out } => {
+            let month = parse_month(&month, "--month")?;
+            commands::file::file(&load(&config, FoldersArg { data: None, out })?, month, &to)
+        }
+        Command::Consolidate { branches, month, filings, out } => {
+            let month = parse_month(&month, "--month")?;
+            commands::consolidate::consolidate(&branches, month, &filings, &out)
+        }
         Command::Status { config, month, out } => {
             let month = parse_month(&month, "--month")?;
             commands::approve::status(&load(&config, FoldersArg { data: None, out })?, month)

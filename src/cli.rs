@@ -22,6 +22,16 @@ const STATUS_EXIT: &str = "Exit status:
   1  the chain is incomplete, rejected or stale (the outputs changed after it was signed)
   2  cannot tell: the month has no outputs, or approvals.jsonl has a line that does not check out";
 
+const FILE_EXIT: &str = "Exit status:
+  0  the package <code>_<YYYYMM>.zip was written into --to
+  2  nothing written: the month is not closed, its archive or a file to pack is not as closed,
+     its sign-off chain is incomplete (with signers configured), or the package cannot be written";
+
+const CONSOLIDATE_EXIT: &str = "Exit status:
+  0  every registered branch is 已备案 (a valid package) and none is 超限
+  1  written, and a branch is 缺失 (no package), 无效 (each reason in 问题 and on stderr) or 超限
+  2  nothing written: branches.toml is not valid, a folder cannot be read or written";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "brokercomp",
@@ -249,6 +259,42 @@ pub enum Command {
         /// The reports folder (replaces paths.reports).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+    },
+    /// File a closed (and, with signers, fully approved) month with head office (SPEC §4.13, 备案):
+    /// writes DIR/<organization code>_<YYYYMM>.zip — the report, the payroll, the team analysis,
+    /// the month's reviews, manifest.json, close.json, approvals.jsonl, the archived configuration
+    /// and standard, and filing.json. The same closed month gives a byte-identical package.
+    #[command(after_help = FILE_EXIT)]
+    File {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The month, YYYY-MM.
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        /// The folder to write the package into (created when missing).
+        #[arg(long, value_name = "DIR")]
+        to: PathBuf,
+        /// The reports folder (replaces paths.reports).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Head office: check every branch's package of a month and consolidate them (SPEC §4.13):
+    /// writes OUT/汇总_YYYY-MM.xlsx and OUT/consolidated_YYYY-MM.csv. Packages are untrusted:
+    /// each is 已备案 only when every check passes; branches without one are 缺失.
+    #[command(after_help = CONSOLIDATE_EXIT)]
+    Consolidate {
+        /// Head office's registry of branches (branches.toml): codes, names, signers' keys, [limits].
+        #[arg(long, value_name = "FILE")]
+        branches: PathBuf,
+        /// The month, YYYY-MM.
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        /// The folder the branches' packages (*.zip) are in.
+        #[arg(long, value_name = "DIR")]
+        filings: PathBuf,
+        /// The folder to write the consolidation into (created when missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
     },
     /// Show where a month stands: open or closed, its exceptions and warnings, and each role of the
     /// sign-off chain with who signed, when and what, and whether it holds for the current outputs.

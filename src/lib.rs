@@ -15,8 +15,11 @@
 //!  ledger     every other month a month needs (earlier clients, figures, prior-period lines,
 //!     │        watched accounts; closed months from their archive; cached), LedgerError; it has
 //!     │        months computed through the pipeline's road (the Producer the pipeline gives it);
-//!     │        the sign-off chain of a month (approvals: statements, SSH signatures, order)
-//!  report     one module per workbook, the payroll CSV, the manifest; atomic replacement
+//!     │        the sign-off chain of a month (approvals: statements, SSH signatures, order);
+//!     │        the filing package (filing: what `file` packs) and head office's reading of
+//!     │        packages, untrusted, into the consolidation (package)
+//!  report     one module per workbook, the payroll CSV, the manifest, head office's
+//!     │        consolidation (汇总 and its CSV); atomic replacement
 //!  analysis   MonthSummary, team analysis, reviews, what-if comparison (pure)
 //!  compute    MonthInput + Standard → ComputedMonth, rule by rule (pure)
 //!  ingest     files → MonthInput (typed rows, 数据异常, counts), FileError
@@ -29,9 +32,12 @@
 //!  main       the command line → app → exit code; errors are formatted there alone
 //! ```
 //!
-//! Only `ingest` (and `ledger`, for archives, its cache, approvals and key files) reads files, and
-//! only `report` (and `ledger::approvals`, appending to a month's approvals.jsonl, and the `close`,
-//! `whatif` and `dossier` commands, for archives, close records and their own files) writes them; `compute` and `analysis` are pure. Each layer has its own error type. Anything that
+//! Only `ingest` (and `ledger`, for archives, its cache, approvals, key files and filing packages)
+//! reads files, and only `report` (and `ledger::approvals`, appending to a month's
+//! approvals.jsonl, `ledger::filing`, writing a package, `ledger::package`, spooling a package's
+//! payroll into the consolidation's temporary folder, and the `close`, `whatif`, `consolidate` and
+//! `dossier` commands, for archives, close records and their own files) writes them; `compute` and
+//! `analysis` are pure. Each layer has its own error type. Anything that
 //! reaches a report is ordered by construction (`clippy.toml` allows no iterable hash map).
 
 /// The version and the fingerprint of the code this binary was built from (see `build.rs`):

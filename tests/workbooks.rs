@@ -140,7 +140,8 @@ fn a_second_run_of_the_month_waits_for_the_first() {
     standard_month(&ws, "2026-10");
     let dir = ws.reports("2026-10");
     std::fs::create_dir_all(&dir).unwrap();
-    let lock = std::fs::File::create(dir.join(".brokercomp.lock")).unwrap();
+    // In the month's folder on Unix, beside it on Windows.
+    let lock = std::fs::File::create(brokercomp::report::publish::lock_path(&dir)).unwrap();
     lock.lock().unwrap();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_brokercomp"))
         .args(["run", "--month", "2026-10", "--config", ws.config().to_str().unwrap()])

@@ -6,7 +6,9 @@
 
 pub mod approve;
 pub mod closing;
+pub mod consolidate;
 pub mod dossier;
+pub mod file;
 pub mod run;
 pub mod whatif;
 

@@ -4,6 +4,7 @@
 //! load; every cross-field check happens here, and every error names the file, the key and the
 //! bad value. Relative paths in the file are relative to the file.
 
+pub mod branches;
 pub mod checks;
 pub mod error;
 pub mod signers;
@@ -17,6 +18,7 @@ use serde::Deserialize;
 
 use crate::calendar::YearMonth;
 use crate::model::Kind;
+pub use branches::Registry;
 pub use checks::Checks;
 pub use error::ConfigError;
 pub use signers::Signer;

@@ -23,6 +23,13 @@ pub(super) struct SignerRaw {
     key: String,
 }
 
+impl SignerRaw {
+    /// The role as written (`branches.toml` orders a branch's chain by it).
+    pub(super) fn role(&self) -> &str {
+        &self.role
+    }
+}
+
 /// A person who signs the month's report in one role of the chain, with their public key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signer {

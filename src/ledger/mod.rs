@@ -15,6 +15,8 @@
 pub mod approvals;
 pub mod context;
 pub mod error;
+pub mod filing;
+pub mod package;
 pub mod source;
 
 use std::collections::BTreeMap;

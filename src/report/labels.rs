@@ -1305,3 +1305,101 @@ pub static EN_DOSSIER: DossierLabels = DossierLabels {
     no_issues: "no exception or warning naming the manager in the range",
     chart_title: "Net revenue and total pay by month",
 };
+
+/// The words of head office's consolidation (SPEC §4.13): 汇总_YYYY-MM.xlsx and the status of
+/// each branch in consolidated_YYYY-MM.csv. Head office works in Chinese, whatever its branches'
+/// locales: there is one table.
+#[derive(Debug)]
+pub struct ConsolidationLabels {
+    /// `汇总`: the workbook is `汇总_YYYY-MM.xlsx`.
+    pub file: &'static str,
+    pub title: &'static str,
+    pub sheets: ConsolidationSheetNames,
+    /// A branch's status, by name.
+    pub statuses: StatusLabels,
+    /// A branch above `max_pay_ratio`: 超限.
+    pub over_limit: &'static str,
+    /// The columns that lead a branch's row, before the payroll's figures.
+    pub code: &'static str,
+    pub branch: &'static str,
+    pub status: &'static str,
+    pub managers: &'static str,
+    /// The columns after the figures.
+    pub pay_ratio: &'static str,
+    pub standard: &'static str,
+    pub standard_sha256: &'static str,
+    pub closed_at: &'static str,
+    pub closed_by: &'static str,
+    pub approved_by: &'static str,
+    /// 问题's columns: the package and what is wrong.
+    pub package: &'static str,
+    pub problem: &'static str,
+    /// The totals row: the valid branches only.
+    pub totals: &'static str,
+    /// The subtitle: `{month}`, the counts of each status and the limit.
+    pub month: &'static str,
+    pub registered: &'static str,
+    pub limit: &'static str,
+    pub no_limit: &'static str,
+    /// 问题 when there is nothing to say.
+    pub no_problems: &'static str,
+    /// Head office's own sign-off, each with a signature line and a date line.
+    pub signoff: [&'static str; 3],
+    pub signature_of: &'static str,
+    pub date: &'static str,
+    pub colon: &'static str,
+    pub page_footer: &'static str,
+}
+
+/// The sheets of 汇总_YYYY-MM.xlsx.
+#[derive(Debug)]
+pub struct ConsolidationSheetNames {
+    /// One row per registered branch and the totals of the valid ones.
+    pub summary: &'static str,
+    /// Every reason of every branch not 已备案, every 超限 and 未登记 package.
+    pub problems: &'static str,
+}
+
+/// A branch's status in the consolidation, by name.
+#[derive(Debug)]
+pub struct StatusLabels {
+    /// A valid package.
+    pub filed: &'static str,
+    /// No package for the month.
+    pub missing: &'static str,
+    /// A package that fails a check.
+    pub invalid: &'static str,
+    /// A package whose code head office does not register.
+    pub unregistered: &'static str,
+}
+
+pub static CONSOLIDATION: ConsolidationLabels = ConsolidationLabels {
+    file: "汇总",
+    title: "各营业部客户经理薪酬月报表备案汇总",
+    sheets: ConsolidationSheetNames { summary: "汇总", problems: "问题" },
+    statuses: StatusLabels { filed: "已备案", missing: "缺失", invalid: "无效", unregistered: "未登记" },
+    over_limit: "超限",
+    code: "机构代码",
+    branch: "营业部",
+    status: "状态",
+    managers: "人数",
+    pay_ratio: "薪酬占净收入比",
+    standard: "薪酬标准",
+    standard_sha256: "薪酬标准 SHA-256",
+    closed_at: "结账时间",
+    closed_by: "结账人",
+    approved_by: "审核签字",
+    package: "备案包",
+    problem: "问题",
+    totals: "合计（已备案）",
+    month: "月份",
+    registered: "登记营业部",
+    limit: "薪酬占净收入比上限",
+    no_limit: "未设",
+    no_problems: "无问题：所有登记营业部均已备案，且无超限",
+    signoff: ["制表", "复核", "经纪业务综合室负责人"],
+    signature_of: "{role}（签字）",
+    date: "日期",
+    colon: "：",
+    page_footer: "&C第 &P 页 / 共 &N 页",
+};

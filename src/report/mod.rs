@@ -7,6 +7,7 @@
 //! second waits on the lock in the month's folder.
 
 pub mod compensation;
+pub mod consolidation;
 pub mod detail;
 pub mod dossier;
 pub mod explain;
