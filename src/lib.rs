@@ -35,8 +35,8 @@
 //! Only `ingest` (and `ledger`, for archives, its cache, approvals, key files and filing packages)
 //! reads files, and only `report` (and `ledger::approvals`, appending to a month's
 //! approvals.jsonl, `ledger::filing`, writing a package, `ledger::package`, spooling a package's
-//! payroll into the consolidation's temporary folder, and the `close`, `whatif` and `consolidate`
-//! commands, for archives, close records and their own files) writes them; `compute` and
+//! payroll into the consolidation's temporary folder, and the `close`, `whatif`, `consolidate` and
+//! `dossier` commands, for archives, close records and their own files) writes them; `compute` and
 //! `analysis` are pure. Each layer has its own error type. Anything that
 //! reaches a report is ordered by construction (`clippy.toml` allows no iterable hash map).
 

@@ -38,9 +38,9 @@ fn sheet_named(path: &Path, name: &str) -> Vec<Vec<Data>> {
     sheet(path, i)
 }
 
-/// The month rows of a file's 月度明细 (month → cells), and its totals row.
-fn month_rows(path: &Path) -> (BTreeMap<String, Vec<Data>>, Vec<Data>) {
-    let rows = sheet_named(path, "月度明细");
+/// The rows of one of a file's month tables (month → cells), and its totals row.
+fn table(path: &Path, name: &str) -> (BTreeMap<String, Vec<Data>>, Vec<Data>) {
+    let rows = sheet_named(path, name);
     let mut months = BTreeMap::new();
     let mut totals = Vec::new();
     for r in rows.iter().skip(4) {
@@ -52,6 +52,25 @@ fn month_rows(path: &Path) -> (BTreeMap<String, Vec<Data>>, Vec<Data>) {
         }
     }
     (months, totals)
+}
+
+/// A file's month rows (month → cells) and totals row, its two tables side by side as one row
+/// in the payroll's order: month, status, level, the 7 metrics (月度业绩), the 11 components and
+/// the total (月度薪酬), then the slip's and statement's serials and the exceptions and warnings
+/// naming the manager (月度业绩).
+fn month_rows(path: &Path) -> (BTreeMap<String, Vec<Data>>, Vec<Data>) {
+    let (figures, figure_totals) = table(path, "月度业绩");
+    let (pay, pay_totals) = table(path, "月度薪酬");
+    let join = |a: &[Data], b: &[Data]| -> Vec<Data> {
+        let cell = |v: &[Data], i: usize| v.get(i).cloned().unwrap_or(Data::Empty);
+        let mut row: Vec<Data> = (0..10).map(|i| cell(a, i)).collect();
+        row.extend((3..15).map(|i| cell(b, i)));
+        row.extend((10..13).map(|i| cell(a, i)));
+        row
+    };
+    assert_eq!(figures.keys().collect::<Vec<_>>(), pay.keys().collect::<Vec<_>>(), "{}", path.display());
+    let months = figures.iter().map(|(m, a)| (m.clone(), join(a, &pay[m]))).collect();
+    (months, join(&figure_totals, &pay_totals))
 }
 
 /// The serial printed on each manager's slip and pay statement of a month folder: manager →

@@ -15,7 +15,7 @@ use std::rc::Rc;
 
 use super::print_checks;
 use crate::analysis::checks::Warning;
-use crate::analysis::dossier::{manager_file, managers_in, RangeMonth};
+use crate::analysis::dossier::{manager_file, managers_in, ManagerFile, RangeMonth};
 use crate::analysis::review::{quarter_of, AnnualReview, QuarterReview};
 use crate::analysis::{reviews, MonthSummary};
 use crate::calendar::YearMonth;
@@ -100,19 +100,37 @@ pub fn write_files(s: &Settings, range: &Range, manager: Option<&str>) -> Result
     let werr = |path: &Path, e: String| RunError::Report(ReportError::Write { path: path.to_path_buf(), message: e });
     std::fs::create_dir_all(&dir).map_err(|e| werr(&dir, e.to_string()))?;
     remove_stale_temporaries(&dir, TEMPORARY);
-    let mut written = Vec::new();
+    let mut files = Vec::new();
     for id in &ids {
         let Some(file) = manager_file(id, &months, &range.quarters, &range.years) else {
             return Err(RunError::Usage(format!(
                 "manager {id:?} has no payroll row in any month from {from} to {to}: no file written"
             )));
         };
-        let path = dir.join(file_name(locale, &file));
-        // Written to a temporary file first, then renamed: a failed write leaves the earlier file.
+        files.push(file);
+    }
+    // Each file written to a temporary file first, then renamed (a failed write leaves the
+    // earlier file); the files shared among the cores, each flushed to the disk while the others
+    // are written.
+    let one = |file: &ManagerFile<'_>| -> Result<PathBuf, RunError> {
+        let path = dir.join(file_name(locale, file));
         let tmp = Temporary::new_in(&dir, TEMPORARY).map_err(|e| werr(&path, e.to_string()))?;
-        write(tmp.path(), &s.config, &file).map_err(|e| werr(&path, e.to_string()))?;
+        write(tmp.path(), &s.config, file).map_err(|e| werr(&path, e.to_string()))?;
         tmp.commit(&path).map_err(|e| werr(&path, e.to_string()))?;
-        written.push(path);
+        Ok(path)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let share = files.len().div_ceil(threads).max(1);
+    let parts: Vec<Result<Vec<PathBuf>, RunError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files.chunks(share).map(|part| scope.spawn(|| part.iter().map(one).collect())).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(werr(&dir, "a writer thread failed".into()))))
+            .collect()
+    });
+    let mut written = Vec::new();
+    for part in parts {
+        written.extend(part?);
     }
     Ok(written)
 }

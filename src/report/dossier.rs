@@ -18,7 +18,7 @@ use rust_xlsxwriter::{Chart, ChartType, Workbook, Worksheet, XlsxError};
 use super::labels::{analysis_labels, dossier_labels, labels, AnalysisLabels, DossierLabels, Labels};
 use super::reasons::reason_text;
 use super::review::{level_text, proposal_reason, proposal_text};
-use super::style::{header_text, print_setup, properties, Styles, Widths};
+use super::style::{header_text, print_setup, properties, text_width, Styles, Widths};
 use super::words::fill;
 use crate::analysis::dossier::{Changed, ManagerFile, MonthState};
 use crate::analysis::ManagerFigures;
@@ -122,11 +122,28 @@ fn head(ws: &mut Worksheet, title: &str, range: &str, cols: u16, st: &Styles) ->
 }
 
 /// A header row from `row`.
+/// The width (display columns) at which a long text (a reason) wraps.
+const WRAP_AT: usize = 56;
+
+/// A long text in a cell of `width` columns, wrapped, its row as high as its lines.
+fn wrapped(ws: &mut Worksheet, row: u32, col: u16, text: &str, width: usize, st: &Styles) -> Result<(), XlsxError> {
+    let wrap = st.text.clone().set_text_wrap();
+    ws.write_string_with_format(row, col, text, &wrap)?;
+    let lines = text_width(text).div_ceil(width.max(1)).max(1);
+    if lines > 1 {
+        ws.set_row_height(row, 15.0 * lines as f64)?;
+    }
+    Ok(())
+}
+
+/// A header row from `row`: each header wraps onto two lines (half its width, the row twice as
+/// high).
 fn header(ws: &mut Worksheet, row: u32, cols: &[&str], st: &Styles, w: &mut Widths) -> Result<(), XlsxError> {
     for (c, h) in cols.iter().enumerate() {
         ws.write_string_with_format(row, c as u16, *h, &st.header)?;
         w.see_header(c, h);
     }
+    ws.set_row_height(row, 30)?;
     Ok(())
 }
 
@@ -205,28 +222,57 @@ fn identity(wb: &mut Workbook, b: &Book, f: &ManagerFile<'_>) -> Result<(), Xlsx
     Ok(())
 }
 
-/// 月度明细: one row per month of the range, then the range's totals.
+/// A column of the month tables after the month, its status and the level.
+#[derive(Clone, Copy, PartialEq)]
+enum Col {
+    Metric(Metric),
+    Component(Component),
+    Total,
+    Slip,
+    Statement,
+    /// The exceptions and warnings naming the manager.
+    Findings,
+}
+
+/// 月度业绩 and 月度薪酬: one row per month of the range (the figures, then the pay), then the
+/// range's totals. Two sheets, so that each prints legibly one A4 page wide.
 fn months(wb: &mut Workbook, b: &Book, f: &ManagerFile<'_>) -> Result<(), XlsxError> {
-    let (l, d, st) = (b.l, b.d, &b.st);
-    let (title, range, page_header) = (b.title.as_str(), b.range.as_str(), b.page_header.as_str());
-    let al = b.al;
+    let mut figures: Vec<Col> = METRICS.iter().map(|m| Col::Metric(*m)).collect();
+    figures.extend([Col::Slip, Col::Statement, Col::Findings]);
+    month_table(wb, b, f, b.d.sheets.figures, &figures)?;
+    let mut pay: Vec<Col> = Component::ALL.iter().map(|c| Col::Component(*c)).collect();
+    pay.push(Col::Total);
+    month_table(wb, b, f, b.d.sheets.pay, &pay)
+}
+
+/// One table of the months: month, status, level, then `cols`; the range's totals under it, each
+/// the sum of the figures shown above it (a stock, month-end assets, has none).
+fn month_table(wb: &mut Workbook, b: &Book, f: &ManagerFile<'_>, sheet: &str, cols: &[Col]) -> Result<(), XlsxError> {
+    let (l, d, st, al) = (b.l, b.d, &b.st, b.al);
     let ws = wb.add_worksheet();
-    ws.set_name(d.sheets.months)?;
-    let mut cols: Vec<&str> = d.month_lead.to_vec();
-    cols.extend(METRICS.iter().map(|m| l.columns.metric(*m)));
-    cols.extend(Component::ALL.iter().map(|c| l.columns.component(*c)));
-    cols.push(l.columns.total);
-    cols.extend(d.month_tail);
-    let n = cols.len() as u16;
-    let row0 = head(ws, title, range, n, st)?;
-    let mut w = Widths::new(cols.len(), 30);
-    header(ws, row0, &cols, st, &mut w)?;
-    let figures = 3u16; // the first figure's column
-    let tail = figures + (METRICS.len() + Component::ALL.len() + 1) as u16;
+    ws.set_name(sheet)?;
+    let mut names: Vec<&str> = d.month_lead.to_vec();
+    names.extend(cols.iter().map(|c| match c {
+        Col::Metric(m) => l.columns.metric(*m),
+        Col::Component(k) => l.columns.component(*k),
+        Col::Total => l.columns.total,
+        Col::Slip => d.month_tail[0],
+        Col::Statement => d.month_tail[1],
+        Col::Findings => d.month_tail[2],
+    }));
+    let row0 = head(ws, &b.title, &b.range, names.len() as u16, st)?;
+    let mut w = Widths::new(names.len(), 30);
+    header(ws, row0, &names, st, &mut w)?;
+    if let Some(i) = cols.iter().position(|c| *c == Col::Findings) {
+        // A column of small counts: as wide as its header, on one line.
+        w.see(i + 3, d.month_tail[2]);
+    }
+    let first = 3u16;
     let mut row = row0 + 1;
+    let mut sums = vec![Decimal::ZERO; cols.len()];
     for m in &f.months {
-        let month = m.month.to_string();
-        ws.write_string_with_format(row, 0, &month, &st.text)?;
+        ws.write_string_with_format(row, 0, m.month.to_string(), &st.text)?;
+        w.see(0, "2026-10");
         let state = match m.state {
             MonthState::NoInputs => d.no_inputs,
             MonthState::NotActive => d.not_active,
@@ -235,86 +281,69 @@ fn months(wb: &mut Workbook, b: &Book, f: &ManagerFile<'_>) -> Result<(), XlsxEr
         };
         ws.write_string_with_format(row, 1, state, &st.text)?;
         w.see(1, state);
-        match m.state {
-            MonthState::Row(r) => {
-                let level = if r.active { level_text(al, &r.level_label, &r.level) } else { String::new() };
-                ws.write_string_with_format(row, 2, &level, &st.text)?;
-                w.see(2, &level);
-                let mut c = figures;
-                for k in METRICS {
-                    let v = metric(r, k);
-                    let fmt = if k.is_count() { &st.count } else { &st.money };
-                    ws.write_number_with_format(row, c, to_cell(v), fmt)?;
-                    w.see_money(c as usize, to_cell(v));
-                    c += 1;
+        let r = match m.state {
+            MonthState::Row(r) => Some(r),
+            _ => None,
+        };
+        let level = r.filter(|r| r.active).map(|r| level_text(al, &r.level_label, &r.level)).unwrap_or_default();
+        ws.write_string_with_format(row, 2, &level, &st.text)?;
+        w.see(2, &level);
+        for (i, c) in cols.iter().enumerate() {
+            let col = first + i as u16;
+            let figure = |r: &ManagerFigures| match c {
+                Col::Metric(k) => Some(metric(r, *k)),
+                Col::Component(k) => Some(r.components.get(*k)),
+                Col::Total => Some(r.total),
+                _ => None,
+            };
+            match (c, r) {
+                (Col::Slip, Some(r)) => {
+                    let slip = r.slip_serial.clone().unwrap_or_default();
+                    ws.write_string_with_format(row, col, &slip, &st.text)?;
+                    w.see(col as usize, &slip);
                 }
-                for k in Component::ALL {
-                    let v = r.components.get(k);
-                    ws.write_number_with_format(row, c, to_cell(v), &st.money)?;
-                    w.see_money(c as usize, to_cell(v));
-                    c += 1;
+                (Col::Statement, Some(r)) => {
+                    ws.write_string_with_format(row, col, &r.statement_serial, &st.text)?;
+                    w.see(col as usize, &r.statement_serial);
                 }
-                ws.write_number_with_format(row, c, to_cell(r.total), &st.money)?;
-                w.see_money(c as usize, to_cell(r.total));
-                let slip = r.slip_serial.clone().unwrap_or_default();
-                ws.write_string_with_format(row, tail, &slip, &st.text)?;
-                ws.write_string_with_format(row, tail + 1, &r.statement_serial, &st.text)?;
-                w.see(tail as usize, &slip);
-                w.see(tail as usize + 1, &r.statement_serial);
-            }
-            _ => {
-                for c in 2..tail + 2 {
-                    ws.write_blank(row, c, &st.text)?;
+                (Col::Findings, _) if m.state != MonthState::NoInputs => {
+                    let n = (m.exceptions.len() + m.warnings.len()) as f64;
+                    ws.write_number_with_format(row, col, n, &st.count)?;
+                }
+                (_, Some(r)) if figure(r).is_some() => {
+                    let v = figure(r).unwrap_or_default();
+                    let count = matches!(c, Col::Metric(k) if k.is_count());
+                    ws.write_number_with_format(row, col, to_cell(v), if count { &st.count } else { &st.money })?;
+                    w.see_money(col as usize, to_cell(v));
+                    sums[i] += v;
+                }
+                _ => {
+                    ws.write_blank(row, col, &st.text)?;
                 }
             }
         }
-        match m.state {
-            MonthState::NoInputs => ws.write_blank(row, tail + 2, &st.text)?,
-            _ => {
-                ws.write_number_with_format(row, tail + 2, (m.exceptions.len() + m.warnings.len()) as f64, &st.count)?
-            }
-        };
         row += 1;
     }
-    // The range's totals: each the sum of the figures shown above it.
-    let t = &f.totals;
-    ws.write_string_with_format(row, 0, d.totals, &st.total_text)?;
-    ws.write_string_with_format(row, 1, "", &st.total_text)?;
-    ws.write_string_with_format(row, 2, "", &st.total_text)?;
-    let mut c = figures;
-    for k in METRICS {
-        let v = match k {
-            Metric::NetCommission => t.metrics.net_commission,
-            Metric::OtherRevenue => t.metrics.other_revenue,
-            Metric::NetRevenue => t.metrics.net_revenue,
-            Metric::NetInflow => t.metrics.net_inflow,
-            // A stock does not add up over months: its total is left empty.
-            Metric::MonthEndAssets => {
-                ws.write_string_with_format(row, c, "—", &st.total_text)?;
-                c += 1;
-                continue;
+    for c in 0..first {
+        ws.write_string_with_format(row, c, if c == 0 { d.totals } else { "" }, &st.total_text)?;
+    }
+    for (i, c) in cols.iter().enumerate() {
+        let col = first + i as u16;
+        match c {
+            Col::Metric(Metric::MonthEndAssets) => ws.write_string_with_format(row, col, "—", &st.total_text)?,
+            Col::Metric(k) if k.is_count() => {
+                ws.write_number_with_format(row, col, to_cell(sums[i]), &st.total_count)?
             }
-            Metric::NewAccounts => t.new_accounts.into(),
-            Metric::ValidAccounts => t.valid_accounts.into(),
+            Col::Metric(_) | Col::Component(_) | Col::Total => {
+                w.see_money(col as usize, to_cell(sums[i]));
+                ws.write_number_with_format(row, col, to_cell(sums[i]), &st.total_money)?
+            }
+            Col::Slip | Col::Statement | Col::Findings => ws.write_string_with_format(row, col, "", &st.total_text)?,
         };
-        let fmt = if k.is_count() { &st.total_count } else { &st.total_money };
-        ws.write_number_with_format(row, c, to_cell(v), fmt)?;
-        w.see_money(c as usize, to_cell(v));
-        c += 1;
-    }
-    for k in Component::ALL {
-        ws.write_number_with_format(row, c, to_cell(t.components.get(k)), &st.total_money)?;
-        w.see_money(c as usize, to_cell(t.components.get(k)));
-        c += 1;
-    }
-    ws.write_number_with_format(row, c, to_cell(t.total), &st.total_money)?;
-    w.see_money(c as usize, to_cell(t.total));
-    for c in tail..tail + 3 {
-        ws.write_string_with_format(row, c, "", &st.total_text)?;
     }
     w.apply_with(ws, 1)?;
-    ws.set_freeze_panes(row0 + 1, 2)?;
-    print_setup(ws, page_header, l.page_footer, Some((row0, row0)))?;
+    ws.set_freeze_panes(row0 + 1, 1)?;
+    print_setup(ws, &b.page_header, l.page_footer, Some((row0, row0)))?;
     Ok(())
 }
 
@@ -326,7 +355,7 @@ fn reviews(wb: &mut Workbook, b: &Book, f: &ManagerFile<'_>) -> Result<(), XlsxE
     let ws = wb.add_worksheet();
     ws.set_name(d.sheets.reviews)?;
     let mut row = head(ws, title, range, 7, st)?;
-    let mut w = Widths::new(7, 60);
+    let mut w = Widths::new(7, WRAP_AT);
     ws.write_string_with_format(row, 0, d.reviews_title, &st.bold)?;
     row += 1;
     header(ws, row, &d.review_columns, st, &mut w)?;
@@ -345,10 +374,11 @@ fn reviews(wb: &mut Workbook, b: &Book, f: &ManagerFile<'_>) -> Result<(), XlsxE
         ws.write_number_with_format(row, 3, to_cell(r.net_revenue), &st.money)?;
         ws.write_number_with_format(row, 4, f64::from(r.valid_accounts), &st.count)?;
         ws.write_string_with_format(row, 5, &proposal, &st.text)?;
-        ws.write_string_with_format(row, 6, &reason, &st.text)?;
-        for (c, s) in [(0, &quarter), (1, &level), (5, &proposal), (6, &reason)] {
+        wrapped(ws, row, 6, &reason, WRAP_AT, st)?;
+        for (c, s) in [(0, &quarter), (1, &level), (5, &proposal)] {
             w.see(c, s);
         }
+        w.see(6, &"x".repeat(WRAP_AT));
         w.see_money(3, to_cell(r.net_revenue));
         row += 1;
     }
@@ -494,7 +524,7 @@ fn issues(wb: &mut Workbook, b: &Book, f: &ManagerFile<'_>) -> Result<(), XlsxEr
     let ws = wb.add_worksheet();
     ws.set_name(d.sheets.issues)?;
     let row0 = head(ws, title, range, 8, st)?;
-    let mut w = Widths::new(8, 60);
+    let mut w = Widths::new(8, WRAP_AT);
     header(ws, row0, &d.issue_columns, st, &mut w)?;
     let mut row = row0 + 1;
     for m in &f.months {
@@ -507,19 +537,23 @@ fn issues(wb: &mut Workbook, b: &Book, f: &ManagerFile<'_>) -> Result<(), XlsxEr
                 w.see(c, s);
             }
             ws.write_number_with_format(row, 4, f64::from(i.row), &st.row_number)?;
-            for (c, s) in [(5u16, &i.column), (6, &i.raw), (7, &reason)] {
+            for (c, s) in [(5u16, &i.column), (6, &i.raw)] {
                 ws.write_string_with_format(row, c, s, &st.text)?;
                 w.see(c as usize, s);
             }
+            wrapped(ws, row, 7, &reason, WRAP_AT, st)?;
+            w.see(7, &"x".repeat(WRAP_AT.min(text_width(&reason))));
             row += 1;
         }
         for wn in &m.warnings {
             let words = wn.words(locale == Locale::ZhCn);
             let file = wn.file.clone().unwrap_or_default();
-            for (c, s) in [(0u16, month.as_str()), (1, l.warning), (2, &file), (7, &words)] {
+            for (c, s) in [(0u16, month.as_str()), (1, l.warning), (2, &file)] {
                 ws.write_string_with_format(row, c, s, &st.text)?;
                 w.see(c as usize, s);
             }
+            wrapped(ws, row, 7, &words, WRAP_AT, st)?;
+            w.see(7, &"x".repeat(WRAP_AT.min(text_width(&words))));
             row += 1;
         }
     }

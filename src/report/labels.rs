@@ -1182,7 +1182,9 @@ pub struct DossierLabels {
 #[derive(Debug)]
 pub struct DossierSheetNames {
     pub identity: &'static str,
-    pub months: &'static str,
+    /// The months' figures (metrics, accounts, serials), and their pay.
+    pub figures: &'static str,
+    pub pay: &'static str,
     pub reviews: &'static str,
     pub lines: &'static str,
     pub issues: &'static str,
@@ -1202,7 +1204,8 @@ pub static ZH_DOSSIER: DossierLabels = DossierLabels {
     title: "客户经理档案",
     sheets: DossierSheetNames {
         identity: "基本情况",
-        months: "月度明细",
+        figures: "月度业绩",
+        pay: "月度薪酬",
         reviews: "考核记录",
         lines: "调整与回收",
         issues: "数据异常",
@@ -1251,7 +1254,8 @@ pub static EN_DOSSIER: DossierLabels = DossierLabels {
     title: "Client manager's file",
     sheets: DossierSheetNames {
         identity: "Identity",
-        months: "Months",
+        figures: "Months",
+        pay: "Pay",
         reviews: "Reviews",
         lines: "Adjustments",
         issues: "Exceptions",

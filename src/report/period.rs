@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
 
 use super::labels::AnalysisLabels;
-use super::style::{header_text, print_setup, properties, Styles, Widths};
+use super::style::{header_text, print_setup, properties, text_width, Styles, Widths};
 use super::words::fill;
 use crate::analysis::period::{PeriodAggregate, PeriodAnalysis, PeriodKind, PeriodSide};
 use crate::analysis::team::{Aggregate, ChangeKind};
@@ -120,57 +120,53 @@ fn months_text(v: &[YearMonth]) -> String {
     v.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(", ")
 }
 
+/// The width (display columns) of a figures sheet's four columns, less a little: the lines under
+/// its title wrap within it.
+const HEADING_WIDTH: usize = 64;
+
 /// The lines under a sheet's title: the period's months, those without inputs, the same period a
-/// year earlier, how the figures are made. Gives the next free row.
+/// year earlier, how the figures are made — each across the `cols` columns, wrapped. Gives the
+/// next free row.
 fn heading(
     ws: &mut Worksheet,
     a: &PeriodAnalysis,
     l: &AnalysisLabels,
-    sheet: &str,
-    org: &str,
     st: &Styles,
     cols: u16,
 ) -> Result<u32, XlsxError> {
     let pl = &l.period;
+    let last = cols.max(1) - 1;
     let title = if a.current.period.kind == PeriodKind::Year { pl.year_title } else { pl.half_year_title };
-    ws.merge_range(0, 0, 0, cols.max(1) - 1, &format!("{org} {title} {} — {sheet}", period_words(a, l)), &st.title)?;
-    let span = |side: &PeriodSide, t: &str| {
-        let months = side.period.months();
-        let (from, to) = (months[0].to_string(), months[months.len() - 1].to_string());
-        fill(t, &[("from", &from), ("to", &to)])
+    // The organization is in the page header.
+    ws.merge_range(0, 0, 0, last, &format!("{title} {}", period_words(a, l)), &st.title)?;
+    let span = |p: crate::analysis::period::Period, t: &str| {
+        let months = p.months();
+        fill(t, &[("from", &months[0].to_string()), ("to", &months[months.len() - 1].to_string())])
     };
-    let mut row = 1;
-    let mut line = format!(
-        "{}；{}{}{}",
-        span(&a.current, pl.this_period_line),
-        pl.with_inputs,
-        l.colon,
-        months_text(&a.current.with_inputs)
-    );
-    if !a.current.missing.is_empty() {
-        line.push_str(&format!("；{}{}{}", l.missing_months, l.colon, months_text(&a.current.missing)));
-    }
-    ws.write_string(row, 0, line)?;
-    row += 1;
-    let earlier = a.current.period.a_year_earlier();
-    let earlier_span = {
-        let months = earlier.months();
-        fill(pl.last_year_line, &[("from", &months[0].to_string()), ("to", &months[months.len() - 1].to_string())])
-    };
-    let line = match &a.last_year {
-        None => format!("{earlier_span}；{}", pl.last_year_none),
-        Some(y) => {
-            let mut s = format!("{earlier_span}；{}{}{}", pl.with_inputs, l.colon, months_text(&y.with_inputs));
-            if !y.missing.is_empty() {
-                s.push_str(&format!("；{}{}{}", l.missing_months, l.colon, months_text(&y.missing)));
-            }
-            s
+    let months_of = |side: &PeriodSide| {
+        let mut s = format!("{}{}{}", pl.with_inputs, l.colon, months_text(&side.with_inputs));
+        if !side.missing.is_empty() {
+            s.push_str(&format!("{}{}{}{}", l.then, l.missing_months, l.colon, months_text(&side.missing)));
         }
+        s
     };
-    ws.write_string(row, 0, line)?;
-    row += 1;
-    ws.write_string(row, 0, pl.how)?;
-    Ok(row + 2)
+    let earlier = a.current.period.a_year_earlier();
+    let lines = [
+        format!("{}{}{}", span(a.current.period, pl.this_period_line), l.then, months_of(&a.current)),
+        match &a.last_year {
+            None => format!("{}{}{}", span(earlier, pl.last_year_line), l.then, pl.last_year_none),
+            Some(y) => format!("{}{}{}", span(earlier, pl.last_year_line), l.then, months_of(y)),
+        },
+        pl.how.to_string(),
+    ];
+    let wrap = Format::new().set_text_wrap().set_align(rust_xlsxwriter::FormatAlign::Top);
+    for (i, line) in lines.iter().enumerate() {
+        let row = 1 + i as u32;
+        ws.merge_range(row, 0, row, last, line, &wrap)?;
+        let n = text_width(line).div_ceil(HEADING_WIDTH).max(1);
+        ws.set_row_height(row, 15.0 * n as f64)?;
+    }
+    Ok(5)
 }
 
 /// One block per team, group or outlet: its name, then each figure this period, a year earlier
@@ -188,7 +184,12 @@ fn blocks(
     widths: &mut Widths,
 ) -> Result<u32, XlsxError> {
     let na = l.not_available;
-    for cur in current {
+    let mut breaks = Vec::new();
+    for (i, cur) in current.iter().enumerate() {
+        // Three blocks a portrait page (two on the first, under the heading), none cut in two.
+        if (i + 1) % 3 == 0 {
+            breaks.push(row);
+        }
         ws.write_string_with_format(row, 0, name_of(&cur.key, l, no_group), &st.bold)?;
         row += 1;
         for (c, h) in l.period.comparison.header().iter().enumerate() {
@@ -231,6 +232,7 @@ fn blocks(
         }
         row += 1;
     }
+    ws.set_page_breaks(&breaks)?;
     Ok(row)
 }
 
@@ -266,11 +268,13 @@ pub fn write(path: &Path, cfg: &Config, a: &PeriodAnalysis, l: &AnalysisLabels) 
     for (sheet, current, before) in sides {
         let ws = wb.add_worksheet();
         ws.set_name(sheet)?;
-        let row = heading(ws, a, l, sheet, org, &st, 4)?;
+        let row = heading(ws, a, l, &st, 4)?;
         let mut widths = Widths::new(4, 30);
         blocks(ws, row, current, before, l, &st, &points, labels.no_group, &mut widths)?;
         widths.apply(ws)?;
         print_setup(ws, &page_header, footer, None)?;
+        // Four columns: A4 portrait.
+        ws.set_portrait();
     }
 
     // --- Accounts by type over the period, and the recoveries.
@@ -469,9 +473,50 @@ fn months_sheet(
     ws.set_name(sheet)?;
     let n = a.by_month.len() as u16;
     let mut widths = Widths::new(n as usize + 2, 30);
-    let mut row = 0u32;
     let na = l.not_available;
-    for cur in &a.current.teams {
+    // On the first page: each team's net revenue by month (a month without inputs is a gap) and
+    // its line chart beside it.
+    let teams: Vec<&PeriodAggregate> = a.current.teams.iter().filter(|x| !x.key.is_empty()).collect();
+    ws.write_string_with_format(0, 0, l.month, &st.header)?;
+    for (c, t) in teams.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16 + 1, &t.key[0], &st.header)?;
+    }
+    for (i, (m, aggs)) in a.by_month.iter().enumerate() {
+        let r = 1 + i as u32;
+        ws.write_string_with_format(r, 0, m.to_string(), &st.text)?;
+        for (c, t) in teams.iter().enumerate() {
+            let v = aggs.as_ref().map(|v| v.iter().find(|x| x.key == t.key).map(|x| x.net_revenue).unwrap_or_default());
+            match v {
+                Some(v) => ws.write_number_with_format(r, c as u16 + 1, to_cell(v), &st.money)?,
+                None => ws.write_blank(r, c as u16 + 1, &st.money)?,
+            };
+        }
+    }
+    if !teams.is_empty() && n > 0 {
+        let last = n as u32;
+        let mut chart = Chart::new(ChartType::Line);
+        chart.title().set_name(pl.chart_trend);
+        for c in 1..=teams.len() as u16 {
+            chart
+                .add_series()
+                .set_name((sheet, 0, c))
+                .set_categories((sheet, 1, 0, last, 0))
+                .set_values((sheet, 1, c, last, c));
+        }
+        chart.y_axis().set_num_format("#,##0");
+        chart.set_width(560).set_height(300);
+        ws.insert_chart(0, teams.len() as u16 + 2, &chart)?;
+    }
+    // Then, from the next page, per team and the branch each figure month by month and over the
+    // period.
+    let first = (n as u32 + 2).max(17);
+    let mut breaks = vec![first];
+    let mut row = first;
+    for (i, cur) in a.current.teams.iter().enumerate() {
+        // Two blocks a landscape page, never one cut in two.
+        if i > 0 && i % 2 == 0 {
+            breaks.push(row);
+        }
         ws.write_string_with_format(row, 0, name_of(&cur.key, l, no_group), &st.bold)?;
         row += 1;
         ws.write_string_with_format(row, 0, pl.comparison.figure, &st.header)?;
@@ -504,41 +549,7 @@ fn months_sheet(
         }
         row += 1;
     }
-    // The chart's data: each team's net revenue by month (a month without inputs is a gap).
-    let teams: Vec<&PeriodAggregate> = a.current.teams.iter().filter(|x| !x.key.is_empty()).collect();
-    let top = row + 1;
-    ws.write_string_with_format(top, 0, l.month, &st.header)?;
-    for (c, t) in teams.iter().enumerate() {
-        ws.write_string_with_format(top, c as u16 + 1, &t.key[0], &st.header)?;
-    }
-    for (i, (m, aggs)) in a.by_month.iter().enumerate() {
-        let r = top + 1 + i as u32;
-        ws.write_string_with_format(r, 0, m.to_string(), &st.text)?;
-        for (c, t) in teams.iter().enumerate() {
-            let v = aggs.as_ref().map(|v| v.iter().find(|x| x.key == t.key).map(|x| x.net_revenue).unwrap_or_default());
-            match v {
-                Some(v) => ws.write_number_with_format(r, c as u16 + 1, to_cell(v), &st.money)?,
-                None => ws.write_blank(r, c as u16 + 1, &st.money)?,
-            };
-        }
-    }
-    if !teams.is_empty() && n > 0 {
-        let last = top + n as u32;
-        let mut chart = Chart::new(ChartType::Line);
-        chart.title().set_name(pl.chart_trend);
-        for c in 1..=teams.len() as u16 {
-            chart.add_series().set_name((sheet, top, c)).set_categories((sheet, top + 1, 0, last, 0)).set_values((
-                sheet,
-                top + 1,
-                c,
-                last,
-                c,
-            ));
-        }
-        chart.y_axis().set_num_format("#,##0");
-        chart.set_width(720).set_height(360);
-        ws.insert_chart(last + 2, 0, &chart)?;
-    }
+    ws.set_page_breaks(&breaks)?;
     widths.apply(ws)?;
     ws.set_freeze_panes(0, 1)?;
     print_setup(ws, page_header, footer, None)?;
