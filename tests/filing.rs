@@ -894,3 +894,50 @@ fn one_hostile_package_among_many_does_not_stop_the_others() {
     );
     h.only_outputs();
 }
+
+#[test]
+fn a_december_package_carries_the_half_year_and_annual_team_reports() {
+    // December's run writes 团队分析_YYYYH2 and 团队分析_YYYY beside the month's (SPEC §5 item 4);
+    // they are 团队分析 of the month, so head office receives them with it.
+    let root = tempfile::tempdir().unwrap();
+    let spec =
+        Spec { code: "SZLH", name: "深圳罗湖营业部", managers: "6", clients: "200", seed: "404", signed: false };
+    let dir = root.path().join(spec.code);
+    let o = bin()
+        .args(["sample", "--out"])
+        .arg(dir.join("data"))
+        .args(["--from", "2025-12", "--to", "2025-12", "--managers", spec.managers, "--clients", spec.clients])
+        .args(["--seed", spec.seed])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let cfg = branch_config(&dir, &spec, "");
+    let run = |args: &[&str]| bin().args(args).arg("--config").arg(&cfg).output().unwrap();
+    ok(&run(&["run", "--month", "2025-12"]));
+    let o = run(&["close", "--month", "2025-12", "--by", "结账员"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let filed = root.path().join("filed");
+    let o = run(&["file", "--month", "2025-12", "--to", filed.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let package = filed.join("SZLH_202512.zip");
+    let names: Vec<String> = members(&package).into_iter().map(|(n, _)| n).collect();
+    for want in ["团队分析_2025-12.xlsx", "团队分析_2025H2.xlsx", "团队分析_2025.xlsx", "薪酬月报表_2025-12.xlsx"]
+    {
+        assert!(names.iter().any(|n| n == want), "{want} packed: {names:?}");
+    }
+    assert!(names.iter().any(|n| n.starts_with("季度考核_")), "the quarter's review: {names:?}");
+    assert!(names.iter().any(|n| n.starts_with("年度考评_")), "the year's review: {names:?}");
+    // Head office finds the package whole.
+    let registry = root.path().join("branches.toml");
+    std::fs::write(&registry, "[[branches]]\ncode = \"SZLH\"\nname = \"深圳罗湖营业部\"\n").unwrap();
+    let o = bin()
+        .args(["consolidate", "--branches"])
+        .arg(&registry)
+        .args(["--month", "2025-12", "--filings"])
+        .arg(&filed)
+        .arg("--out")
+        .arg(root.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

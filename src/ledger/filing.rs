@@ -1,7 +1,8 @@
 //! The filing package of a closed month (SPEC §4.13, article 15: 报经纪业务综合室备案): what a
 //! branch sends head office, in the one format `file` writes and `consolidate` reads.
 //!
-//! `<organization code>_<YYYYMM>.zip` holds the month's 薪酬月报表, payroll CSV, 团队分析 and the
+//! `<organization code>_<YYYYMM>.zip` holds the month's 薪酬月报表, payroll CSV, 团队分析 (with the
+//! half-year and annual ones in June and December) and the
 //! review workbooks of the month if any, manifest.json, close.json, approvals.jsonl (when any),
 //! the archived configuration and standard (under their archive paths, `archive/config/…` and
 //! `archive/standards/…`, as close.json lists them) and `filing.json` ([`Filing`]): who the
@@ -308,12 +309,19 @@ pub fn pack(cfg: &Config, dir: &Path, record: &CloseRecord, to: &Path) -> Result
             return Err(FilingError::Refused(format!("{month}'s manifest.json lists no {required}: nothing to file")));
         }
     }
-    let mut members: Vec<String> =
-        [Some(names.report.clone()), Some(names.payroll.clone()), Some(names.team), names.quarterly, names.annual]
-            .into_iter()
-            .flatten()
-            .filter(|n| listed(n))
-            .collect();
+    let mut members: Vec<String> = [
+        Some(names.report.clone()),
+        Some(names.payroll.clone()),
+        Some(names.team),
+        names.half_year,
+        names.year,
+        names.quarterly,
+        names.annual,
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|n| listed(n))
+    .collect();
     members.push(Manifest::FILE.into());
     members.push(CLOSE_FILE.into());
     if dir.join(APPROVALS_FILE).is_file() {
