@@ -4,11 +4,11 @@
 //! Takes the raw table (every key optional); gives [`Checks`] with the SPEC's defaults. Ratios are
 //! decimal strings, read exactly like the standard's rates (a TOML float is refused: `0.6` as a
 //! binary float is not 0.6). Refuses, naming the key and the value: a ratio that is not a decimal
-//! or is negative; a low ratio above its high one, or a low ratio above 1 or a high one below 1 (a
-//! month equal to its history's median must pass); `history_months` or `min_history` below 1
-//! (there is no median of no months: `enabled = false` is how checks are switched off);
-//! `min_history` above `history_months` (the ratio checks could never run); `manager_min_rows`
-//! below 1.
+//! or is negative; a low ratio above its high one (no month could pass); `history_months` or
+//! `min_history` below 1 (there is no median of no months: `enabled = false` is how checks are
+//! switched off); `manager_min_rows` below 1. The SPEC sets no other range: a low ratio above 1, a
+//! high one below 1 or `min_history` above `history_months` is taken as written (every month then
+//! warns, or the ratio checks never run and each month says so in 数据异常).
 
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -99,7 +99,8 @@ impl ChecksRaw {
                 Some(v) => u32::try_from(v).map_err(|_| err(&key, format!("{v} is out of range"))),
             }
         };
-        // A low/high pair: low ≤ 1 ≤ high, so that a month equal to its history never warns.
+        // A low/high pair: low ≤ high. Bounds on the wrong side of 1 are the user's choice (every
+        // month then warns, visibly); the SPEC sets no range.
         let pair = |low_name: &str,
                     low: &Option<NumRaw>,
                     high_name: &str,
@@ -117,43 +118,16 @@ impl ChecksRaw {
                     format!("{} is above checks.{high_name} = {}", shown(low, l), shown(high, h)),
                 ));
             }
-            if l > Decimal::ONE {
-                return Err(err(
-                    &format!("checks.{low_name}"),
-                    format!("{} is above 1: a month equal to its history's median would warn", shown(low, l)),
-                ));
-            }
-            if h < Decimal::ONE {
-                return Err(err(
-                    &format!("checks.{high_name}"),
-                    format!("{} is below 1: a month equal to its history's median would warn", shown(high, h)),
-                ));
-            }
             Ok((l, h))
         };
 
         let history_months = count("history_months", self.history_months, d.history_months)?;
         let min_history = count("min_history", self.min_history, d.min_history)?;
-        if min_history > history_months {
-            return Err(err(
-                "checks.min_history",
-                format!(
-                    "{min_history} is above checks.history_months = {history_months}: the checks against the history could never run"
-                ),
-            ));
-        }
         let (rows_low, rows_high) =
             pair("rows_low", &self.rows_low, "rows_high", &self.rows_high, (d.rows_low, d.rows_high))?;
         let (totals_low, totals_high) =
             pair("totals_low", &self.totals_low, "totals_high", &self.totals_high, (d.totals_low, d.totals_high))?;
         let headcount_low = ratio("headcount_low", &self.headcount_low, d.headcount_low)?;
-        if headcount_low > Decimal::ONE {
-            let raw = self.headcount_low.as_ref().map(NumRaw::raw).unwrap_or_default();
-            return Err(err(
-                "checks.headcount_low",
-                format!("{raw} is above 1: a month with the same managers as the month before would warn"),
-            ));
-        }
         let manager_min_rows = match self.manager_min_rows {
             None => d.manager_min_rows,
             Some(v) if v < 1 => {
@@ -298,24 +272,13 @@ standards = "standards"
     }
 
     #[test]
-    fn bounds_on_the_wrong_side_of_one_are_refused() {
-        let (key, msg) = refused("rows_low = \"1.2\"\nrows_high = \"2\"");
-        assert_eq!(key, "checks.rows_low");
-        assert!(msg.contains("\"1.2\"") && msg.contains("above 1"), "{msg}");
-        let (key, msg) = refused("totals_low = \"0.1\"\ntotals_high = \"0.9\"");
-        assert_eq!(key, "checks.totals_high");
-        assert!(msg.contains("\"0.9\"") && msg.contains("below 1"), "{msg}");
-        let (key, msg) = refused("headcount_low = \"1.01\"");
-        assert_eq!(key, "checks.headcount_low");
-        assert!(msg.contains("\"1.01\""), "{msg}");
-    }
-
-    #[test]
-    fn min_history_above_history_months_is_refused() {
-        let (key, msg) = refused("history_months = 2");
-        assert_eq!(key, "checks.min_history");
-        assert!(msg.contains('3') && msg.contains("checks.history_months = 2"), "{msg}");
-        assert_eq!(parse("history_months = 3\nmin_history = 3").unwrap().min_history, 3);
+    fn bounds_on_the_wrong_side_of_one_and_a_long_min_history_are_taken_as_written() {
+        // The SPEC sets no range: each is a choice whose effect shows in every month's 数据异常.
+        let c = parse("rows_low = \"1.2\"\nrows_high = \"2\"\ntotals_low = \"0.1\"\ntotals_high = \"0.9\"").unwrap();
+        assert_eq!((c.rows_low, c.rows_high, c.totals_low, c.totals_high), (d("1.2"), d("2"), d("0.1"), d("0.9")));
+        assert_eq!(parse("headcount_low = \"1.01\"").unwrap().headcount_low, d("1.01"));
+        let c = parse("history_months = 2").unwrap();
+        assert_eq!((c.history_months, c.min_history), (2, 3));
     }
 
     #[test]
