@@ -21,8 +21,10 @@
 //!   bugs of calamine 0.38.0 these properties found: the panics in `KNOWN_CALAMINE_PANICS`
 //!   (damaged .xls files, and xlsx cell references too long for u32; tolerated by their container
 //!   and exact source line) and the hang in `KNOWN_CALAMINE_HANGS` (an ods table cut between two
-//!   rows; tolerated by the input's shape, its thread left spinning). `known_calamine_panics_still_happen_and_the_binary_refuses_the_file`
-//!   and `known_calamine_hangs_still_happen` pin each one with the exact input that causes it.
+//!   rows; refused before calamine reads it since 2026-12-06, tolerated here by the input's shape).
+//!   `known_calamine_panics_still_happen_and_the_binary_refuses_the_file` and
+//!   `known_calamine_hangs_are_refused_before_calamine_reads_them` pin each one with the exact input
+//!   that causes it.
 //!   Any other panic or hang fails. xlsb is not covered (no file to start from).
 //!
 //! Text (CSV, TSV, HTML) is always read in process.
@@ -357,8 +359,8 @@ fn xlsx_with_reference(reference: &str) -> Vec<u8> {
 
 /// A hang of calamine found by these properties and not yet fixed upstream: which inputs (by a
 /// check of their content, since a hanging read cannot say where it is) and the exact input that
-/// causes it, made from LibreOffice's crm.ods. The binary's reader process is stopped by its CPU
-/// limit (600 s), after which the file is refused; `known_calamine_hangs_still_happen` pins each.
+/// causes it, made from LibreOffice's crm.ods. The product refuses such a file before calamine
+/// reads it; `known_calamine_hangs_are_refused_before_calamine_reads_them` pins each.
 #[derive(Debug)]
 struct KnownHang {
     what: &'static str,
@@ -737,11 +739,15 @@ fn known_calamine_panics_still_happen_and_the_binary_refuses_the_file() {
 }
 
 /// The hangs of calamine 0.38.0 that the in-process properties found, on the exact inputs that
-/// cause them, read as the binary reads (in a reader process, stopped here after a few seconds):
-/// each still hangs (when calamine fixes one, this fails: remove it from
-/// [`KNOWN_CALAMINE_HANGS`]), and each is recognised by its `matches`.
+/// cause them: each still hangs calamine (read here on a thread, given three seconds; when
+/// calamine fixes one, this fails: remove it from [`KNOWN_CALAMINE_HANGS`] and the guard), each is
+/// recognised by its `matches`, and the product refuses it before calamine reads it
+/// (`check_ods_content_is_whole` in src/ingest/workbook.rs): the reader process ends at once and
+/// the file is refused naming it, instead of the run stalling until the reader's CPU limit (600 s).
 #[test]
-fn known_calamine_hangs_still_happen() {
+fn known_calamine_hangs_are_refused_before_calamine_reads_them() {
+    use brokercomp::ingest::source::read_rows;
+    use calamine::Reader;
     setup();
     let ods = fixture("formats/libreoffice-ods/2026-10/crm.ods");
     let dir = tempfile::tempdir().unwrap();
@@ -766,12 +772,37 @@ fn known_calamine_hangs_still_happen() {
         let _ = child.wait();
         status
     };
+    // calamine itself, on a thread: `true` when it answers within three seconds.
+    let calamine_answers = |bytes: Vec<u8>| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let wb = calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(std::io::Cursor::new(bytes));
+            let _ = wb.map(|mut wb| {
+                let first = wb.sheet_names().first().cloned().unwrap_or_default();
+                wb.worksheet_range(&first).map(|r| r.height())
+            });
+            let _ = tx.send(());
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(3)).is_ok()
+    };
     assert!(ends(&ods).is_some_and(|s| s.success()), "the intact file is read at once");
+    assert!(calamine_answers(ods.clone()), "calamine reads the intact file at once");
     assert!(!(KNOWN_CALAMINE_HANGS[0].matches)(Container::Zip, &ods));
     for known in &KNOWN_CALAMINE_HANGS {
         let bytes = (known.make)(&ods);
         assert!((known.matches)(Container::Zip, &bytes), "{}", known.input);
+        assert!(
+            !calamine_answers(bytes.clone()),
+            "{} no longer hangs calamine ({}): drop the guard",
+            known.input,
+            known.what
+        );
         let status = ends(&bytes);
-        assert!(status.is_none(), "{} no longer hangs ({}): the reader ended with {status:?}", known.input, known.what);
+        assert!(status.is_some(), "{}: the reader process should refuse it at once, not spin", known.input);
+        let path = dir.path().join("crm.ods");
+        std::fs::write(&path, &bytes).unwrap();
+        let e = read_rows(&path, "crm.ods", None, &mut |_| true).expect_err("refused");
+        assert_eq!(e.file, "crm.ods", "{}", known.input);
+        assert!(e.message.contains("cut short"), "{}: {e}", known.input);
     }
 }

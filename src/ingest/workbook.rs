@@ -107,6 +107,7 @@ fn check_zip(path: &Path, label: &str) -> Result<ZipBook, FileError> {
     let mut total = 0u64;
     let mut shared: Option<(usize, u64)> = None;
     let mut book = ZipBook::Unknown;
+    let mut content: Option<usize> = None;
     for i in 0..zip.len() {
         let entry = zip
             .by_index_raw(i)
@@ -140,7 +141,10 @@ fn check_zip(path: &Path, label: &str) -> Result<ZipBook, FileError> {
         match lower.as_str() {
             "xl/workbook.xml" => book = ZipBook::Xlsx,
             "xl/workbook.bin" => book = ZipBook::Xlsb,
-            "content.xml" if book == ZipBook::Unknown => book = ZipBook::Ods,
+            "content.xml" if book == ZipBook::Unknown => {
+                book = ZipBook::Ods;
+                content = Some(i);
+            }
             _ => {}
         }
     }
@@ -175,7 +179,46 @@ fn check_zip(path: &Path, label: &str) -> Result<ZipBook, FileError> {
             }
         }
     }
+    if let (ZipBook::Ods, Some(i)) = (book, content) {
+        check_ods_content_is_whole(&mut zip, i, label)?;
+    }
     Ok(book)
+}
+
+/// An OpenDocument content.xml cut short between two rows (a file copied while it was being
+/// written) makes calamine's table reader loop until the reader process's CPU limit; a whole one
+/// ends with `</office:document-content>`. The part is inflated once more to see its end (its size
+/// was checked above).
+fn check_ods_content_is_whole<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    index: usize,
+    label: &str,
+) -> Result<(), FileError> {
+    const END: &[u8] = b"</office:document-content>";
+    let mut entry = zip.by_index(index).map_err(|e| file_err(label, None, format!("not a readable workbook: {e}")))?;
+    let mut tail: Vec<u8> = Vec::with_capacity(2 * 4096);
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = entry
+            .read(&mut buf)
+            .map_err(|e| file_err(label, None, format!("not a readable OpenDocument workbook: content.xml: {e}")))?;
+        if n == 0 {
+            break;
+        }
+        tail.extend_from_slice(&buf[..n]);
+        if tail.len() > 4096 {
+            tail.drain(..tail.len() - 4096);
+        }
+    }
+    if tail.trim_ascii_end().ends_with(END) {
+        Ok(())
+    } else {
+        Err(file_err(
+            label,
+            None,
+            "not a readable OpenDocument workbook: its content.xml is cut short (it does not end with </office:document-content>); the file was probably copied while it was being written: export it again",
+        ))
+    }
 }
 
 /// The number in `attr="…"` of the `<sst …>` element at the start of a shared-strings part.
