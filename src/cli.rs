@@ -15,7 +15,8 @@ const APPROVE_EXIT: &str = "Exit status:
      (--print-statement: printed on stdout, nothing recorded)
   2  refused, with the reason, and nothing recorded: out of turn, a second time, after a
      reject, a reject without a reason, a key not registered or not its owner's alone, a
-     statement for another organization, month or manifest, a signature that does not verify";
+     statement for another organization, month or manifest, a signature that does not verify,
+     --reject or --reason that disagree with the recorded statement";
 
 const STATUS_EXIT: &str = "Exit status:
   0  the sign-off chain of the month's current outputs is complete (or no [[signers]] are configured)
@@ -243,8 +244,10 @@ pub enum Command {
         /// record it with --statement FILE --signature FILE.sig.
         #[arg(long, requires = "signer")]
         print_statement: bool,
-        /// Record a statement printed by --print-statement (the file as printed) …
-        #[arg(long, value_name = "FILE", requires = "signature", conflicts_with_all = ["reject", "reason"])]
+        /// Record a statement printed by --print-statement (the file as printed, or the same
+        /// statement in another JSON spelling, one line): its decision and reason are its own, and
+        /// --reject or --reason given with it must agree with them …
+        #[arg(long, value_name = "FILE", requires = "signature")]
         statement: Option<PathBuf>,
         /// … with its signature made by `ssh-keygen -Y sign -n brokercomp` (the .sig file).
         #[arg(long, value_name = "FILE", requires = "statement")]
@@ -253,7 +256,7 @@ pub enum Command {
         /// chain of these outputs: the month is run again, corrected, and a new chain starts.
         #[arg(long)]
         reject: bool,
-        /// Why the outputs are rejected.
+        /// Why the outputs are rejected (with --statement: the statement's reason).
         #[arg(long, value_name = "TEXT")]
         reason: Option<String>,
         /// The reports folder (replaces paths.reports).
@@ -309,4 +312,26 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_recorded_statement_may_come_with_reject_and_reason() {
+        let args = ["brokercomp", "approve", "--month", "2026-10", "--statement", "s", "--signature", "s.sig"];
+        let with = [&args[..], &["--reject", "--reason", "C002 有误"]].concat();
+        match Cli::try_parse_from(with).unwrap().command {
+            Command::Approve { statement, reject, reason, .. } => {
+                assert_eq!(statement, Some(PathBuf::from("s")));
+                assert!(reject);
+                assert_eq!(reason.as_deref(), Some("C002 有误"));
+            }
+            other => panic!("{other:?}"),
+        }
+        // Still one way of signing at a time.
+        let both = [&args[..], &["--key", "k"]].concat();
+        assert!(Cli::try_parse_from(both).is_err());
+    }
 }

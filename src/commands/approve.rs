@@ -49,7 +49,8 @@ fn next_words(month: YearMonth, chain: &Chain) -> String {
 }
 
 /// `approve --month M (--key FILE | --signer NAME --print-statement | --statement FILE
-/// --signature FILE) [--reject --reason TEXT]`.
+/// --signature FILE) [--reject --reason TEXT]`. A recorded statement carries its own decision and
+/// reason: `--reject` and `--reason` given with it must agree with them.
 ///
 /// # Errors
 /// Exit 2, nothing recorded: the month is closed or has no outputs, no signers are configured,
@@ -105,6 +106,7 @@ pub fn approve(
         }
         How::Submit { statement, signature } => {
             let submitted = read_submission(&statement, &signature).map_err(refused)?;
+            approvals::agrees(&submitted.statement, reject, reason).map_err(refused)?;
             record(cfg, month, &dir, &wait, &|_| Ok(submitted.clone())).map_err(refused)?
         }
     };
