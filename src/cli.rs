@@ -14,9 +14,12 @@ const APPROVE_EXIT: &str = "Exit status:
   0  the statement was signed and recorded in <reports>/<month>/approvals.jsonl
      (--print-statement: printed on stdout, nothing recorded)
   2  refused, with the reason, and nothing recorded: out of turn, a second time, after a
-     reject, a reject without a reason, a key not registered or not its owner's alone, a
-     statement for another organization, month or manifest, a signature that does not verify,
-     --reject or --reason that disagree with the recorded statement";
+     reject, a reject without a reason, a key not registered, a statement for another
+     organization, month or manifest, a signature that does not verify, --reject or --reason
+     that disagree with the recorded statement
+A key file open to group or others, or a configuration changed since the month was run, is
+warned about on stderr, and the statement is signed all the same (close asks for a month whose
+configuration changed to be run again and signed anew).";
 
 const STATUS_EXIT: &str = "Exit status:
   0  the sign-off chain of the month's current outputs is complete (or no [[signers]] are configured)
@@ -232,8 +235,9 @@ pub enum Command {
         /// The month, YYYY-MM.
         #[arg(long, value_name = "YYYY-MM")]
         month: String,
-        /// Sign with this OpenSSH ed25519 private key file (mode 600; an encrypted one is opened
-        /// with $BROKERCOMP_KEY_PASSPHRASE). The signer is the [[signers]] entry of its public key.
+        /// Sign with this OpenSSH ed25519 private key file (keep it mode 600: a warning otherwise;
+        /// an encrypted one is opened with $BROKERCOMP_KEY_PASSPHRASE). The signer is the
+        /// [[signers]] entry of its public key.
         #[arg(long, value_name = "FILE")]
         key: Option<PathBuf>,
         /// With --print-statement: the registered signer (their [[signers]] name) the statement is for.

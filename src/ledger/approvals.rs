@@ -17,8 +17,10 @@
 //! Refuses, with the reason and writing nothing: a statement or signature that does not parse,
 //! is for another organization, month or manifest, is signed with a key not registered (or
 //! registered to another person or role), does not verify, repeats a role, skips one, follows a
-//! reject or does not follow the chain's last statement; a reject without a reason; a private key
-//! file that others may read, a key that is not ed25519, an encrypted key without its passphrase.
+//! reject or does not follow the chain's last statement; a reject without a reason; a key that is
+//! not ed25519, an encrypted key without its passphrase. Where the SPEC is silent it warns and
+//! goes on: a private key file that others may read, a configuration changed since the month was
+//! run (close then asks for the month to be run again).
 //! Parsing and checking work on bytes; the files are opened in [`load`], [`record`],
 //! [`read_private_key`], [`read_submission`], [`closed_chain`] and [`verify_month`] alone. Key material is never
 //! written, logged or copied: the key file is wiped from memory once parsed.
@@ -676,20 +678,22 @@ pub fn load(cfg: &Config, month: YearMonth, dir: &Path) -> Result<MonthApprovals
     })
 }
 
-/// Refuse to sign outputs the configuration no longer gives.
-fn same_config(state: &MonthApprovals, month: YearMonth) -> Result<(), ApprovalError> {
-    if state.config_changed {
-        return Err(ApprovalError::Refused(format!(
-            "the configuration has changed since {month} was run: run the month again, then sign its new outputs"
-        )));
-    }
-    Ok(())
+/// What to say when the configuration has changed since the month was run. Signing goes on (the
+/// SPEC does not forbid it, and a statement approves the exact manifest it names); `close`
+/// regenerates the month and refuses outputs the configuration no longer gives.
+fn config_warning(state: &MonthApprovals, month: YearMonth) -> Option<String> {
+    state.config_changed.then(|| {
+        format!(
+            "the configuration has changed since {month} was run; close will ask for the month to be run again and signed anew"
+        )
+    })
 }
 
-/// The statement `signer` would sign next for the month in `dir` (`--print-statement`).
+/// The statement `signer` would sign next for the month in `dir` (`--print-statement`), and a
+/// warning when the configuration has changed since the month was run.
 ///
 /// # Errors
-/// No signers, no outputs, an untrusted chain, a changed configuration, out of turn.
+/// No signers, no outputs, an untrusted chain, out of turn.
 pub fn print_statement(
     cfg: &Config,
     month: YearMonth,
@@ -697,11 +701,14 @@ pub fn print_statement(
     signer: &Signer,
     decision: Decision,
     reason: Option<&str>,
-) -> Result<Statement, ApprovalError> {
+) -> Result<(Statement, Option<String>), ApprovalError> {
     let state = load(cfg, month, dir)?;
     state.chain.trusted(&state.file())?;
-    same_config(&state, month)?;
-    state.chain.next_statement(signer, decision, reason, crate::calendar::utc_now()).map_err(ApprovalError::Refused)
+    let statement = state
+        .chain
+        .next_statement(signer, decision, reason, crate::calendar::utc_now())
+        .map_err(ApprovalError::Refused)?;
+    Ok((statement, config_warning(&state, month)))
 }
 
 /// The signer a key belongs to.
@@ -732,25 +739,25 @@ pub fn sign(statement: &Statement, key: &PrivateKey) -> Result<Approval, Approva
 /// Record an approval under the month's lock: read the month as it is now, let `make` give the
 /// record (signing a statement built from that state, or one submitted), check it as the next
 /// statement of the current manifest, and append it. Two approvals at once never write two
-/// lines for one role: the second sees the first.
+/// lines for one role: the second sees the first. Gives the record as admitted, and a warning
+/// when the configuration has changed since the month was run.
 ///
 /// # Errors
-/// No outputs, an untrusted chain, a changed configuration, whatever `make` refuses, a record
-/// that does not check out; a failed write (nothing is recorded then).
+/// No outputs, an untrusted chain, whatever `make` refuses, a record that does not check out; a
+/// failed write (nothing is recorded then).
 pub fn record(
     cfg: &Config,
     month: YearMonth,
     dir: &Path,
     on_wait: &dyn Fn(),
     make: &dyn Fn(&Chain) -> Result<Approval, ApprovalError>,
-) -> Result<Signed, ApprovalError> {
+) -> Result<(Signed, Option<String>), ApprovalError> {
     if !dir.join("manifest.json").exists() {
         return Err(ApprovalError::NoOutputs { month, dir: dir.to_path_buf() });
     }
     let _lock = lock_month(dir, on_wait).map_err(|e| file_err(dir, e))?;
     let state = load(cfg, month, dir)?;
     state.chain.trusted(&state.file())?;
-    same_config(&state, month)?;
     let approval = make(&state.chain)?;
     let mut chain = state.chain.clone();
     let line = chain.entries.len() + 1;
@@ -760,29 +767,32 @@ pub fn record(
     text.push('\n');
     let mut f = crate::output::OutputFile::append(&path).map_err(|e| file_err(&path, e))?;
     f.write_all(text.as_bytes()).and_then(|()| f.finish()).map_err(|e| file_err(&path, e))?;
-    Ok(chain.entries.pop().expect("just admitted"))
+    Ok((chain.entries.pop().expect("just admitted"), config_warning(&state, month)))
 }
 
 /// Read an OpenSSH ed25519 private key file for signing; `passphrase` opens an encrypted one.
-/// The file's bytes are wiped from memory once parsed.
+/// The file's bytes are wiped from memory once parsed. Gives the key, and a warning when group or
+/// others may access the file (Unix): OpenSSH refuses such a file, but the SPEC asks only for a
+/// key file, so brokercomp signs with it and says so.
 ///
 /// # Errors
-/// A file that group or others may access (Unix; as OpenSSH refuses it), that cannot be read, is
-/// not an OpenSSH private key or not ed25519; an encrypted key without its passphrase, or with
-/// another.
-pub fn read_private_key(path: &Path, passphrase: Option<&str>) -> Result<PrivateKey, ApprovalError> {
+/// A file that cannot be read, is not an OpenSSH private key or not ed25519; an encrypted key
+/// without its passphrase, or with another.
+pub fn read_private_key(path: &Path, passphrase: Option<&str>) -> Result<(PrivateKey, Option<String>), ApprovalError> {
     let shown = path.display();
     let meta = std::fs::metadata(path).map_err(|e| file_err(path, format!("cannot read the key: {e}")))?;
     #[cfg(unix)]
-    {
+    let warning = {
         use std::os::unix::fs::PermissionsExt;
         let mode = meta.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
-            return Err(ApprovalError::Refused(format!(
-                "{shown} is open to others (mode {mode:04o}): a private key must be its owner's alone, as OpenSSH requires (chmod 600 {shown})"
-            )));
-        }
-    }
+        (mode & 0o077 != 0).then(|| {
+            format!(
+                "{shown} is open to group or others (mode {mode:04o}): a private key should be its owner's alone (chmod 600 {shown}); signing with it all the same"
+            )
+        })
+    };
+    #[cfg(not(unix))]
+    let warning = None;
     if !meta.is_file() {
         return Err(ApprovalError::Refused(format!("{shown} is not a key file")));
     }
@@ -796,13 +806,15 @@ pub fn read_private_key(path: &Path, passphrase: Option<&str>) -> Result<Private
         )));
     }
     if !key.is_encrypted() {
-        return Ok(key);
+        return Ok((key, warning));
     }
     let Some(pass) = passphrase else {
         return Err(ApprovalError::Refused(format!("{shown} is encrypted: give its passphrase in {PASSPHRASE_VAR}")));
     };
-    key.decrypt(pass.as_bytes())
-        .map_err(|_| ApprovalError::Refused(format!("the passphrase in {PASSPHRASE_VAR} does not open {shown}")))
+    let key = key
+        .decrypt(pass.as_bytes())
+        .map_err(|_| ApprovalError::Refused(format!("the passphrase in {PASSPHRASE_VAR} does not open {shown}")))?;
+    Ok((key, warning))
 }
 
 /// A statement file (`--print-statement`'s output: one line and its line feed) and a signature
