@@ -5,10 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 const EXIT_STATUSES: &str = "Exit status:
-  0  written (or checked, verified) with no data exception
-  1  written with data exceptions (listed in 数据异常 and on stderr); verify: outputs differ
+  0  written (or checked, verified), no exceptions
+  1  written, with data exceptions or completeness warnings (SPEC §4.11; listed in 数据异常 and
+     on stderr); verify: outputs differ
   2  nothing written: usage, configuration, a file-level input error, a closed month,
-     or any exception under --strict";
+     or any exception or warning under --strict";
 
 const APPROVE_EXIT: &str = "Exit status:
   0  the statement was signed and recorded in <reports>/<month>/approvals.jsonl
@@ -93,7 +94,7 @@ pub enum Command {
         months: MonthsArg,
         #[command(flatten)]
         folders: FoldersArg,
-        /// Any data exception stops the month: nothing written, exit 2.
+        /// Any data exception or completeness warning stops the month: nothing written, exit 2.
         #[arg(long)]
         strict: bool,
         /// Print the time of each stage.
@@ -321,6 +322,26 @@ pub enum Command {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_exit_statuses_count_completeness_warnings_with_exceptions() {
+        let mut cli = Cli::command();
+        let top = cli.render_help().to_string();
+        for (name, help) in ["run", "check", "close"]
+            .into_iter()
+            .map(|n| (n, cli.find_subcommand_mut(n).unwrap().render_help().to_string()))
+            .chain([("brokercomp", top)])
+        {
+            assert!(
+                help.contains("1  written, with data exceptions or completeness warnings (SPEC §4.11"),
+                "{name}: {help}"
+            );
+            assert!(help.contains("or any exception or warning under --strict"), "{name}: {help}");
+        }
+        let run = cli.find_subcommand_mut("run").unwrap().render_help().to_string();
+        assert!(run.contains("Any data exception or completeness warning stops the month"), "{run}");
+    }
 
     #[test]
     fn a_recorded_statement_may_come_with_reject_and_reason() {
