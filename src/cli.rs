@@ -5,17 +5,22 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 const EXIT_STATUSES: &str = "Exit status:
-  0  written (or checked, verified) with no data exception
-  1  written with data exceptions (listed in 数据异常 and on stderr); verify: outputs differ
+  0  written (or checked, verified), no exceptions
+  1  written, with data exceptions or completeness warnings (SPEC §4.11; listed in 数据异常 and
+     on stderr); verify: outputs differ
   2  nothing written: usage, configuration, a file-level input error, a closed month,
-     or any exception under --strict";
+     or any exception or warning under --strict";
 
 const APPROVE_EXIT: &str = "Exit status:
   0  the statement was signed and recorded in <reports>/<month>/approvals.jsonl
      (--print-statement: printed on stdout, nothing recorded)
   2  refused, with the reason, and nothing recorded: out of turn, a second time, after a
-     reject, a reject without a reason, a key not registered or not its owner's alone, a
-     statement for another organization, month or manifest, a signature that does not verify";
+     reject, a reject without a reason, a key not registered, a statement for another
+     organization, month or manifest, a signature that does not verify, --reject or --reason
+     that disagree with the recorded statement
+A key file open to group or others, or a configuration changed since the month was run, is
+warned about on stderr, and the statement is signed all the same (close asks for a month whose
+configuration changed to be run again and signed anew).";
 
 const STATUS_EXIT: &str = "Exit status:
   0  the sign-off chain of the month's current outputs is complete (or no [[signers]] are configured)
@@ -89,7 +94,7 @@ pub enum Command {
         months: MonthsArg,
         #[command(flatten)]
         folders: FoldersArg,
-        /// Any data exception stops the month: nothing written, exit 2.
+        /// Any data exception or completeness warning stops the month: nothing written, exit 2.
         #[arg(long)]
         strict: bool,
         /// Print the time of each stage.
@@ -231,8 +236,9 @@ pub enum Command {
         /// The month, YYYY-MM.
         #[arg(long, value_name = "YYYY-MM")]
         month: String,
-        /// Sign with this OpenSSH ed25519 private key file (mode 600; an encrypted one is opened
-        /// with $BROKERCOMP_KEY_PASSPHRASE). The signer is the [[signers]] entry of its public key.
+        /// Sign with this OpenSSH ed25519 private key file (keep it mode 600: a warning otherwise;
+        /// an encrypted one is opened with $BROKERCOMP_KEY_PASSPHRASE). The signer is the
+        /// [[signers]] entry of its public key.
         #[arg(long, value_name = "FILE")]
         key: Option<PathBuf>,
         /// With --print-statement: the registered signer (their [[signers]] name) the statement is for.
@@ -243,8 +249,10 @@ pub enum Command {
         /// record it with --statement FILE --signature FILE.sig.
         #[arg(long, requires = "signer")]
         print_statement: bool,
-        /// Record a statement printed by --print-statement (the file as printed) …
-        #[arg(long, value_name = "FILE", requires = "signature", conflicts_with_all = ["reject", "reason"])]
+        /// Record a statement printed by --print-statement (the file as printed, or the same
+        /// statement in another JSON spelling, one line): its decision and reason are its own, and
+        /// --reject or --reason given with it must agree with them …
+        #[arg(long, value_name = "FILE", requires = "signature")]
         statement: Option<PathBuf>,
         /// … with its signature made by `ssh-keygen -Y sign -n brokercomp` (the .sig file).
         #[arg(long, value_name = "FILE", requires = "statement")]
@@ -253,7 +261,7 @@ pub enum Command {
         /// chain of these outputs: the month is run again, corrected, and a new chain starts.
         #[arg(long)]
         reject: bool,
-        /// Why the outputs are rejected.
+        /// Why the outputs are rejected (with --statement: the statement's reason).
         #[arg(long, value_name = "TEXT")]
         reason: Option<String>,
         /// The reports folder (replaces paths.reports).
@@ -309,4 +317,46 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_exit_statuses_count_completeness_warnings_with_exceptions() {
+        let mut cli = Cli::command();
+        let top = cli.render_help().to_string();
+        for (name, help) in ["run", "check", "close"]
+            .into_iter()
+            .map(|n| (n, cli.find_subcommand_mut(n).unwrap().render_help().to_string()))
+            .chain([("brokercomp", top)])
+        {
+            assert!(
+                help.contains("1  written, with data exceptions or completeness warnings (SPEC §4.11"),
+                "{name}: {help}"
+            );
+            assert!(help.contains("or any exception or warning under --strict"), "{name}: {help}");
+        }
+        let run = cli.find_subcommand_mut("run").unwrap().render_help().to_string();
+        assert!(run.contains("Any data exception or completeness warning stops the month"), "{run}");
+    }
+
+    #[test]
+    fn a_recorded_statement_may_come_with_reject_and_reason() {
+        let args = ["brokercomp", "approve", "--month", "2026-10", "--statement", "s", "--signature", "s.sig"];
+        let with = [&args[..], &["--reject", "--reason", "C002 有误"]].concat();
+        match Cli::try_parse_from(with).unwrap().command {
+            Command::Approve { statement, reject, reason, .. } => {
+                assert_eq!(statement, Some(PathBuf::from("s")));
+                assert!(reject);
+                assert_eq!(reason.as_deref(), Some("C002 有误"));
+            }
+            other => panic!("{other:?}"),
+        }
+        // Still one way of signing at a time.
+        let both = [&args[..], &["--key", "k"]].concat();
+        assert!(Cli::try_parse_from(both).is_err());
+    }
 }

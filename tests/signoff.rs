@@ -95,16 +95,16 @@ impl Branch {
 
     /// `approve --statement FILE --signature FILE.sig`.
     fn submit(&self, statement: &Path) -> Output {
+        self.submit_with(statement, &[])
+    }
+
+    /// `approve --statement FILE --signature FILE.sig` and more flags.
+    fn submit_with(&self, statement: &Path, extra: &[&str]) -> Output {
         let sig = sig_of(statement);
-        self.ws.run(&[
-            "approve",
-            "--month",
-            MONTH,
-            "--statement",
-            statement.to_str().unwrap(),
-            "--signature",
-            sig.to_str().unwrap(),
-        ])
+        let mut args = vec!["approve", "--month", MONTH, "--statement", statement.to_str().unwrap(), "--signature"];
+        args.push(sig.to_str().unwrap());
+        args.extend_from_slice(extra);
+        self.ws.run(&args)
     }
 
     fn status(&self) -> Output {
@@ -137,6 +137,36 @@ fn record(line: &str) -> (String, String) {
     let v: serde_json::Value = serde_json::from_str(line).unwrap();
     assert_eq!(v.as_object().unwrap().len(), 2, "{line}");
     (v["statement"].as_str().unwrap().to_string(), v["signature"].as_str().unwrap().to_string())
+}
+
+/// The keys of a statement, in the SPEC's order.
+const KEYS: [&str; 9] =
+    ["organization", "month", "manifest_sha256", "role", "name", "decision", "reason", "previous", "at"];
+
+/// A JSON value as Python's `json.dumps` writes it by default: every character beyond ASCII as
+/// `\uXXXX` (UTF-16, so a surrogate pair beyond the BMP).
+fn ascii_json(v: &serde_json::Value) -> String {
+    let mut out = String::new();
+    for c in serde_json::to_string(v).unwrap().chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        }
+    }
+    out
+}
+
+/// A statement re-spelled as Python's `json.dumps(statement)` writes it (", " and ": " between
+/// the items, `\uXXXX` escapes), its keys in the order `keys`.
+fn python_dumps(compact: &str, keys: &[&str]) -> String {
+    let v: serde_json::Value = serde_json::from_str(compact).unwrap();
+    let items: Vec<String> =
+        keys.iter().map(|k| format!("{}: {}", ascii_json(&serde_json::json!(k)), ascii_json(&v[*k]))).collect();
+    format!("{{{}}}", items.join(", "))
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -256,14 +286,6 @@ fn every_refusal_says_why_and_records_nothing() {
     let keydir = tempfile::tempdir().unwrap();
     let (stranger, _) = keygen(keydir.path(), "stranger", "");
     refused(&b.approve_key(&stranger, &[]), "not a registered signer: SHA256:");
-    // A private key others may read (OpenSSH refuses it too).
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&b.keys[0], std::fs::Permissions::from_mode(0o644)).unwrap();
-        refused(&b.approve_key(&b.keys[0], &[]), "is open to others (mode 0644)");
-        std::fs::set_permissions(&b.keys[0], std::fs::Permissions::from_mode(0o600)).unwrap();
-    }
     // A reject without a reason, a reason without a reject.
     refused(&b.approve_key(&b.keys[0], &["--reject"]), "a reject needs a reason");
     refused(&b.approve_key(&b.keys[0], &["--reason", "x"]), "--reason goes with --reject");
@@ -439,14 +461,35 @@ fn a_rerun_carries_the_chain_as_history_and_a_changed_month_needs_a_new_one() {
         last.contains(&format!("\"manifest_sha256\":\"{}\"", sha256_hex(&now))) && last.contains("\"previous\":null")
     );
 
-    // The configuration changed after the run: its outputs are not what it gives; nobody signs them.
+    // The configuration changed after the run. The SPEC does not forbid signing then (a statement
+    // names the exact manifest it approves): each signer is warned, the chain completes and
+    // status exits 0; close regenerates the month and refuses outputs the configuration no
+    // longer gives.
     let mut text = std::fs::read_to_string(b.ws.config()).unwrap();
     text.push_str("\n# 2026-11-03: 新增一个团队计划\n");
     std::fs::write(b.ws.config(), text).unwrap();
-    refused(&b.approve_key(&b.keys[1], &[]), "the configuration has changed since 2026-10 was run");
+    let warning = "warning: the configuration has changed since 2026-10 was run; close will ask for the month to be run again and signed anew";
+    let o = b.approve_key(&b.keys[1], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains(warning), "{}", stderr(&o));
+    let o = b.ws.run(&["approve", "--month", MONTH, "--signer", NAMES[2], "--print-statement"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains(warning) && !stdout(&o).contains("warning"), "{}", stderr(&o));
+    let st = b.ws.dir.path().join("manager.statement");
+    std::fs::write(&st, &o.stdout).unwrap();
+    ssh_sign(&b.keys[2], &st);
+    let o = b.submit(&st);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains(warning), "{}", stderr(&o));
     let o = b.status();
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("the configuration has changed since 2026-10 was run"), "{}", stdout(&o));
+    assert_eq!(o.status.code(), Some(0), "a complete chain: {}", stdout(&o));
+    assert!(
+        stdout(&o).contains("the configuration has changed since 2026-10 was run")
+            && stdout(&o).contains("2026-10: the sign-off chain is complete"),
+        "{}",
+        stdout(&o)
+    );
+    refused(&b.ws.run(&["close", "--month", MONTH]), "its outputs are not what its current inputs, configuration");
 }
 
 #[test]
@@ -602,4 +645,123 @@ fn status_shows_the_month_s_warnings_and_whether_they_were_accepted() {
         "{}",
         stdout(&o)
     );
+}
+
+#[test]
+fn a_private_key_file_others_may_read_signs_with_a_warning() {
+    let b = Branch::new();
+    b.run();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&b.keys[0], std::fs::Permissions::from_mode(0o644)).unwrap();
+        let o = b.approve_key(&b.keys[0], &[]);
+        assert_eq!(o.status.code(), Some(0), "the SPEC asks only for a key file: {}", stderr(&o));
+        let shown = b.keys[0].display().to_string();
+        assert!(
+            stderr(&o).contains(&format!("warning: {shown} is open to group or others (mode 0644)"))
+                && stderr(&o).contains(&format!("chmod 600 {shown}")),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(b.approvals().len(), 1);
+        // A key file of its owner's alone signs without a word of warning.
+        let o = b.approve_key(&b.keys[1], &[]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn a_statement_spelled_as_python_writes_json_is_recorded_and_chained_as_signed() {
+    let b = Branch::new();
+    b.run();
+    // 主办会计's tool re-spells the printed statement with json.dumps before signing it.
+    let printed = std::fs::read_to_string(b.print_statement(NAMES[0], &[])).unwrap();
+    let python = python_dumps(printed.trim_end_matches('\n'), &KEYS);
+    assert!(
+        python.starts_with("{\"organization\": \"TEST\", \"month\": \"2026-10\", ")
+            && python.contains("\"role\": \"\\u4e3b\\u529e\\u4f1a\\u8ba1\"")
+            && python.contains("\"reason\": null, \"previous\": null"),
+        "{python}"
+    );
+    let st = b.ws.dir.path().join("python.statement");
+    std::fs::write(&st, format!("{python}\n")).unwrap();
+    ssh_sign(&b.keys[0], &st);
+    let o = b.submit(&st);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("主办会计 张会计 approved manifest"), "{}", stderr(&o));
+    assert_eq!(record(&b.approvals()[0]).0, python, "stored exactly as signed");
+
+    // The next statement chains to the text as signed.
+    let o = b.approve_key(&b.keys[1], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (second, _) = record(&b.approvals()[1]);
+    assert!(second.contains(&format!("\"previous\":\"{}\"", sha256_hex(python.as_bytes()))), "{second}");
+
+    // The same spelling with two keys swapped is refused, and recorded nowhere.
+    let printed = std::fs::read_to_string(b.print_statement(NAMES[2], &[])).unwrap();
+    let compact = printed.trim_end_matches('\n');
+    let mut swapped = KEYS;
+    swapped.swap(7, 8);
+    let st = b.ws.dir.path().join("swapped.statement");
+    std::fs::write(&st, format!("{}\n", python_dumps(compact, &swapped))).unwrap();
+    ssh_sign(&b.keys[2], &st);
+    refused(
+        &b.submit(&st),
+        "the statement's keys are organization, month, manifest_sha256, role, name, decision, reason, at, previous",
+    );
+    assert_eq!(b.approvals().len(), 2);
+
+    // In the SPEC's order it completes the chain; close keeps it and verify checks it.
+    let st = b.ws.dir.path().join("manager.statement");
+    std::fs::write(&st, format!("{}\n", python_dumps(compact, &KEYS))).unwrap();
+    ssh_sign(&b.keys[2], &st);
+    let o = b.submit(&st);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = b.status();
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    for name in NAMES {
+        assert!(stdout(&o).contains(&format!("approved by {name} at ")), "{}", stdout(&o));
+    }
+    let o = b.ws.run(&["close", "--month", MONTH]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = b.ws.run(&["verify", "--month", MONTH]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn a_recorded_statement_keeps_its_own_decision_and_reason() {
+    let b = Branch::new();
+    b.run();
+    // An approval that gives a reason: the SPEC's statement has a reason, required only of a reject.
+    let st = b.print_statement(NAMES[0], &[]);
+    let text = std::fs::read_to_string(&st).unwrap();
+    assert!(text.contains("\"decision\":\"approve\",\"reason\":null"), "{text}");
+    std::fs::write(&st, text.replacen("\"reason\":null", "\"reason\":\"已与 CRM 核对\"", 1)).unwrap();
+    ssh_sign(&b.keys[0], &st);
+    let o = b.submit(&st);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = b.status();
+    assert!(stdout(&o).contains("approved by 张会计 at ") && stdout(&o).contains("(已与 CRM 核对)"), "{}", stdout(&o));
+    // From the command line a reason still goes with --reject.
+    refused(&b.approve_key(&b.keys[1], &["--reason", "x"]), "--reason goes with --reject");
+
+    // --reject and --reason given with a recorded statement must say what it says.
+    let st = b.print_statement(NAMES[1], &[]);
+    ssh_sign(&b.keys[1], &st);
+    refused(&b.submit_with(&st, &["--reject", "--reason", "x"]), "--reject was given but the statement approves");
+    let why = "C002 的净佣金与 CRM 不符";
+    let st = b.print_statement(NAMES[1], &["--reject", "--reason", why]);
+    ssh_sign(&b.keys[1], &st);
+    refused(
+        &b.submit_with(&st, &["--reject", "--reason", "另一个原因"]),
+        "--reason \"另一个原因\" is not the statement's reason (\"C002 的净佣金与 CRM 不符\")",
+    );
+    assert_eq!(b.approvals().len(), 1, "nothing refused is recorded: {:?}", b.approvals());
+    let o = b.submit_with(&st, &["--reject", "--reason", why]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = b.status();
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains(&format!("rejected by 李副经理 (副经理（经理助理）): {why}")), "{}", stdout(&o));
 }

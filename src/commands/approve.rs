@@ -37,9 +37,19 @@ fn refused(e: ApprovalError) -> RunError {
     RunError::Usage(e.to_string())
 }
 
+/// A warning on stderr: signing goes on.
+fn warn(warning: Option<String>) {
+    if let Some(w) = warning {
+        eprintln!("warning: {w}");
+    }
+}
+
 /// What comes next in the month's chain, in words.
-fn next_words(month: YearMonth, chain: &Chain) -> String {
+fn next_words(month: YearMonth, chain: &Chain, config_changed: bool) -> String {
     match chain.state() {
+        ChainState::Complete if config_changed => {
+            format!("{month}: the sign-off chain is complete, over outputs of the configuration as it was")
+        }
         ChainState::Complete => format!("{month}: the sign-off chain is complete; the month can be closed"),
         ChainState::Rejected(_) => {
             format!("{month}: the chain of these outputs has ended in a reject; run the month again, corrected")
@@ -49,7 +59,9 @@ fn next_words(month: YearMonth, chain: &Chain) -> String {
 }
 
 /// `approve --month M (--key FILE | --signer NAME --print-statement | --statement FILE
-/// --signature FILE) [--reject --reason TEXT]`.
+/// --signature FILE) [--reject --reason TEXT]`. A recorded statement carries its own decision and
+/// reason: `--reject` and `--reason` given with it must agree with them. A changed configuration
+/// or a key file open to others is warned about on stderr, and signing goes on.
 ///
 /// # Errors
 /// Exit 2, nothing recorded: the month is closed or has no outputs, no signers are configured,
@@ -75,13 +87,15 @@ pub fn approve(
     }
     let decision = if reject { Decision::Reject } else { Decision::Approve };
     let wait = || eprintln!("{}: another run or approval of this month is writing; waiting", dir.display());
-    let signed = match how {
+    let (signed, warning) = match how {
         How::Print(name) => {
             let signer = cfg.signers.iter().find(|x| x.name == name).ok_or_else(|| {
                 let names: Vec<&str> = cfg.signers.iter().map(|x| x.name.as_str()).collect();
                 RunError::Usage(format!("{name} is not a registered signer; [[signers]] names: {}", names.join(", ")))
             })?;
-            let statement = approvals::print_statement(cfg, month, &dir, signer, decision, reason).map_err(refused)?;
+            let (statement, warning) =
+                approvals::print_statement(cfg, month, &dir, signer, decision, reason).map_err(refused)?;
+            warn(warning);
             let mut out = std::io::stdout().lock();
             out.write_all(&statement.message())
                 .and_then(|()| out.flush())
@@ -94,7 +108,8 @@ pub fn approve(
         }
         How::Key(path) => {
             let passphrase = std::env::var(PASSPHRASE_VAR).ok().map(Zeroizing::new);
-            let key = read_private_key(&path, passphrase.as_ref().map(|p| p.as_str())).map_err(refused)?;
+            let (key, warning) = read_private_key(&path, passphrase.as_ref().map(|p| p.as_str())).map_err(refused)?;
+            warn(warning);
             let signer = signer_of_key(cfg, key.public_key()).map_err(refused)?;
             let make = |chain: &Chain| {
                 let statement =
@@ -105,9 +120,11 @@ pub fn approve(
         }
         How::Submit { statement, signature } => {
             let submitted = read_submission(&statement, &signature).map_err(refused)?;
+            approvals::agrees(&submitted.statement, reject, reason).map_err(refused)?;
             record(cfg, month, &dir, &wait, &|_| Ok(submitted.clone())).map_err(refused)?
         }
     };
+    warn(warning);
     let st = &signed.statement;
     eprintln!(
         "{month}: {} {} {} manifest {} at {}{} (line {} of {})",
@@ -121,7 +138,7 @@ pub fn approve(
         approvals::APPROVALS_FILE
     );
     let state = approvals::load(cfg, month, &dir).map_err(refused)?;
-    eprintln!("{}", next_words(month, &state.chain));
+    eprintln!("{}", next_words(month, &state.chain, state.config_changed));
     Ok(Status::Clean)
 }
 
@@ -135,7 +152,8 @@ fn warnings(manifest: &serde_json::Value) -> Option<usize> {
 }
 
 /// `status --month M`: exit 0 when the chain of the current outputs is complete (or no signers
-/// are configured), 1 when it is incomplete, rejected or stale.
+/// are configured), 1 when it is incomplete, rejected or stale. A configuration changed since the
+/// run is said, and does not change the exit status (close regenerates the month and refuses it).
 ///
 /// # Errors
 /// Exit 2, cannot tell: no outputs, a configuration or archive that cannot be read, a line of
@@ -213,15 +231,16 @@ pub fn status(s: &Settings, month: YearMonth) -> Result<Status, RunError> {
         out.push(format!("    {role}{pad}  {line}"));
     }
     if state.config_changed {
-        out.push(format!("  the configuration has changed since {month} was run: run it again before anyone signs"));
+        out.push(format!(
+            "  the configuration has changed since {month} was run: close will ask for the month to be run again and signed anew"
+        ));
     }
     let (verdict, status) = match state.chain.state() {
-        ChainState::Complete if state.config_changed => {
-            (format!("{month}: signed, but over outputs the configuration no longer gives"), Status::Exceptions)
-        }
         ChainState::Complete => (
             if state.close.is_some() {
                 format!("{month}: closed with its sign-off chain complete")
+            } else if state.config_changed {
+                format!("{month}: the sign-off chain is complete, over outputs of the configuration as it was")
             } else {
                 format!("{month}: the sign-off chain is complete; the month can be closed")
             },

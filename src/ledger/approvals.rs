@@ -5,18 +5,22 @@
 //! `approvals.jsonl`; gives the month's [`Chain`] (every line that checks out, and every line that
 //! does not, with what is wrong), the next [`Statement`] a signer may sign, a signature made with
 //! an OpenSSH ed25519 private key, and the record appended under the month's lock. A statement is
-//! one line of JSON with the SPEC's keys in the SPEC's order; the signed message is that line and
-//! one line feed, signed in the `sshsig` format (namespace `brokercomp`) exactly as
-//! `ssh-keygen -Y sign -n brokercomp` signs a file holding it, so either side verifies the other.
-//! `previous` is the SHA-256 of the previous statement over the same manifest (its text as
-//! stored, without the line feed), or null for the first: one chain per manifest, and a rerun
-//! that changes the manifest starts a new one (the old statements stay in the file as history).
+//! one line of JSON with the SPEC's keys in the SPEC's order (brokercomp writes it compact; one
+//! signed elsewhere may be spelled in any JSON way, and its exact text is what counts); the
+//! signed message is that line and one line feed, signed in the `sshsig` format (namespace
+//! `brokercomp`) exactly as `ssh-keygen -Y sign -n brokercomp` signs a file holding it, so either
+//! side verifies the other. `previous` is the SHA-256 of the previous statement over the same
+//! manifest (its exact text as stored, without the line feed), or null for the first: one chain
+//! per manifest, and a rerun that changes the manifest starts a new one (the old statements stay
+//! in the file as history).
 //!
 //! Refuses, with the reason and writing nothing: a statement or signature that does not parse,
 //! is for another organization, month or manifest, is signed with a key not registered (or
 //! registered to another person or role), does not verify, repeats a role, skips one, follows a
-//! reject or does not follow the chain's last statement; a reject without a reason; a private key
-//! file that others may read, a key that is not ed25519, an encrypted key without its passphrase.
+//! reject or does not follow the chain's last statement; a reject without a reason; a key that is
+//! not ed25519, an encrypted key without its passphrase. Where the SPEC is silent it warns and
+//! goes on: a private key file that others may read, a configuration changed since the month was
+//! run (close then asks for the month to be run again).
 //! Parsing and checking work on bytes; the files are opened in [`load`], [`record`],
 //! [`read_private_key`], [`read_submission`], [`closed_chain`] and [`verify_month`] alone. Key material is never
 //! written, logged or copied: the key file is wiped from memory once parsed.
@@ -167,35 +171,40 @@ fn is_utc_second(s: &str) -> bool {
 }
 
 impl Statement {
-    /// The statement as stored: one line of JSON, no line feed.
+    /// The statement as brokercomp writes it: one line of compact JSON, no line feed. (A
+    /// statement signed elsewhere may be spelled otherwise: its own text is what counts.)
     pub fn text(&self) -> String {
         serde_json::to_string(self).expect("a statement always serializes")
     }
 
-    /// The signed message: the statement and one line feed (what `--print-statement` writes).
+    /// The signed message of [`Statement::text`]: it and one line feed (what `--print-statement`
+    /// writes).
     pub fn message(&self) -> Vec<u8> {
-        let mut m = self.text().into_bytes();
-        m.push(b'\n');
-        m
+        message_of(&self.text())
     }
 
-    /// Hex SHA-256 of the statement as stored (what the next statement's `previous` holds).
-    pub fn hash(&self) -> String {
-        sha256_bytes(self.text().as_bytes())
-    }
-
-    /// A statement from its stored text, which must be exactly the form brokercomp writes.
+    /// A statement from its text: one line holding one JSON object whose keys are exactly the
+    /// SPEC's, in the SPEC's order, spelled in any JSON way (spacing, `\uXXXX` escapes: what
+    /// `json.dumps` writes as well as what brokercomp writes). The text itself is what is signed
+    /// and chained: see [`message_of`] and [`hash_of`].
     ///
     /// # Errors
-    /// Not JSON, other keys, keys in another order or spacing, a field that is not of its form.
+    /// More than one line, not JSON, other keys, keys in another order, a field that is not of
+    /// its form.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let s: Statement = serde_json::from_str(text).map_err(|e| format!("the statement is not one: {e}"))?;
-        if s.text() != text {
-            return Err(
-                "the statement is not in the form brokercomp writes (its keys, their order or its spacing differ)"
-                    .into(),
-            );
+        if text.contains(['\n', '\r']) {
+            return Err("the statement is not one line".into());
         }
+        let KeyOrder(keys) =
+            serde_json::from_str(text).map_err(|e| format!("the statement is not one JSON object: {e}"))?;
+        if keys != STATEMENT_KEYS {
+            return Err(format!(
+                "the statement's keys are {}; a statement has exactly {}, in this order",
+                keys.join(", "),
+                STATEMENT_KEYS.join(", ")
+            ));
+        }
+        let s: Statement = serde_json::from_str(text).map_err(|e| format!("the statement is not one: {e}"))?;
         if YearMonth::parse(&s.month).is_none() {
             return Err(format!("the statement's month {:?} is not YYYY-MM", s.month));
         }
@@ -211,18 +220,59 @@ impl Statement {
         Ok(s)
     }
 
-    /// A reject gives its reason; an approval none.
+    /// A reject gives its reason (an approval may give one too: the SPEC does not forbid it).
     ///
     /// # Errors
-    /// A reject without a reason, an approval with one.
+    /// A reject without a reason.
     pub fn reasoned(&self) -> Result<(), String> {
         match (self.decision, self.reason.as_deref()) {
             (Decision::Reject, None) => Err("a reject needs a reason".into()),
             (Decision::Reject, Some(r)) if r.trim().is_empty() => Err("a reject needs a reason".into()),
-            (Decision::Approve, Some(_)) => Err("an approval carries no reason (reason must be null)".into()),
             _ => Ok(()),
         }
     }
+}
+
+/// The keys of a statement, in the SPEC's order.
+const STATEMENT_KEYS: [&str; 9] =
+    ["organization", "month", "manifest_sha256", "role", "name", "decision", "reason", "previous", "at"];
+
+/// The keys of a JSON object in the order they are written (their values skipped).
+struct KeyOrder(Vec<String>);
+
+impl<'de> Deserialize<'de> for KeyOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = KeyOrder;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<KeyOrder, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(k) = map.next_key::<String>()? {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    keys.push(k);
+                }
+                Ok(KeyOrder(keys))
+            }
+        }
+        d.deserialize_map(Keys)
+    }
+}
+
+/// The signed message of a statement's text: the text and one line feed.
+pub fn message_of(text: &str) -> Vec<u8> {
+    let mut m = text.as_bytes().to_vec();
+    m.push(b'\n');
+    m
+}
+
+/// Hex SHA-256 of a statement's text as stored (what the next statement's `previous` holds).
+pub fn hash_of(text: &str) -> String {
+    sha256_bytes(text.as_bytes())
 }
 
 /// A line of `approvals.jsonl`, and an entry of close.json's `approvals`.
@@ -393,7 +443,7 @@ impl Chain {
         if sig.namespace() != NAMESPACE {
             return Err(format!("the signature is for namespace {:?}, not {NAMESPACE:?}", sig.namespace()));
         }
-        if key.verify(NAMESPACE, &statement.message(), &sig).is_err() {
+        if key.verify(NAMESPACE, &message_of(&record.statement), &sig).is_err() {
             let who = signer.map(|s| s.name.as_str()).unwrap_or(&statement.name);
             return Err(format!(
                 "the signature does not verify for {who}: the statement was altered after signing, or other bytes were signed"
@@ -430,7 +480,7 @@ impl Chain {
         }
         let group = self.groups.get(&statement.manifest_sha256).cloned().unwrap_or_default();
         self.order(&group, &statement.role)?;
-        let want_previous = group.entries.last().map(|i| self.entries[*i].statement.hash());
+        let want_previous = group.entries.last().map(|i| hash_of(&self.entries[*i].record.statement));
         if statement.previous != want_previous {
             let after = match group.entries.last() {
                 Some(i) => {
@@ -557,7 +607,7 @@ impl Chain {
             name: signer.name.clone(),
             decision,
             reason,
-            previous: group.entries.last().map(|i| self.entries[*i].statement.hash()),
+            previous: group.entries.last().map(|i| hash_of(&self.entries[*i].record.statement)),
             at,
         })
     }
@@ -628,20 +678,22 @@ pub fn load(cfg: &Config, month: YearMonth, dir: &Path) -> Result<MonthApprovals
     })
 }
 
-/// Refuse to sign outputs the configuration no longer gives.
-fn same_config(state: &MonthApprovals, month: YearMonth) -> Result<(), ApprovalError> {
-    if state.config_changed {
-        return Err(ApprovalError::Refused(format!(
-            "the configuration has changed since {month} was run: run the month again, then sign its new outputs"
-        )));
-    }
-    Ok(())
+/// What to say when the configuration has changed since the month was run. Signing goes on (the
+/// SPEC does not forbid it, and a statement approves the exact manifest it names); `close`
+/// regenerates the month and refuses outputs the configuration no longer gives.
+fn config_warning(state: &MonthApprovals, month: YearMonth) -> Option<String> {
+    state.config_changed.then(|| {
+        format!(
+            "the configuration has changed since {month} was run; close will ask for the month to be run again and signed anew"
+        )
+    })
 }
 
-/// The statement `signer` would sign next for the month in `dir` (`--print-statement`).
+/// The statement `signer` would sign next for the month in `dir` (`--print-statement`), and a
+/// warning when the configuration has changed since the month was run.
 ///
 /// # Errors
-/// No signers, no outputs, an untrusted chain, a changed configuration, out of turn.
+/// No signers, no outputs, an untrusted chain, out of turn.
 pub fn print_statement(
     cfg: &Config,
     month: YearMonth,
@@ -649,11 +701,14 @@ pub fn print_statement(
     signer: &Signer,
     decision: Decision,
     reason: Option<&str>,
-) -> Result<Statement, ApprovalError> {
+) -> Result<(Statement, Option<String>), ApprovalError> {
     let state = load(cfg, month, dir)?;
     state.chain.trusted(&state.file())?;
-    same_config(&state, month)?;
-    state.chain.next_statement(signer, decision, reason, crate::calendar::utc_now()).map_err(ApprovalError::Refused)
+    let statement = state
+        .chain
+        .next_statement(signer, decision, reason, crate::calendar::utc_now())
+        .map_err(ApprovalError::Refused)?;
+    Ok((statement, config_warning(&state, month)))
 }
 
 /// The signer a key belongs to.
@@ -684,25 +739,25 @@ pub fn sign(statement: &Statement, key: &PrivateKey) -> Result<Approval, Approva
 /// Record an approval under the month's lock: read the month as it is now, let `make` give the
 /// record (signing a statement built from that state, or one submitted), check it as the next
 /// statement of the current manifest, and append it. Two approvals at once never write two
-/// lines for one role: the second sees the first.
+/// lines for one role: the second sees the first. Gives the record as admitted, and a warning
+/// when the configuration has changed since the month was run.
 ///
 /// # Errors
-/// No outputs, an untrusted chain, a changed configuration, whatever `make` refuses, a record
-/// that does not check out; a failed write (nothing is recorded then).
+/// No outputs, an untrusted chain, whatever `make` refuses, a record that does not check out; a
+/// failed write (nothing is recorded then).
 pub fn record(
     cfg: &Config,
     month: YearMonth,
     dir: &Path,
     on_wait: &dyn Fn(),
     make: &dyn Fn(&Chain) -> Result<Approval, ApprovalError>,
-) -> Result<Signed, ApprovalError> {
+) -> Result<(Signed, Option<String>), ApprovalError> {
     if !dir.join("manifest.json").exists() {
         return Err(ApprovalError::NoOutputs { month, dir: dir.to_path_buf() });
     }
     let _lock = lock_month(dir, on_wait).map_err(|e| file_err(dir, e))?;
     let state = load(cfg, month, dir)?;
     state.chain.trusted(&state.file())?;
-    same_config(&state, month)?;
     let approval = make(&state.chain)?;
     let mut chain = state.chain.clone();
     let line = chain.entries.len() + 1;
@@ -712,29 +767,32 @@ pub fn record(
     text.push('\n');
     let mut f = crate::output::OutputFile::append(&path).map_err(|e| file_err(&path, e))?;
     f.write_all(text.as_bytes()).and_then(|()| f.finish()).map_err(|e| file_err(&path, e))?;
-    Ok(chain.entries.pop().expect("just admitted"))
+    Ok((chain.entries.pop().expect("just admitted"), config_warning(&state, month)))
 }
 
 /// Read an OpenSSH ed25519 private key file for signing; `passphrase` opens an encrypted one.
-/// The file's bytes are wiped from memory once parsed.
+/// The file's bytes are wiped from memory once parsed. Gives the key, and a warning when group or
+/// others may access the file (Unix): OpenSSH refuses such a file, but the SPEC asks only for a
+/// key file, so brokercomp signs with it and says so.
 ///
 /// # Errors
-/// A file that group or others may access (Unix; as OpenSSH refuses it), that cannot be read, is
-/// not an OpenSSH private key or not ed25519; an encrypted key without its passphrase, or with
-/// another.
-pub fn read_private_key(path: &Path, passphrase: Option<&str>) -> Result<PrivateKey, ApprovalError> {
+/// A file that cannot be read, is not an OpenSSH private key or not ed25519; an encrypted key
+/// without its passphrase, or with another.
+pub fn read_private_key(path: &Path, passphrase: Option<&str>) -> Result<(PrivateKey, Option<String>), ApprovalError> {
     let shown = path.display();
     let meta = std::fs::metadata(path).map_err(|e| file_err(path, format!("cannot read the key: {e}")))?;
     #[cfg(unix)]
-    {
+    let warning = {
         use std::os::unix::fs::PermissionsExt;
         let mode = meta.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
-            return Err(ApprovalError::Refused(format!(
-                "{shown} is open to others (mode {mode:04o}): a private key must be its owner's alone, as OpenSSH requires (chmod 600 {shown})"
-            )));
-        }
-    }
+        (mode & 0o077 != 0).then(|| {
+            format!(
+                "{shown} is open to group or others (mode {mode:04o}): a private key should be its owner's alone (chmod 600 {shown}); signing with it all the same"
+            )
+        })
+    };
+    #[cfg(not(unix))]
+    let warning = None;
     if !meta.is_file() {
         return Err(ApprovalError::Refused(format!("{shown} is not a key file")));
     }
@@ -748,13 +806,15 @@ pub fn read_private_key(path: &Path, passphrase: Option<&str>) -> Result<Private
         )));
     }
     if !key.is_encrypted() {
-        return Ok(key);
+        return Ok((key, warning));
     }
     let Some(pass) = passphrase else {
         return Err(ApprovalError::Refused(format!("{shown} is encrypted: give its passphrase in {PASSPHRASE_VAR}")));
     };
-    key.decrypt(pass.as_bytes())
-        .map_err(|_| ApprovalError::Refused(format!("the passphrase in {PASSPHRASE_VAR} does not open {shown}")))
+    let key = key
+        .decrypt(pass.as_bytes())
+        .map_err(|_| ApprovalError::Refused(format!("the passphrase in {PASSPHRASE_VAR} does not open {shown}")))?;
+    Ok((key, warning))
 }
 
 /// A statement file (`--print-statement`'s output: one line and its line feed) and a signature
@@ -777,6 +837,34 @@ pub fn read_submission(statement: &Path, signature: &Path) -> Result<Approval, A
         .map_err(|e| file_err(signature, format!("is not an armored SSH signature: {e}")))?;
     let pem = sig.to_pem(LineEnding::LF).map_err(|e| file_err(signature, e))?;
     Ok(Approval { statement: line.to_string(), signature: pem })
+}
+
+/// A submitted statement against the `--reject` and `--reason` given with it: the decision and
+/// the reason are the statement's own, and flags that are given must say the same. A statement
+/// that does not parse passes here; [`record`] refuses it with its reason.
+///
+/// # Errors
+/// `--reject` with a statement that approves; a `--reason` that is not the statement's.
+pub fn agrees(statement: &str, reject: bool, reason: Option<&str>) -> Result<(), ApprovalError> {
+    let Ok(st) = Statement::parse(statement) else {
+        return Ok(());
+    };
+    if reject && st.decision != Decision::Reject {
+        return Err(ApprovalError::Refused(format!(
+            "--reject was given but the statement {}s: the decision is the signed statement's own",
+            st.decision.word()
+        )));
+    }
+    let given = reason.map(str::trim).filter(|r| !r.is_empty());
+    if let Some(r) = given {
+        if st.reason.as_deref().map(str::trim) != Some(r) {
+            return Err(ApprovalError::Refused(format!(
+                "--reason {r:?} is not the statement's reason ({}): the reason is the signed statement's own",
+                st.reason.as_deref().map(|x| format!("{x:?}")).unwrap_or_else(|| "it gives none".into())
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The chain a close requires: with `[[signers]]`, every role's approval of the current manifest
@@ -984,23 +1072,121 @@ mod tests {
         assert_eq!(Statement::parse(&st.text()).unwrap(), st);
     }
 
+    /// `text` signed as it is, with key `k` (as `ssh-keygen -Y sign` signs a file holding it).
+    fn sign_text(text: &str, k: u8) -> Approval {
+        let sig = key(k).sign(NAMESPACE, HashAlg::Sha512, &message_of(text)).unwrap();
+        Approval { statement: text.to_string(), signature: sig.to_pem(LineEnding::LF).unwrap() }
+    }
+
+    /// `text` as Python's `json.dumps` spells it by default: ", " and ": " between the items, and
+    /// every character beyond ASCII as `\uXXXX` (the values here hold no quote, backslash or
+    /// control character).
+    fn python_spelling(text: &str) -> String {
+        let spaced = text.replace("\",\"", "\", \"").replace("\":", "\": ").replace("null,\"", "null, \"");
+        spaced.chars().map(|c| if c.is_ascii() { c.to_string() } else { format!("\\u{:04x}", c as u32) }).collect()
+    }
+
     #[test]
-    fn a_statement_not_in_the_written_form_is_refused() {
+    fn a_statement_not_of_the_spec_s_keys_in_the_spec_s_order_is_refused() {
         let text = statement(0, None).text();
-        let spaced = text.replace("\":", "\": ");
-        assert!(Statement::parse(&spaced).unwrap_err().contains("form brokercomp writes"));
         let reordered = text.replacen(
             "\"organization\":\"TEST\",\"month\":\"2026-10\"",
             "\"month\":\"2026-10\",\"organization\":\"TEST\"",
             1,
         );
-        assert!(Statement::parse(&reordered).is_err());
+        let e = Statement::parse(&reordered).unwrap_err();
+        assert!(e.starts_with("the statement's keys are month, organization, manifest_sha256"), "{e}");
         let extra = text.replace("}", ",\"x\":1}");
-        assert!(Statement::parse(&extra).is_err());
+        assert!(Statement::parse(&extra).unwrap_err().contains("exactly organization, month"));
+        let twice = text.replace("}", ",\"at\":\"2026-11-03T08:30:00Z\"}");
+        assert!(Statement::parse(&twice).unwrap_err().contains("exactly organization, month"));
+        let missing = text.replace(",\"previous\":null", "");
+        assert!(Statement::parse(&missing).unwrap_err().contains("exactly organization, month"));
+        assert!(Statement::parse(&format!("[{text}]")).unwrap_err().contains("not one JSON object"));
+        assert!(Statement::parse(&text.replace(",\"at\"", ",\n\"at\"")).unwrap_err().contains("not one line"));
+        assert!(Statement::parse(&text.replace(",\"at\"", ",\r\"at\"")).unwrap_err().contains("not one line"));
         let no_reason = text.replace("\"decision\":\"approve\"", "\"decision\":\"reject\"");
         assert!(Statement::parse(&no_reason).unwrap().reasoned().unwrap_err().contains("a reject needs a reason"));
         let bad_time = text.replace("08:30:00Z", "08:30Z");
         assert!(Statement::parse(&bad_time).unwrap_err().contains("UTC to the second"));
+        let bad_decision = text.replace("\"approve\"", "\"Approve\"");
+        assert!(Statement::parse(&bad_decision).is_err());
+    }
+
+    #[test]
+    fn a_statement_in_another_json_spelling_is_signed_and_chained_as_written() {
+        let compact = statement(0, None).text();
+        let python = python_spelling(&compact);
+        assert!(python.starts_with("{\"organization\": \"TEST\", \"month\": \"2026-10\"") && python.is_ascii());
+        assert!(python.contains("\"role\": \"\\u4e3b\\u529e\\u4f1a\\u8ba1\""), "{python}");
+        let tabbed = compact.replace(",", " ,\t").replace("{", " { ");
+        for text in [&python, &tabbed] {
+            assert_eq!(Statement::parse(text).unwrap(), statement(0, None), "{text}");
+            let mut chain = Chain::new(rules(MANIFEST));
+            chain.admit(1, sign_text(text, 0), true).unwrap();
+            assert_eq!(chain.entries[0].record.statement, *text, "kept exactly as signed");
+            // The next statement chains to the text as written, not to brokercomp's spelling of it.
+            let next = chain
+                .next_statement(&cfg().signers[1], Decision::Approve, None, "2026-11-03T09:00:00Z".into())
+                .unwrap();
+            assert_eq!(next.previous.as_deref(), Some(sha256_bytes(text.as_bytes()).as_str()));
+            assert_ne!(next.previous.as_deref(), Some(sha256_bytes(compact.as_bytes()).as_str()));
+            chain.admit(2, sign(&next, &key(1)).unwrap(), true).unwrap();
+            // A statement chained to the compact spelling instead is refused.
+            let mut wrong = Chain::new(rules(MANIFEST));
+            wrong.admit(1, sign_text(text, 0), true).unwrap();
+            let e = wrong.admit(2, signed(&statement(1, Some(sha256_bytes(compact.as_bytes()))), 1), true);
+            assert!(e.unwrap_err().contains("its previous is"));
+            // Read back from the file: the same chain, no problem.
+            let records: Vec<&Approval> = chain.entries.iter().map(|e| &e.record).collect();
+            let again = Chain::read(rules(MANIFEST), &jsonl(&records));
+            assert!(again.problems.is_empty(), "{:?}", again.problems);
+            assert_eq!(again.current().len(), 2);
+        }
+        // Signed in one spelling, recorded in another: other bytes were signed.
+        let mut moved = sign_text(&python, 0);
+        moved.statement = compact.clone();
+        let e = Chain::new(rules(MANIFEST)).admit(1, moved, true).unwrap_err();
+        assert!(e.contains("does not verify for 张会计"), "{e}");
+    }
+
+    #[test]
+    fn an_approval_may_give_a_reason() {
+        let mut st = statement(0, None);
+        st.reason = Some("已与 CRM 核对".into());
+        let parsed = Statement::parse(&st.text()).unwrap();
+        assert_eq!(parsed.reason.as_deref(), Some("已与 CRM 核对"));
+        parsed.reasoned().unwrap();
+        let mut chain = Chain::new(rules(MANIFEST));
+        chain.admit(1, signed(&st, 0), true).unwrap();
+        assert_eq!(chain.state(), ChainState::Pending(ROLES[1..].iter().map(|r| r.to_string()).collect()));
+        // The command line still pairs --reason with --reject.
+        let e = chain
+            .next_statement(&cfg().signers[1], Decision::Approve, Some("x"), "2026-11-03T09:00:00Z".into())
+            .unwrap_err();
+        assert!(e.contains("--reason goes with --reject"), "{e}");
+    }
+
+    #[test]
+    fn reject_and_reason_given_with_a_recorded_statement_must_agree_with_it() {
+        let approve = statement(0, None).text();
+        let mut r = statement(0, None);
+        r.decision = Decision::Reject;
+        r.reason = Some("C002 的净佣金有误".into());
+        let reject = r.text();
+        agrees(&approve, false, None).unwrap();
+        agrees(&reject, false, None).unwrap();
+        agrees(&reject, true, None).unwrap();
+        agrees(&reject, true, Some(" C002 的净佣金有误 ")).unwrap();
+        agrees(&reject, false, Some("C002 的净佣金有误")).unwrap();
+        let e = agrees(&approve, true, Some("x")).unwrap_err().to_string();
+        assert_eq!(e, "--reject was given but the statement approves: the decision is the signed statement's own");
+        let e = agrees(&reject, true, Some("另一个原因")).unwrap_err().to_string();
+        assert!(e.starts_with("--reason \"另一个原因\" is not the statement's reason (\"C002 的净佣金有误\")"), "{e}");
+        let e = agrees(&approve, false, Some("x")).unwrap_err().to_string();
+        assert!(e.contains("(it gives none)"), "{e}");
+        // What does not parse is left to the chain's own checks.
+        agrees("not json", true, Some("x")).unwrap();
     }
 
     #[test]
