@@ -776,7 +776,6 @@ fn hostile_two_packages_of_one_branch_and_month_make_both_invalid() {
         problems.iter().any(|r| r[3] == "SZFT_202610 (2).zip" && r[4].contains("另有备案包 SZFT_202610.zip")),
         "{problems:?}"
     );
-    assert!(problems.iter().any(|r| r[3] == "SZFT_202610 (2).zip" && r[4].contains("文件名与 filing.json 不符")));
 }
 
 #[test]
@@ -789,6 +788,60 @@ fn a_package_for_another_month_is_left_out() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("GZTH_202610.zip: filed for 2026-09, not 2026-10: left out"), "{}", stderr(&o));
     assert_eq!(h.row("GZTH")[2], "缺失");
+}
+
+// --- what identifies a package, and who signed it --------------------------------------------------
+
+#[test]
+fn a_package_is_identified_by_its_filing_json_whatever_its_file_name() {
+    let h = HeadOffice::new();
+    // 福田's package as a clerk saved it: the name is not a validity condition (SPEC §4.13).
+    std::fs::rename(h.package("SZFT"), h.filings().join("szft-july.zip")).unwrap();
+    let o = h.consolidate(&h.all());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let row = h.row("SZFT");
+    assert_eq!(row[2], "已备案", "{row:?}\n{}", stderr(&o));
+    let (managers, sums) = payroll_sums(&payroll_of("SZFT"));
+    assert_eq!(row[3], managers.to_string());
+    assert_eq!(fen(&row[22]), *sums.last().unwrap(), "its figures are its payroll's");
+    assert_eq!(h.problems()[0][0], "无问题：所有登记营业部均已备案，且无超限");
+    // A second copy of it under yet another name: two packages of one branch and month, whatever
+    // their names, make both 无效.
+    std::fs::copy(h.filings().join("szft-july.zip"), h.filings().join("福田 十月.zip")).unwrap();
+    h.expect_invalid("SZFT", "同一营业部同一月份另有备案包 szft-july.zip");
+    let problems = h.problems();
+    assert!(
+        problems.iter().any(|r| r[3] == "szft-july.zip" && r[4].contains("另有备案包 福田 十月.zip")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn a_package_attributed_to_no_branch_is_named_on_stderr_and_in_problems_not_dropped() {
+    let h = HeadOffice::new();
+    // Neither reads, and neither name is <code>_<YYYYMM>.zip: nothing says whose they are.
+    std::fs::write(h.filings().join("junk.zip"), b"not a zip at all").unwrap();
+    let mut z = ZipWriter::new(Cursor::new(Vec::new()));
+    z.start_file("notes.txt", SimpleFileOptions::default()).unwrap();
+    z.write_all(b"a zip, but no filing").unwrap();
+    std::fs::write(h.filings().join("notes.zip"), z.finish().unwrap().into_inner()).unwrap();
+    let o = h.consolidate(&h.all());
+    // The exit status is the SPEC's: every registered branch is 已备案 and none 超限.
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("junk.zip: attributed to no branch") && err.contains("not a zip archive that opens"), "{err}");
+    assert!(err.contains("notes.zip: attributed to no branch") && err.contains("has no filing.json"), "{err}");
+    assert!(err.contains("2 attributed to no branch"), "{err}");
+    // No CSV row for them.
+    assert_eq!(h.rows().iter().map(|r| r[0].as_str()).collect::<Vec<_>>(), ["SZNS", "SZFT", "GZTH"]);
+    // 问题: the file and the reason.
+    let problems = h.problems();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert_eq!(problems[0][..4], ["", "", "无法归属", "junk.zip"]);
+    assert!(problems[0][4].contains("不是可以打开的 zip 文件"), "{problems:?}");
+    assert_eq!(problems[1][..4], ["", "", "无法归属", "notes.zip"]);
+    assert_eq!(problems[1][4], "备案包中没有 filing.json");
+    h.only_outputs();
 }
 
 // --- a member of each kind tampered with -------------------------------------------------------------

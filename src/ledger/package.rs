@@ -2,8 +2,9 @@
 //! is, and the month's consolidation of every registered branch.
 //!
 //! [`read_package`] takes one `*.zip` and gives what it files ([`PackageRead`]): the branch and
-//! month it is for (from its filing.json, else from its file name), and either the figures of a
-//! valid filing or every reason it is not one. Nothing of the package is trusted for its names or
+//! month it is for (from its filing.json; its file name `<code>_<YYYYMM>.zip` only attributes a
+//! package whose filing.json cannot be read — the name is no condition of validity), and either
+//! the figures of a valid filing or every reason it is not one. Nothing of the package is trusted for its names or
 //! sizes: a package above [`MAX_PACKAGE`], a zip directory with more than [`MAX_ENTRIES`]
 //! entries, a member path that is absolute or climbs out, a link, a member declaring more than
 //! [`MAX_MEMBER`], a zip that does not open, a filing.json that does not parse — each makes the
@@ -20,7 +21,8 @@
 //!
 //! [`consolidate`] takes the registry and every package read: each registered branch 已备案,
 //! 缺失 or 无效 (two packages of one branch and month make both 无效), 超限 above the registry's
-//! `max_pay_ratio`, and each package of an unregistered code 未登记.
+//! `max_pay_ratio`, each package of an unregistered code 未登记, and each package attributed to
+//! no branch and month listed apart with its reasons.
 
 use std::io::{BufReader, Read, Write};
 use std::path::Path;
@@ -306,10 +308,6 @@ fn inspect(
     read.month = Some(filing.month);
     if filing.month != month {
         return None;
-    }
-    let expected = super::filing::package_name(&filing.organization.code, filing.month);
-    if read.file != expected {
-        c.add(Finding::NamedOtherwise { expected });
     }
     if !safe {
         return None;
@@ -606,8 +604,14 @@ fn check_chain(
 }
 
 /// The month's consolidation from every package read (in the order read: the packages' names).
-/// Packages for another month are left out.
+/// Packages for another month are left out; a package attributed to no month (nothing of it
+/// reads, and its name is not `<code>_<YYYYMM>.zip`) is listed apart with its reasons.
 pub fn consolidate(registry: &Registry, month: YearMonth, reads: Vec<PackageRead>) -> Consolidation {
+    let unattributed: Vec<Problem> = reads
+        .iter()
+        .filter(|r| r.month.is_none())
+        .flat_map(|r| r.findings.iter().map(|f| Problem { package: Some(r.file.clone()), finding: f.clone() }))
+        .collect();
     let reads: Vec<PackageRead> = reads.into_iter().filter(|r| r.month == Some(month)).collect();
     let mut lines = Vec::new();
     for b in &registry.branches {
@@ -670,7 +674,7 @@ pub fn consolidate(registry: &Registry, month: YearMonth, reads: Vec<PackageRead
             problems,
         });
     }
-    Consolidation { month, lines, registered, max_pay_ratio: registry.limits.max_pay_ratio }
+    Consolidation { month, lines, registered, unattributed, max_pay_ratio: registry.limits.max_pay_ratio }
 }
 
 #[cfg(test)]
@@ -741,5 +745,24 @@ mod tests {
         assert_eq!(c.lines[0].status, Status::Invalid);
         let other = consolidate(&registry, ym("2026-09"), vec![r]);
         assert_eq!(other.lines[0].status, Status::Missing, "a package of another month is left out");
+        assert!(other.unattributed.is_empty());
+    }
+
+    #[test]
+    fn a_package_that_says_nothing_of_whose_it_is_is_listed_apart_with_its_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("junk.zip");
+        std::fs::write(&p, b"not a zip").unwrap();
+        let registry =
+            Registry::parse("[[branches]]\ncode = \"SZNS\"\nname = \"南山\"\n", Path::new("b.toml")).unwrap();
+        let r = read_package(&p, ym("2026-10"), &registry, dir.path());
+        assert_eq!((r.code.as_deref(), r.month), (None, None));
+        let c = consolidate(&registry, ym("2026-10"), vec![r]);
+        assert_eq!(c.lines.len(), 1, "no line of its own");
+        assert_eq!(c.lines[0].status, Status::Missing);
+        assert_eq!(c.unattributed_packages(), 1);
+        assert_eq!(c.unattributed[0].package.as_deref(), Some("junk.zip"));
+        assert!(matches!(c.unattributed[0].finding, Finding::NotAZip { .. }), "{:?}", c.unattributed);
+        assert!(!c.complete());
     }
 }

@@ -7,7 +7,7 @@
 //! one row per registered branch and the totals of the valid ones (each total the sum of the
 //! figures shown above it), head office's own sign-off lines, and prints on A4 landscape one page
 //! wide; its 问题 sheet lists every reason of every branch not 已备案, every 超限 and every 未登记
-//! package. The CSV has the SPEC's header, one row per registered branch, then one per 未登记
+//! package, and every reason of a package attributed to no branch and month (无法归属). The CSV has the SPEC's header, one row per registered branch, then one per 未登记
 //! package; amounts with the payroll's decimals, figures only for a branch that is 已备案.
 //!
 //! Every reason is a [`Finding`]: in Chinese in the workbook ([`Finding::zh`]), in English on the
@@ -137,10 +137,6 @@ pub enum Finding {
     /// filing.json does not parse (or is not one).
     FilingUnreadable {
         error: String,
-    },
-    /// The package's file name is not `<code>_<YYYYMM>.zip` of its filing.json.
-    NamedOtherwise {
-        expected: String,
     },
     /// Another package of the same branch and month.
     SecondPackage {
@@ -302,7 +298,6 @@ impl Finding {
             }
             Finding::NoFilingJson => "备案包中没有 filing.json".into(),
             Finding::FilingUnreadable { error } => format!("filing.json 无法解析（{error}）"),
-            Finding::NamedOtherwise { expected } => format!("备案包文件名与 filing.json 不符，应为 {expected}"),
             Finding::SecondPackage { others } => {
                 format!("同一营业部同一月份另有备案包 {}：两个均无效", others.join("、"))
             }
@@ -378,7 +373,6 @@ impl fmt::Display for Finding {
             }
             Finding::NoFilingJson => write!(f, "the package has no filing.json"),
             Finding::FilingUnreadable { error } => write!(f, "filing.json does not parse ({error})"),
-            Finding::NamedOtherwise { expected } => write!(f, "the package's name is not its filing.json's {expected}"),
             Finding::SecondPackage { others } => {
                 write!(f, "another package of the same branch and month: {} (both are invalid)", others.join(", "))
             }
@@ -473,6 +467,9 @@ pub struct Consolidation {
     pub lines: Vec<Line>,
     /// How many of `lines` are registered branches (they come first).
     pub registered: usize,
+    /// The packages attributed to no branch and month (nothing of them reads, and their names
+    /// are not `<code>_<YYYYMM>.zip`): each reason, listed in 问题 alone — no row, no status.
+    pub unattributed: Vec<Problem>,
     pub max_pay_ratio: Option<Decimal>,
 }
 
@@ -490,6 +487,13 @@ impl Consolidation {
     /// Every registered branch is 已备案 and none is 超限 (exit 0).
     pub fn complete(&self) -> bool {
         self.branches().iter().all(|l| l.status == Status::Filed && !l.over_limit())
+    }
+
+    /// How many packages are attributed to no branch and month.
+    pub fn unattributed_packages(&self) -> usize {
+        let mut files: Vec<&str> = self.unattributed.iter().filter_map(|p| p.package.as_deref()).collect();
+        files.dedup();
+        files.len()
     }
 
     /// How many registered branches have `status`.
@@ -884,6 +888,19 @@ fn problems_sheet(
             row += 1;
         }
     }
+    // The packages attributed to no branch: no code, no branch, the package and its reason.
+    for p in &c.unattributed {
+        let package = p.package.clone().unwrap_or_default();
+        let cells = ["", "", l.unattributed, package.as_str()];
+        for (i, t) in cells.iter().enumerate() {
+            ws.write_string_with_format(row, i as u16, *t, &st.text)?;
+            widths.see(i, t);
+        }
+        let words = p.finding.zh();
+        ws.write_string_with_format(row, 4, &words, &wrap)?;
+        widths.see(4, &words);
+        row += 1;
+    }
     if row == 1 {
         ws.merge_range(1, 0, 1, 4, l.no_problems, &st.text)?;
     }
@@ -972,6 +989,7 @@ mod tests {
                 },
             ],
             registered: 2,
+            unattributed: vec![],
             max_pay_ratio: None,
         };
         let mut out = Vec::new();
@@ -1001,6 +1019,7 @@ mod tests {
                 line("C", Status::Invalid, None, vec![Finding::NoFilingJson]),
             ],
             registered: 3,
+            unattributed: vec![],
             max_pay_ratio: Some(d("0.45")),
         };
         let (t, scale) = c.totals().unwrap();

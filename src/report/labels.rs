@@ -1331,6 +1331,8 @@ pub struct ConsolidationLabels {
     pub closed_at: &'static str,
     pub closed_by: &'static str,
     pub approved_by: &'static str,
+    /// 问题's status of a package attributed to no branch and month.
+    pub unattributed: &'static str,
     /// 问题's columns: the package and what is wrong.
     pub package: &'static str,
     pub problem: &'static str,
@@ -1389,6 +1391,7 @@ pub static CONSOLIDATION: ConsolidationLabels = ConsolidationLabels {
     closed_at: "结账时间",
     closed_by: "结账人",
     approved_by: "审核签字",
+    unattributed: "无法归属",
     package: "备案包",
     problem: "问题",
     totals: "合计（已备案）",
