@@ -177,12 +177,18 @@ impl HeadOffice {
 
     /// branches.toml registering `codes` (南山 with its signers' keys `publics`) and `extra`.
     fn registry(&self, codes: &[&str], publics: &[String], extra: &str) -> PathBuf {
+        self.registry_listing(codes, publics, &[0, 1, 2], extra)
+    }
+
+    /// branches.toml registering `codes` and `extra`, 南山 with the signers `order` (indices into
+    /// the chain's order; none: no signers registered) and their keys `publics`.
+    fn registry_listing(&self, codes: &[&str], publics: &[String], order: &[usize], extra: &str) -> PathBuf {
         let mut text = String::new();
         for code in codes {
             let name = BRANCHES.iter().find(|b| b.code == *code).map(|b| b.name).unwrap_or("深圳宝安营业部");
             text.push_str(&format!("[[branches]]\ncode = \"{code}\"\nname = \"{name}\"\n"));
             if *code == "SZNS" {
-                for i in 0..3 {
+                for &i in order {
                     text.push_str(&format!(
                         "[[branches.signers]]\nname = \"{}\"\nrole = \"{}\"\nkey = \"{}\"\n",
                         NAMES[i], ROLES[i], publics[i]
@@ -842,6 +848,99 @@ fn a_package_attributed_to_no_branch_is_named_on_stderr_and_in_problems_not_drop
     assert_eq!(problems[1][..4], ["", "", "无法归属", "notes.zip"]);
     assert_eq!(problems[1][4], "备案包中没有 filing.json");
     h.only_outputs();
+}
+
+#[test]
+fn the_chains_turn_is_the_packed_signoff_not_the_registrys_order() {
+    let h = HeadOffice::new();
+    // 南山's signers listed 经理 first: who may sign for which role is all the registry says.
+    let o = h.consolidate(&h.registry_listing(&["SZNS", "SZFT", "GZTH"], &fixture().publics, &[2, 1, 0], ""));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let row = h.row("SZNS");
+    assert_eq!(row[2], "已备案", "{row:?}\n{}", stderr(&o));
+    assert_eq!(row[27], "张会计/李副经理/王经理", "in the turn of report.signoff");
+}
+
+#[test]
+fn a_package_whose_signoff_leaves_out_a_registered_role_is_invalid() {
+    // 罗湖 signs with two roles only (主办会计 → 经理), closes and files; the package is whole.
+    let f = fixture();
+    let root = tempfile::tempdir().unwrap();
+    let spec =
+        Spec { code: "SZLH", name: "深圳罗湖营业部", managers: "4", clients: "100", seed: "505", signed: true };
+    let dir = root.path().join(spec.code);
+    let o = bin()
+        .args(["sample", "--out"])
+        .arg(dir.join("data"))
+        .args(["--from", MONTH, "--to", MONTH, "--managers", spec.managers, "--clients", spec.clients])
+        .args(["--seed", spec.seed])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let signers = [0, 2]
+        .iter()
+        .map(|&i| {
+            format!("[[signers]]\nname = \"{}\"\nrole = \"{}\"\nkey = \"{}\"\n", NAMES[i], ROLES[i], f.publics[i])
+        })
+        .collect::<String>();
+    let cfg = branch_config(&dir, &spec, &signers);
+    let shipped = std::fs::read_to_string(&cfg).unwrap();
+    let full = "signoff = [\"制表\", \"主办会计\", \"副经理（经理助理）\", \"经理\"]";
+    assert!(shipped.contains(full), "the shipped signoff");
+    std::fs::write(&cfg, shipped.replace(full, "signoff = [\"制表\", \"主办会计\", \"经理\"]")).unwrap();
+    let run = |args: &[&str]| bin().args(args).arg("--config").arg(&cfg).output().unwrap();
+    ok(&run(&["run", "--month", MONTH]));
+    for key in ["zhang", "wang"] {
+        let o = run(&["approve", "--month", MONTH, "--key", f.root.join("keys").join(key).to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    let o = run(&["close", "--month", MONTH, "--by", "结账员"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let filings = root.path().join("filed");
+    let o = run(&["file", "--month", MONTH, "--to", filings.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    let consolidate = |order: &[usize]| {
+        let mut toml = format!("[[branches]]\ncode = \"{}\"\nname = \"{}\"\n", spec.code, spec.name);
+        for &i in order {
+            toml.push_str(&format!(
+                "[[branches.signers]]\nname = \"{}\"\nrole = \"{}\"\nkey = \"{}\"\n",
+                NAMES[i], ROLES[i], f.publics[i]
+            ));
+        }
+        let registry = root.path().join("branches.toml");
+        std::fs::write(&registry, toml).unwrap();
+        let out = root.path().join("out");
+        let o = bin()
+            .args(["consolidate", "--branches"])
+            .arg(&registry)
+            .args(["--month", MONTH, "--filings"])
+            .arg(&filings)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        let csv = std::fs::read_to_string(out.join(format!("consolidated_{MONTH}.csv"))).unwrap();
+        let row: Vec<String> = csv.lines().nth(1).unwrap().split(',').map(str::to_string).collect();
+        let problems: Vec<String> =
+            sheet(&out.join(format!("汇总_{MONTH}.xlsx")), 1).iter().skip(1).map(|r| text(&r[4])).collect();
+        (o, row, problems)
+    };
+    // Head office registers the two who sign: 已备案, in the branch's turn.
+    let (o, row, _) = consolidate(&[2, 0]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!((row[2].as_str(), row[27].as_str()), ("已备案", "张会计/王经理"));
+    // Head office registers a signer for 副经理（经理助理） too: a package does not leave out a
+    // role head office expects to sign.
+    let (o, row, problems) = consolidate(&[0, 1, 2]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(row[2], "无效");
+    assert!(
+        problems.iter().any(|p| p.contains("report.signoff：主办会计 → 经理")
+            && p.contains("缺少")
+            && p.contains("副经理（经理助理）")),
+        "{problems:?}"
+    );
 }
 
 // --- a member of each kind tampered with -------------------------------------------------------------

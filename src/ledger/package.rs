@@ -16,8 +16,9 @@
 //! month, every packed file's SHA-256, who closed it and when), the payroll sums to filing.json's
 //! totals and to the manifest's, and — when head office registers signers for the branch — the
 //! chain of approvals.jsonl verifies against those keys (never the keys the package brings) over
-//! the packed manifest, complete, and as close.json keeps it. A package is read in one pass and
-//! dropped: memory does not grow with the number of packages.
+//! the packed manifest, complete, in the turn of the packed configuration's `report.signoff`
+//! (which holds every role head office registers signers for), and as close.json keeps it. A
+//! package is read in one pass and dropped: memory does not grow with the number of packages.
 //!
 //! [`consolidate`] takes the registry and every package read: each registered branch 已备案,
 //! 缺失 or 无效 (two packages of one branch and month make both 无效), 超限 above the registry's
@@ -30,12 +31,12 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 use zip::ZipArchive;
 
-use super::approvals::{Approval, Chain, ChainState, Rules, APPROVALS_FILE};
+use super::approvals::{chain_roles, Approval, Chain, ChainState, Rules, APPROVALS_FILE};
 use super::filing::{payroll_sums, totals_differ, Filing, PackedFile, CONFIG_DIR, FILING_FILE, STANDARDS_DIR};
 use super::source::{CloseRecord, CLOSE_FILE};
 use crate::calendar::YearMonth;
 use crate::config::branches::{Branch, Registry};
-use crate::config::Locale;
+use crate::config::{Config, Locale};
 use crate::output::{OutputFile, Temporary};
 use crate::report::consolidation::{above, pay_ratio, Consolidation, Filed, Finding, Line, Part, Problem, Status};
 use crate::report::{FileNames, Manifest};
@@ -322,6 +323,8 @@ struct Contents {
     manifest: Option<(Vec<u8>, String)>,
     close: Option<Vec<u8>>,
     approvals: Option<Vec<u8>>,
+    /// The archived configuration files (one in a filing): name and bytes.
+    config: Vec<(String, Vec<u8>)>,
     /// The payroll CSV spooled to a file of the scratch folder.
     payroll: Option<Temporary>,
     /// Every packed file and its SHA-256, as verified.
@@ -373,6 +376,9 @@ fn check_members(
             continue;
         }
         let json = [Manifest::FILE, CLOSE_FILE, APPROVALS_FILE].contains(&f.name.as_str());
+        // The archived configuration is kept too (its report.signoff orders the chain), when it
+        // is no larger than a record; a larger one is only hashed, and read by nothing.
+        let keep_config = f.name.starts_with(CONFIG_DIR) && f.size <= MAX_RECORD;
         let mut bytes = Vec::new();
         let mut spool = None;
         let result = if json {
@@ -383,6 +389,8 @@ fn check_members(
                 });
                 continue;
             }
+            read_member(zip, e.index, f.size, Sink::Memory(&mut bytes))
+        } else if keep_config {
             read_member(zip, e.index, f.size, Sink::Memory(&mut bytes))
         } else if f.name == payroll_name {
             match Temporary::new_in(scratch, ".payroll-") {
@@ -418,6 +426,7 @@ fn check_members(
             n if n == Manifest::FILE => contents.manifest = Some((bytes, sha256)),
             CLOSE_FILE => contents.close = Some(bytes),
             APPROVALS_FILE => contents.approvals = Some(bytes),
+            _ if keep_config => contents.config.push((f.name.clone(), bytes)),
             n if n == payroll_name => contents.payroll = spool,
             _ => {}
         }
@@ -536,10 +545,20 @@ fn check_members(
             c.add(Finding::TotalsDiffer { record, key, payroll, recorded });
         }
     }
-    // The chain, against the keys head office registers for the branch.
-    let approved_by = match branch.filter(|b| !b.signers.is_empty()) {
-        Some(b) => check_chain(b, month, manifest_sha, contents.approvals.as_deref(), close_bytes, c),
-        None => Vec::new(),
+    // The chain, in the turn of the packed configuration's report.signoff (read only when there
+    // is a chain to check): against the keys head office registers for the branch.
+    let approvals = contents.approvals.as_deref();
+    let registered = branch.filter(|b| !b.signers.is_empty());
+    let approved_by = match (registered, approvals) {
+        (Some(_), None) => {
+            c.add(Finding::NoChain);
+            Vec::new()
+        }
+        (Some(b), Some(approvals)) => match packed_roles(&config, &contents.config, c) {
+            Some(roles) => check_chain(b, roles, month, manifest_sha, approvals, close_bytes, c),
+            None => Vec::new(),
+        },
+        (None, _) => Vec::new(),
     };
     if !c.findings.is_empty() {
         return None;
@@ -555,24 +574,71 @@ fn check_members(
     })
 }
 
-/// The chain of approvals.jsonl checked against `branch`'s registered signers over the packed
-/// manifest (`manifest_sha`): the signers' names in order when complete, and as close.json keeps it.
+/// The roles of the chain in turn: the packed configuration's `report.signoff` after its first
+/// entry (the preparer), the configuration parsed as `brokercomp.toml` is — untrusted: one that
+/// does not parse makes the package 无效. `listed`: the configuration files filing.json lists (a
+/// filing has one; without it the package already lacks it); `kept`: their bytes, as verified.
+fn packed_roles(listed: &[&&PackedFile], kept: &[(String, Vec<u8>)], c: &mut Checked) -> Option<Vec<String>> {
+    let [file] = listed else {
+        return None;
+    };
+    let Some((_, bytes)) = kept.iter().find(|(n, _)| *n == file.name) else {
+        c.add(Finding::Unparsable {
+            member: file.name.clone(),
+            error: format!("larger than {} MiB", MAX_RECORD >> 20),
+        });
+        return None;
+    };
+    let parsed = std::str::from_utf8(bytes).map_err(|e| e.to_string()).and_then(|text| {
+        Config::parse(text, Path::new(&file.name), Path::new(""))
+            .map_err(|e| bounded(if e.key.is_empty() { e.message } else { format!("{}: {}", e.key, e.message) }))
+    });
+    match parsed {
+        Ok(cfg) => Some(chain_roles(&cfg).to_vec()),
+        Err(error) => {
+            c.add(Finding::Unparsable { member: file.name.clone(), error });
+            None
+        }
+    }
+}
+
+/// An error about untrusted text, cut to its first and last [`ERROR_KEEP`] characters: a TOML
+/// error quotes the whole offending line, a configuration error the whole value, and a package
+/// may make either megabytes long (a workbook's cell holds 32,767 characters).
+fn bounded(text: String) -> String {
+    let n = text.chars().count();
+    if n <= 2 * ERROR_KEEP + 1 {
+        return text;
+    }
+    let head: String = text.chars().take(ERROR_KEEP).collect();
+    let tail: String = text.chars().skip(n - ERROR_KEEP).collect();
+    format!("{head}…{tail}")
+}
+
+/// How much of each end of an untrusted error [`bounded`] keeps.
+const ERROR_KEEP: usize = 240;
+
+/// The chain of approvals.jsonl checked against `branch`'s registered signers, in the turn of
+/// `roles` (the packed report.signoff), over the packed manifest (`manifest_sha`): the signers'
+/// names in order when complete, and as close.json keeps it. Every role head office registers
+/// signers for must be one of `roles`: a package does not choose to leave a role out.
 fn check_chain(
     branch: &Branch,
+    roles: Vec<String>,
     month: YearMonth,
     manifest_sha: &str,
-    approvals: Option<&[u8]>,
+    approvals: &[u8],
     close: &[u8],
     c: &mut Checked,
 ) -> Vec<String> {
-    let Some(approvals) = approvals else {
-        c.add(Finding::NoChain);
-        return Vec::new();
-    };
+    let lacking: Vec<String> = branch.roles().into_iter().filter(|r| !roles.contains(r)).collect();
+    if !lacking.is_empty() {
+        c.add(Finding::SignoffLacks { roles: lacking, signoff: roles.clone() });
+    }
     let rules = Rules {
         organization: branch.code.clone(),
         month,
-        roles: branch.roles(),
+        roles,
         signers: branch.signers.clone(),
         manifest: manifest_sha.to_string(),
     };
@@ -764,5 +830,43 @@ mod tests {
         assert_eq!(c.unattributed[0].package.as_deref(), Some("junk.zip"));
         assert!(matches!(c.unattributed[0].finding, Finding::NotAZip { .. }), "{:?}", c.unattributed);
         assert!(!c.complete());
+    }
+
+    #[test]
+    fn the_packed_signoff_gives_the_chains_roles_and_a_hostile_configuration_a_short_reason() {
+        let file = PackedFile { name: "archive/config/brokercomp.toml".into(), size: 0, sha256: String::new() };
+        let listed = [&file];
+        let roles = |text: &str| {
+            let mut c = Checked { findings: Vec::new() };
+            let r = packed_roles(
+                &listed[..].iter().collect::<Vec<_>>(),
+                &[(file.name.clone(), text.as_bytes().to_vec())],
+                &mut c,
+            );
+            (r, c.findings)
+        };
+        let shipped = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config/brokercomp.toml")).unwrap();
+        let (r, f) =
+            roles(&shipped.replace("\"主办会计\", \"副经理（经理助理）\", \"经理\"", "\"经理\", \"主办会计\""));
+        assert_eq!((r, f), (Some(vec!["经理".to_string(), "主办会计".to_string()]), vec![]));
+        // Nested past the parser's depth on one line of a megabyte: refused, in a few hundred characters.
+        let deep = format!("{shipped}\nx = {}{}\n", "[".repeat(500_000), "]".repeat(500_000));
+        let (r, f) = roles(&deep);
+        assert_eq!(r, None);
+        let [Finding::Unparsable { member, error }] = f.as_slice() else { panic!("{f:?}") };
+        assert_eq!(member, "archive/config/brokercomp.toml");
+        assert!(error.chars().count() <= 2 * ERROR_KEEP + 1, "{} characters", error.chars().count());
+        assert!(error.starts_with("TOML parse error") && error.contains("recursion"), "{error}");
+        // Not UTF-8.
+        let mut c = Checked { findings: Vec::new() };
+        assert_eq!(
+            packed_roles(&listed[..].iter().collect::<Vec<_>>(), &[(file.name.clone(), vec![0xff, 0xfe])], &mut c),
+            None
+        );
+        assert!(matches!(c.findings.as_slice(), [Finding::Unparsable { .. }]));
+        // Larger than a record: not kept, so not read.
+        let mut c = Checked { findings: Vec::new() };
+        assert_eq!(packed_roles(&listed[..].iter().collect::<Vec<_>>(), &[], &mut c), None);
+        assert!(matches!(&c.findings[..], [Finding::Unparsable { error, .. }] if error.contains("larger than")));
     }
 }

@@ -173,7 +173,7 @@ pub enum Finding {
     Lacks {
         part: Part,
     },
-    /// manifest.json, close.json or the payroll CSV does not parse.
+    /// manifest.json, close.json, the payroll CSV or the archived configuration does not parse.
     Unparsable {
         member: String,
         error: String,
@@ -220,6 +220,12 @@ pub enum Finding {
     },
     /// Head office registers signers for the branch and the package has no approvals.jsonl.
     NoChain,
+    /// The packed configuration's report.signoff leaves out roles head office registers signers
+    /// for (`signoff`: its roles that sign).
+    SignoffLacks {
+        roles: Vec<String>,
+        signoff: Vec<String>,
+    },
     /// A line of approvals.jsonl that does not check out against head office's keys.
     ChainLine {
         line: usize,
@@ -260,6 +266,15 @@ impl Part {
             Part::Configuration => "the archived configuration (archive/config/)",
             Part::Standard => "the archived standard (archive/standards/)",
         }
+    }
+}
+
+/// The roles of a chain in turn, or `-` when none signs.
+fn chain_words(roles: &[String], sep: &str) -> String {
+    if roles.is_empty() {
+        "-".into()
+    } else {
+        roles.join(sep)
     }
 }
 
@@ -336,6 +351,11 @@ impl Finding {
                 format!("payroll CSV 的 {key} 合计为 {payroll}，{record} 记录为 {recorded}")
             }
             Finding::NoChain => "总部为该营业部登记了签字人，但备案包中没有 approvals.jsonl（签字链）".into(),
+            Finding::SignoffLacks { roles, signoff } => format!(
+                "归档配置文件的签字链（report.signoff：{}）缺少总部为该营业部登记了签字人的角色 {}",
+                chain_words(signoff, " → "),
+                roles.join("、")
+            ),
             Finding::ChainLine { line, what } => {
                 format!("签字链 approvals.jsonl 第 {line} 行不能以总部登记的公钥验证：{what}")
             }
@@ -415,6 +435,12 @@ impl fmt::Display for Finding {
             Finding::NoChain => {
                 write!(f, "head office registers signers for the branch, but the package has no approvals.jsonl")
             }
+            Finding::SignoffLacks { roles, signoff } => write!(
+                f,
+                "the archived configuration's sign-off chain (report.signoff: {}) leaves out {}, for which head office registers signers",
+                chain_words(signoff, " → "),
+                roles.join(", ")
+            ),
             Finding::ChainLine { line, what } => {
                 write!(f, "approvals.jsonl line {line} does not verify against head office's keys: {what}")
             }
