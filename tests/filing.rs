@@ -850,6 +850,70 @@ fn a_package_attributed_to_no_branch_is_named_on_stderr_and_in_problems_not_drop
     h.only_outputs();
 }
 
+/// 南山's row of 汇总: its 审核签字 cell, and the sheet's text.
+fn signed_cell(h: &HeadOffice) -> (String, String) {
+    let book = sheet(&h.workbook(), 0);
+    let header = book.iter().find(|r| r.first().map(text).as_deref() == Some("机构代码")).unwrap();
+    let col = header.iter().position(|c| text(c) == "审核签字").unwrap();
+    let row = book.iter().find(|r| r.first().map(text).as_deref() == Some("SZNS")).unwrap();
+    (text(&row[col]), book.iter().flatten().map(text).collect::<Vec<_>>().join("|"))
+}
+
+#[test]
+fn without_registered_signers_approved_by_names_the_packed_chain_unverified() {
+    let h = HeadOffice::new();
+    let o = h.consolidate(&h.registry_listing(&["SZNS", "SZFT", "GZTH"], &[], &[], ""));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let row = h.row("SZNS");
+    assert_eq!(row[2], "已备案");
+    assert_eq!(row[27], "张会计/李副经理/王经理", "the chain's names in order");
+    assert_eq!(h.row("SZFT")[27], "", "福田 packs no chain");
+    // 汇总 does not claim more than that.
+    let (cell, all) = signed_cell(&h);
+    assert_eq!(cell, "张会计/\n李副经理/\n王经理\n（未经总部验证）");
+    assert!(all.contains("总部未在 branches.toml 登记其签字人"), "the note under the totals");
+    // With the signers registered the same names are verified, and say nothing more.
+    assert_eq!(h.consolidate(&h.all()).status.code(), Some(0));
+    assert_eq!(h.row("SZNS")[27], "张会计/李副经理/王经理");
+    let (cell, all) = signed_cell(&h);
+    assert_eq!(cell, "张会计/\n李副经理/\n王经理");
+    assert!(!all.contains("未经总部验证"), "{all}");
+
+    // A chain whose last statement rejects the packed manifest approves nothing: approved_by is
+    // empty (the package stays 已备案: without registered signers the chain is no condition).
+    let package = h.package("SZNS");
+    let approvals = members(&package).into_iter().find(|(n, _)| n == "approvals.jsonl").unwrap().1;
+    let jsonl = String::from_utf8(approvals).unwrap();
+    let lines: Vec<&str> = jsonl.lines().collect();
+    let second: serde_json::Value = serde_json::from_str(lines[1]).unwrap();
+    let second = second["statement"].as_str().unwrap();
+    let manifest = serde_json::from_str::<serde_json::Value>(second).unwrap()["manifest_sha256"].clone();
+    let reject = format!(
+        r#"{{"organization":"SZNS","month":"2026-10","manifest_sha256":{manifest},"role":"经理","name":"王经理","decision":"reject","reason":"数据有误","previous":"{}","at":"2026-12-06T08:00:00Z"}}"#,
+        sha256_hex(second.as_bytes())
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let message = dir.path().join("statement");
+    std::fs::write(&message, format!("{reject}\n")).unwrap();
+    let key = fixture().root.join("keys/wang");
+    let o = Command::new("ssh-keygen")
+        .args(["-q", "-Y", "sign", "-n", "brokercomp", "-f"])
+        .arg(&key)
+        .arg(&message)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let signature = std::fs::read_to_string(dir.path().join("statement.sig")).unwrap();
+    let record = serde_json::json!({ "statement": reject, "signature": signature }).to_string();
+    tamper(&package, "approvals.jsonl", true, |_| format!("{}\n{}\n{record}\n", lines[0], lines[1]).into_bytes());
+    let o = h.consolidate(&h.registry_listing(&["SZNS", "SZFT", "GZTH"], &[], &[], ""));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let row = h.row("SZNS");
+    assert_eq!((row[2].as_str(), row[27].as_str()), ("已备案", ""), "a rejected chain names nobody");
+    // Head office registering the signers finds the same package 无效: rejected.
+    h.expect_invalid("SZNS", "已被 王经理（经理）驳回：数据有误");
+}
+
 #[test]
 fn the_chains_turn_is_the_packed_signoff_not_the_registrys_order() {
     let h = HeadOffice::new();

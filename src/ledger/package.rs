@@ -17,8 +17,10 @@
 //! totals and to the manifest's, and — when head office registers signers for the branch — the
 //! chain of approvals.jsonl verifies against those keys (never the keys the package brings) over
 //! the packed manifest, complete, in the turn of the packed configuration's `report.signoff`
-//! (which holds every role head office registers signers for), and as close.json keeps it. A
-//! package is read in one pass and dropped: memory does not grow with the number of packages.
+//! (which holds every role head office registers signers for), and as close.json keeps it. When
+//! head office registers none, the chain is only read to name who approved (unverified: see
+//! [`Filed::verified`]). A package is read in one pass and dropped: memory does not grow with
+//! the number of packages.
 //!
 //! [`consolidate`] takes the registry and every package read: each registered branch 已备案,
 //! 缺失 or 无效 (two packages of one branch and month make both 无效), 超限 above the registry's
@@ -546,19 +548,24 @@ fn check_members(
         }
     }
     // The chain, in the turn of the packed configuration's report.signoff (read only when there
-    // is a chain to check): against the keys head office registers for the branch.
+    // is a chain to read): against the keys head office registers for the branch; when it
+    // registers none, only read for who signed, unverified.
     let approvals = contents.approvals.as_deref();
     let registered = branch.filter(|b| !b.signers.is_empty());
-    let approved_by = match (registered, approvals) {
+    let (approved_by, verified) = match (registered, approvals) {
         (Some(_), None) => {
             c.add(Finding::NoChain);
-            Vec::new()
+            (Vec::new(), true)
         }
+        (None, None) => (Vec::new(), false),
         (Some(b), Some(approvals)) => match packed_roles(&config, &contents.config, c) {
-            Some(roles) => check_chain(b, roles, month, manifest_sha, approvals, close_bytes, c),
-            None => Vec::new(),
+            Some(roles) => (check_chain(b, roles, month, manifest_sha, approvals, close_bytes, c), true),
+            None => (Vec::new(), true),
         },
-        (None, _) => Vec::new(),
+        (None, Some(approvals)) => match packed_roles(&config, &contents.config, c) {
+            Some(roles) => (unverified_chain(code, roles, month, manifest_sha, approvals), false),
+            None => (Vec::new(), false),
+        },
     };
     if !c.findings.is_empty() {
         return None;
@@ -571,6 +578,7 @@ fn check_members(
         closed_at: close.closed_at,
         closed_by: close.closed_by,
         approved_by,
+        verified,
     })
 }
 
@@ -641,6 +649,7 @@ fn check_chain(
         roles,
         signers: branch.signers.clone(),
         manifest: manifest_sha.to_string(),
+        any_key: false,
     };
     let chain = Chain::read(rules, approvals);
     for p in &chain.problems {
@@ -667,6 +676,35 @@ fn check_chain(
         c.add(Finding::ChainNotAsClosed);
     }
     chain.current().iter().map(|s| s.statement.name.clone()).collect()
+}
+
+/// Who approved the packed manifest (`manifest_sha`) by approvals.jsonl, for a branch head office
+/// registers no signers for: the names of the approving statements of the current chain, in the
+/// turn of `roles`; none when the chain was rejected. Each statement is checked only against the
+/// key its own signature carries — not against any key head office knows — and nothing here makes
+/// the package 无效 (the SPEC checks a chain only against registered signers).
+fn unverified_chain(
+    code: &str,
+    roles: Vec<String>,
+    month: YearMonth,
+    manifest_sha: &str,
+    approvals: &[u8],
+) -> Vec<String> {
+    let rules = Rules {
+        organization: code.to_string(),
+        month,
+        roles,
+        signers: Vec::new(),
+        manifest: manifest_sha.to_string(),
+        any_key: true,
+    };
+    let chain = Chain::read(rules, approvals);
+    match chain.state() {
+        ChainState::Rejected(_) => Vec::new(),
+        ChainState::Complete | ChainState::Pending(_) => {
+            chain.current().iter().map(|s| s.statement.name.clone()).collect()
+        }
+    }
 }
 
 /// The month's consolidation from every package read (in the order read: the packages' names).

@@ -7,7 +7,8 @@
 //! one row per registered branch and the totals of the valid ones (each total the sum of the
 //! figures shown above it), head office's own sign-off lines, and prints on A4 landscape one page
 //! wide; its 问题 sheet lists every reason of every branch not 已备案, every 超限 and every 未登记
-//! package, and every reason of a package attributed to no branch and month (无法归属). The CSV has the SPEC's header, one row per registered branch, then one per 未登记
+//! package, and every reason of a package attributed to no branch and month (无法归属). A chain's
+//! names head office did not verify are marked so in 汇总, with a note under the totals. The CSV has the SPEC's header, one row per registered branch, then one per 未登记
 //! package; amounts with the payroll's decimals, figures only for a branch that is 已备案.
 //!
 //! Every reason is a [`Finding`]: in Chinese in the workbook ([`Finding::zh`]), in English on the
@@ -76,9 +77,12 @@ pub struct Filed {
     /// close.json's.
     pub closed_at: String,
     pub closed_by: String,
-    /// The chain's names in order, as verified against the keys head office registers; empty
-    /// when it registers none for the branch.
+    /// The chain's names in order: the approving statements over the packed manifest, in the
+    /// turn of the packed report.signoff (empty when there are none, or the chain was rejected).
     pub approved_by: Vec<String>,
+    /// `approved_by` was verified against the keys head office registers for the branch; false
+    /// when it registers none: the names are the statements' own, unverified.
+    pub verified: bool,
 }
 
 /// A part a package must hold.
@@ -783,7 +787,7 @@ fn summary_sheet(ws: &mut Worksheet, c: &Consolidation, l: &ConsolidationLabels,
                     (ratio_col + 1, wrap_words(&f.standard, 12)),
                     (ratio_col + 3, f.closed_at.replacen('T', "\n", 1)),
                     (ratio_col + 4, f.closed_by.clone()),
-                    (ratio_col + 5, f.approved_by.join("/\n")),
+                    (ratio_col + 5, approved_cell(f, l)),
                 ];
                 for (col, t) in &texts {
                     ws.write_string_with_format(row, *col, t, &rf.text)?;
@@ -816,6 +820,10 @@ fn summary_sheet(ws: &mut Worksheet, c: &Consolidation, l: &ConsolidationLabels,
     for col in ratio_col + 1..ncol {
         ws.write_blank(row, col, &tf.text)?;
     }
+    // Names head office did not verify say so, here and in their cell.
+    if c.branches().iter().filter_map(|b| b.filed.as_ref()).any(unverified) {
+        ws.merge_range(row + 1, 0, row + 1, ncol - 1, l.unverified_note, &st.text)?;
+    }
     row += 3;
     // Head office's own sign-off: each role with a signature line and a date line.
     let bold_right = st.bold.clone().set_align(FormatAlign::Right);
@@ -837,6 +845,21 @@ fn summary_sheet(ws: &mut Worksheet, c: &Consolidation, l: &ConsolidationLabels,
         Some((0, 2)),
     )?;
     Ok(())
+}
+
+/// Names of a chain head office did not verify (it registers no signers for the branch).
+fn unverified(f: &Filed) -> bool {
+    !f.verified && !f.approved_by.is_empty()
+}
+
+/// 汇总's 审核签字 cell: the chain's names, one a line; unverified ones marked so.
+fn approved_cell(f: &Filed, l: &ConsolidationLabels) -> String {
+    let names = f.approved_by.join("/\n");
+    if unverified(f) {
+        format!("{names}\n{}", l.unverified)
+    } else {
+        names
+    }
 }
 
 /// Text broken into lines of at most `width` display columns (a CJK character is two), at any
@@ -967,6 +990,7 @@ mod tests {
             closed_at: "2026-11-05T08:30:00Z".into(),
             closed_by: "张会计".into(),
             approved_by: vec!["张会计".into(), "王经理".into()],
+            verified: true,
         }
     }
 
