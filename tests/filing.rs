@@ -925,6 +925,43 @@ fn the_chains_turn_is_the_packed_signoff_not_the_registrys_order() {
     assert_eq!(row[27], "张会计/李副经理/王经理", "in the turn of report.signoff");
 }
 
+/// Replace the package's archived configuration with `config`, and reseal what records it as an
+/// attacker who knows the format would: the manifest's SHA-256 of it, close.json's of both, and
+/// filing.json's sizes and SHA-256s. The chain, signed over the old manifest, is then stale.
+fn reseal_config(package: &Path, config: &[u8]) {
+    let ms = members(package);
+    let get = |name: &str| ms.iter().find(|(n, _)| n == name).unwrap().1.clone();
+    let name = "archive/config/brokercomp.toml";
+    let (old_config, new_config) = (sha256_hex(&get(name)), sha256_hex(config));
+    let old_manifest = sha256_hex(&get("manifest.json"));
+    let manifest = String::from_utf8(get("manifest.json")).unwrap().replace(&old_config, &new_config);
+    let new_manifest = sha256_hex(manifest.as_bytes());
+    let close = String::from_utf8(get("close.json"))
+        .unwrap()
+        .replace(&old_config, &new_config)
+        .replace(&old_manifest, &new_manifest);
+    tamper(package, name, true, |_| config.to_vec());
+    tamper(package, "manifest.json", true, |_| manifest.clone().into_bytes());
+    tamper(package, "close.json", true, |_| close.clone().into_bytes());
+}
+
+#[test]
+fn a_packed_configuration_that_does_not_parse_is_a_reason_only_where_it_orders_a_chain_to_verify() {
+    let h = HeadOffice::new();
+    for code in ["SZNS", "SZFT"] {
+        reseal_config(&h.package(code), b"[organization\nname = ");
+    }
+    // Without registered signers nothing needs its report.signoff: both 已备案, naming nobody.
+    let o = h.consolidate(&h.registry_listing(&["SZNS", "SZFT", "GZTH"], &[], &[], ""));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for code in ["SZNS", "SZFT"] {
+        let row = h.row(code);
+        assert_eq!((row[2].as_str(), row[27].as_str()), ("已备案", ""), "{row:?}");
+    }
+    // With 南山's signers registered, its chain must be ordered and verified: 无效, saying why.
+    h.expect_invalid("SZNS", "archive/config/brokercomp.toml 无法解析（TOML parse error");
+}
+
 #[test]
 fn a_package_whose_signoff_leaves_out_a_registered_role_is_invalid() {
     // 罗湖 signs with two roles only (主办会计 → 经理), closes and files; the package is whole.
