@@ -177,12 +177,18 @@ impl HeadOffice {
 
     /// branches.toml registering `codes` (南山 with its signers' keys `publics`) and `extra`.
     fn registry(&self, codes: &[&str], publics: &[String], extra: &str) -> PathBuf {
+        self.registry_listing(codes, publics, &[0, 1, 2], extra)
+    }
+
+    /// branches.toml registering `codes` and `extra`, 南山 with the signers `order` (indices into
+    /// the chain's order; none: no signers registered) and their keys `publics`.
+    fn registry_listing(&self, codes: &[&str], publics: &[String], order: &[usize], extra: &str) -> PathBuf {
         let mut text = String::new();
         for code in codes {
             let name = BRANCHES.iter().find(|b| b.code == *code).map(|b| b.name).unwrap_or("深圳宝安营业部");
             text.push_str(&format!("[[branches]]\ncode = \"{code}\"\nname = \"{name}\"\n"));
             if *code == "SZNS" {
-                for i in 0..3 {
+                for &i in order {
                     text.push_str(&format!(
                         "[[branches.signers]]\nname = \"{}\"\nrole = \"{}\"\nkey = \"{}\"\n",
                         NAMES[i], ROLES[i], publics[i]
@@ -776,7 +782,6 @@ fn hostile_two_packages_of_one_branch_and_month_make_both_invalid() {
         problems.iter().any(|r| r[3] == "SZFT_202610 (2).zip" && r[4].contains("另有备案包 SZFT_202610.zip")),
         "{problems:?}"
     );
-    assert!(problems.iter().any(|r| r[3] == "SZFT_202610 (2).zip" && r[4].contains("文件名与 filing.json 不符")));
 }
 
 #[test]
@@ -789,6 +794,254 @@ fn a_package_for_another_month_is_left_out() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("GZTH_202610.zip: filed for 2026-09, not 2026-10: left out"), "{}", stderr(&o));
     assert_eq!(h.row("GZTH")[2], "缺失");
+}
+
+// --- what identifies a package, and who signed it --------------------------------------------------
+
+#[test]
+fn a_package_is_identified_by_its_filing_json_whatever_its_file_name() {
+    let h = HeadOffice::new();
+    // 福田's package as a clerk saved it: the name is not a validity condition (SPEC §4.13).
+    std::fs::rename(h.package("SZFT"), h.filings().join("szft-july.zip")).unwrap();
+    let o = h.consolidate(&h.all());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let row = h.row("SZFT");
+    assert_eq!(row[2], "已备案", "{row:?}\n{}", stderr(&o));
+    let (managers, sums) = payroll_sums(&payroll_of("SZFT"));
+    assert_eq!(row[3], managers.to_string());
+    assert_eq!(fen(&row[22]), *sums.last().unwrap(), "its figures are its payroll's");
+    assert_eq!(h.problems()[0][0], "无问题：所有登记营业部均已备案，且无超限");
+    // A second copy of it under yet another name: two packages of one branch and month, whatever
+    // their names, make both 无效.
+    std::fs::copy(h.filings().join("szft-july.zip"), h.filings().join("福田 十月.zip")).unwrap();
+    h.expect_invalid("SZFT", "同一营业部同一月份另有备案包 szft-july.zip");
+    let problems = h.problems();
+    assert!(
+        problems.iter().any(|r| r[3] == "szft-july.zip" && r[4].contains("另有备案包 福田 十月.zip")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn a_package_attributed_to_no_branch_is_named_on_stderr_and_in_problems_not_dropped() {
+    let h = HeadOffice::new();
+    // Neither reads, and neither name is <code>_<YYYYMM>.zip: nothing says whose they are.
+    std::fs::write(h.filings().join("junk.zip"), b"not a zip at all").unwrap();
+    let mut z = ZipWriter::new(Cursor::new(Vec::new()));
+    z.start_file("notes.txt", SimpleFileOptions::default()).unwrap();
+    z.write_all(b"a zip, but no filing").unwrap();
+    std::fs::write(h.filings().join("notes.zip"), z.finish().unwrap().into_inner()).unwrap();
+    let o = h.consolidate(&h.all());
+    // The exit status is the SPEC's: every registered branch is 已备案 and none 超限.
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("junk.zip: attributed to no branch") && err.contains("not a zip archive that opens"), "{err}");
+    assert!(err.contains("notes.zip: attributed to no branch") && err.contains("has no filing.json"), "{err}");
+    assert!(err.contains("2 attributed to no branch"), "{err}");
+    // No CSV row for them.
+    assert_eq!(h.rows().iter().map(|r| r[0].as_str()).collect::<Vec<_>>(), ["SZNS", "SZFT", "GZTH"]);
+    // 问题: the file and the reason.
+    let problems = h.problems();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert_eq!(problems[0][..4], ["", "", "无法归属", "junk.zip"]);
+    assert!(problems[0][4].contains("不是可以打开的 zip 文件"), "{problems:?}");
+    assert_eq!(problems[1][..4], ["", "", "无法归属", "notes.zip"]);
+    assert_eq!(problems[1][4], "备案包中没有 filing.json");
+    h.only_outputs();
+}
+
+/// 南山's row of 汇总: its 审核签字 cell, and the sheet's text.
+fn signed_cell(h: &HeadOffice) -> (String, String) {
+    let book = sheet(&h.workbook(), 0);
+    let header = book.iter().find(|r| r.first().map(text).as_deref() == Some("机构代码")).unwrap();
+    let col = header.iter().position(|c| text(c) == "审核签字").unwrap();
+    let row = book.iter().find(|r| r.first().map(text).as_deref() == Some("SZNS")).unwrap();
+    (text(&row[col]), book.iter().flatten().map(text).collect::<Vec<_>>().join("|"))
+}
+
+#[test]
+fn without_registered_signers_approved_by_names_the_packed_chain_unverified() {
+    let h = HeadOffice::new();
+    let o = h.consolidate(&h.registry_listing(&["SZNS", "SZFT", "GZTH"], &[], &[], ""));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let row = h.row("SZNS");
+    assert_eq!(row[2], "已备案");
+    assert_eq!(row[27], "张会计/李副经理/王经理", "the chain's names in order");
+    assert_eq!(h.row("SZFT")[27], "", "福田 packs no chain");
+    // 汇总 does not claim more than that.
+    let (cell, all) = signed_cell(&h);
+    assert_eq!(cell, "张会计/\n李副经理/\n王经理\n（未经总部验证）");
+    assert!(all.contains("总部未在 branches.toml 登记其签字人"), "the note under the totals");
+    // With the signers registered the same names are verified, and say nothing more.
+    assert_eq!(h.consolidate(&h.all()).status.code(), Some(0));
+    assert_eq!(h.row("SZNS")[27], "张会计/李副经理/王经理");
+    let (cell, all) = signed_cell(&h);
+    assert_eq!(cell, "张会计/\n李副经理/\n王经理");
+    assert!(!all.contains("未经总部验证"), "{all}");
+
+    // A chain whose last statement rejects the packed manifest approves nothing: approved_by is
+    // empty (the package stays 已备案: without registered signers the chain is no condition).
+    let package = h.package("SZNS");
+    let approvals = members(&package).into_iter().find(|(n, _)| n == "approvals.jsonl").unwrap().1;
+    let jsonl = String::from_utf8(approvals).unwrap();
+    let lines: Vec<&str> = jsonl.lines().collect();
+    let second: serde_json::Value = serde_json::from_str(lines[1]).unwrap();
+    let second = second["statement"].as_str().unwrap();
+    let manifest = serde_json::from_str::<serde_json::Value>(second).unwrap()["manifest_sha256"].clone();
+    let reject = format!(
+        r#"{{"organization":"SZNS","month":"2026-10","manifest_sha256":{manifest},"role":"经理","name":"王经理","decision":"reject","reason":"数据有误","previous":"{}","at":"2026-12-06T08:00:00Z"}}"#,
+        sha256_hex(second.as_bytes())
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let message = dir.path().join("statement");
+    std::fs::write(&message, format!("{reject}\n")).unwrap();
+    let key = fixture().root.join("keys/wang");
+    let o = Command::new("ssh-keygen")
+        .args(["-q", "-Y", "sign", "-n", "brokercomp", "-f"])
+        .arg(&key)
+        .arg(&message)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let signature = std::fs::read_to_string(dir.path().join("statement.sig")).unwrap();
+    let record = serde_json::json!({ "statement": reject, "signature": signature }).to_string();
+    tamper(&package, "approvals.jsonl", true, |_| format!("{}\n{}\n{record}\n", lines[0], lines[1]).into_bytes());
+    let o = h.consolidate(&h.registry_listing(&["SZNS", "SZFT", "GZTH"], &[], &[], ""));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let row = h.row("SZNS");
+    assert_eq!((row[2].as_str(), row[27].as_str()), ("已备案", ""), "a rejected chain names nobody");
+    // Head office registering the signers finds the same package 无效: rejected.
+    h.expect_invalid("SZNS", "已被 王经理（经理）驳回：数据有误");
+}
+
+#[test]
+fn the_chains_turn_is_the_packed_signoff_not_the_registrys_order() {
+    let h = HeadOffice::new();
+    // 南山's signers listed 经理 first: who may sign for which role is all the registry says.
+    let o = h.consolidate(&h.registry_listing(&["SZNS", "SZFT", "GZTH"], &fixture().publics, &[2, 1, 0], ""));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let row = h.row("SZNS");
+    assert_eq!(row[2], "已备案", "{row:?}\n{}", stderr(&o));
+    assert_eq!(row[27], "张会计/李副经理/王经理", "in the turn of report.signoff");
+}
+
+/// Replace the package's archived configuration with `config`, and reseal what records it as an
+/// attacker who knows the format would: the manifest's SHA-256 of it, close.json's of both, and
+/// filing.json's sizes and SHA-256s. The chain, signed over the old manifest, is then stale.
+fn reseal_config(package: &Path, config: &[u8]) {
+    let ms = members(package);
+    let get = |name: &str| ms.iter().find(|(n, _)| n == name).unwrap().1.clone();
+    let name = "archive/config/brokercomp.toml";
+    let (old_config, new_config) = (sha256_hex(&get(name)), sha256_hex(config));
+    let old_manifest = sha256_hex(&get("manifest.json"));
+    let manifest = String::from_utf8(get("manifest.json")).unwrap().replace(&old_config, &new_config);
+    let new_manifest = sha256_hex(manifest.as_bytes());
+    let close = String::from_utf8(get("close.json"))
+        .unwrap()
+        .replace(&old_config, &new_config)
+        .replace(&old_manifest, &new_manifest);
+    tamper(package, name, true, |_| config.to_vec());
+    tamper(package, "manifest.json", true, |_| manifest.clone().into_bytes());
+    tamper(package, "close.json", true, |_| close.clone().into_bytes());
+}
+
+#[test]
+fn a_packed_configuration_that_does_not_parse_is_a_reason_only_where_it_orders_a_chain_to_verify() {
+    let h = HeadOffice::new();
+    for code in ["SZNS", "SZFT"] {
+        reseal_config(&h.package(code), b"[organization\nname = ");
+    }
+    // Without registered signers nothing needs its report.signoff: both 已备案, naming nobody.
+    let o = h.consolidate(&h.registry_listing(&["SZNS", "SZFT", "GZTH"], &[], &[], ""));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for code in ["SZNS", "SZFT"] {
+        let row = h.row(code);
+        assert_eq!((row[2].as_str(), row[27].as_str()), ("已备案", ""), "{row:?}");
+    }
+    // With 南山's signers registered, its chain must be ordered and verified: 无效, saying why.
+    h.expect_invalid("SZNS", "archive/config/brokercomp.toml 无法解析（TOML parse error");
+}
+
+#[test]
+fn a_package_whose_signoff_leaves_out_a_registered_role_is_invalid() {
+    // 罗湖 signs with two roles only (主办会计 → 经理), closes and files; the package is whole.
+    let f = fixture();
+    let root = tempfile::tempdir().unwrap();
+    let spec =
+        Spec { code: "SZLH", name: "深圳罗湖营业部", managers: "4", clients: "100", seed: "505", signed: true };
+    let dir = root.path().join(spec.code);
+    let o = bin()
+        .args(["sample", "--out"])
+        .arg(dir.join("data"))
+        .args(["--from", MONTH, "--to", MONTH, "--managers", spec.managers, "--clients", spec.clients])
+        .args(["--seed", spec.seed])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let signers = [0, 2]
+        .iter()
+        .map(|&i| {
+            format!("[[signers]]\nname = \"{}\"\nrole = \"{}\"\nkey = \"{}\"\n", NAMES[i], ROLES[i], f.publics[i])
+        })
+        .collect::<String>();
+    let cfg = branch_config(&dir, &spec, &signers);
+    let shipped = std::fs::read_to_string(&cfg).unwrap();
+    let full = "signoff = [\"制表\", \"主办会计\", \"副经理（经理助理）\", \"经理\"]";
+    assert!(shipped.contains(full), "the shipped signoff");
+    std::fs::write(&cfg, shipped.replace(full, "signoff = [\"制表\", \"主办会计\", \"经理\"]")).unwrap();
+    let run = |args: &[&str]| bin().args(args).arg("--config").arg(&cfg).output().unwrap();
+    ok(&run(&["run", "--month", MONTH]));
+    for key in ["zhang", "wang"] {
+        let o = run(&["approve", "--month", MONTH, "--key", f.root.join("keys").join(key).to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    let o = run(&["close", "--month", MONTH, "--by", "结账员"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let filings = root.path().join("filed");
+    let o = run(&["file", "--month", MONTH, "--to", filings.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    let consolidate = |order: &[usize]| {
+        let mut toml = format!("[[branches]]\ncode = \"{}\"\nname = \"{}\"\n", spec.code, spec.name);
+        for &i in order {
+            toml.push_str(&format!(
+                "[[branches.signers]]\nname = \"{}\"\nrole = \"{}\"\nkey = \"{}\"\n",
+                NAMES[i], ROLES[i], f.publics[i]
+            ));
+        }
+        let registry = root.path().join("branches.toml");
+        std::fs::write(&registry, toml).unwrap();
+        let out = root.path().join("out");
+        let o = bin()
+            .args(["consolidate", "--branches"])
+            .arg(&registry)
+            .args(["--month", MONTH, "--filings"])
+            .arg(&filings)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        let csv = std::fs::read_to_string(out.join(format!("consolidated_{MONTH}.csv"))).unwrap();
+        let row: Vec<String> = csv.lines().nth(1).unwrap().split(',').map(str::to_string).collect();
+        let problems: Vec<String> =
+            sheet(&out.join(format!("汇总_{MONTH}.xlsx")), 1).iter().skip(1).map(|r| text(&r[4])).collect();
+        (o, row, problems)
+    };
+    // Head office registers the two who sign: 已备案, in the branch's turn.
+    let (o, row, _) = consolidate(&[2, 0]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!((row[2].as_str(), row[27].as_str()), ("已备案", "张会计/王经理"));
+    // Head office registers a signer for 副经理（经理助理） too: a package does not leave out a
+    // role head office expects to sign.
+    let (o, row, problems) = consolidate(&[0, 1, 2]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(row[2], "无效");
+    assert!(
+        problems.iter().any(|p| p.contains("report.signoff：主办会计 → 经理")
+            && p.contains("缺少")
+            && p.contains("副经理（经理助理）")),
+        "{problems:?}"
+    );
 }
 
 // --- a member of each kind tampered with -------------------------------------------------------------

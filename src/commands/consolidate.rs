@@ -7,6 +7,8 @@
 //! folder inside the output folder and moves each into place. Nothing is written outside the
 //! output folder, and nothing of the temporary folder is left once the command ends. Exit 0 when
 //! every registered branch is 已备案 and none is 超限, 1 when not, 2 when nothing could be written.
+//! A package attributed to no branch and month is named on stderr and in 问题 with its reasons,
+//! and changes neither the rows nor the exit status: the SPEC's rule counts registered branches.
 
 use std::path::{Path, PathBuf};
 
@@ -79,13 +81,21 @@ pub fn consolidate(branches: &Path, month: YearMonth, filings: &Path, out: &Path
             eprintln!("  {from}{}", p.finding);
         }
     }
+    for p in &c.unattributed {
+        let file = p.package.as_deref().unwrap_or_default();
+        eprintln!("{month}: {file}: attributed to no branch (nothing of it reads, and its name is not <code>_<YYYYMM>.zip): {}", p.finding);
+    }
     eprintln!(
-        "{month}: {} branches registered: {} 已备案, {} 缺失, {} 无效; {} 未登记 package(s); written to {}",
+        "{month}: {} branches registered: {} 已备案, {} 缺失, {} 无效; {} 未登记 package(s){}; written to {}",
         c.registered,
         c.count(BranchStatus::Filed),
         c.count(BranchStatus::Missing),
         c.count(BranchStatus::Invalid),
         c.unregistered().len(),
+        match c.unattributed_packages() {
+            0 => String::new(),
+            n => format!(", {n} attributed to no branch"),
+        },
         out.display()
     );
     Ok(if c.complete() { Status::Clean } else { Status::Exceptions })

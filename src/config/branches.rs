@@ -11,8 +11,9 @@
 //! one key twice in one branch, one person under two roles); a `max_pay_ratio` that is a binary
 //! float, not a decimal, or not above 0.
 //!
-//! A branch's signers sign in the order their roles first appear under it: head office lists
-//! them as the branch's `report.signoff` orders them (主办会计 → 副经理（经理助理） → 经理).
+//! The registry says who may sign for which role of a branch (the keys), not in which order: the
+//! chain is signed in the turn of the branch's own `report.signoff`, which its package carries
+//! (SPEC §4.12); the order of `[[branches.signers]]` means nothing.
 
 use std::path::{Path, PathBuf};
 
@@ -59,7 +60,8 @@ pub struct Branch {
 }
 
 impl Branch {
-    /// The roles of the branch's chain in turn: each signer's role where it first appears.
+    /// The roles head office registers signers for, once each (in the order they first appear,
+    /// which carries no meaning: the chain's turn is the package's `report.signoff`).
     pub fn roles(&self) -> Vec<String> {
         let mut roles: Vec<String> = Vec::new();
         for s in &self.signers {
@@ -127,9 +129,9 @@ impl Registry {
             if name.is_empty() {
                 return Err(err(&format!("branches[{i}].name"), "is empty".into()));
             }
-            // The signers are checked as brokercomp.toml's are, against the roles they name (in
-            // the order they first appear; the first entry stands for the preparer, who does not
-            // sign the chain).
+            // The signers are checked as brokercomp.toml's are, against the roles they name (the
+            // first entry stands for the preparer, who does not sign the chain; the order is
+            // irrelevant here: the chain's turn is the package's report.signoff).
             let mut signoff = vec![String::new()];
             for s in &b.signers {
                 let role = s.role().trim().to_string();
@@ -205,7 +207,7 @@ mod tests {
     }
 
     #[test]
-    fn signers_sign_in_the_order_their_roles_first_appear() {
+    fn a_branchs_roles_are_those_of_its_signers_once_each() {
         let text = format!(
             "[[branches]]\ncode = \"SZNS\"\nname = \"南山\"\n\
              [[branches.signers]]\nname = \"张会计\"\nrole = \"主办会计\"\nkey = \"{}\"\n\

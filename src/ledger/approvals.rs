@@ -320,6 +320,11 @@ pub struct Rules {
     pub signers: Vec<Signer>,
     /// Hex SHA-256 of the month's manifest.json now.
     pub manifest: String,
+    /// Statements over the current manifest may be signed with any key, each checked only
+    /// against the key its own signature carries: head office reading the chain of a branch
+    /// whose signers it does not register (SPEC §4.13), to name who signed, unverified. Never
+    /// for a branch's own chain.
+    pub any_key: bool,
 }
 
 impl Rules {
@@ -330,6 +335,7 @@ impl Rules {
             roles: chain_roles(cfg).to_vec(),
             signers: cfg.signers.clone(),
             manifest: manifest.to_string(),
+            any_key: false,
         }
     }
 }
@@ -437,7 +443,7 @@ impl Chain {
         let fp = fingerprint(&key);
         let current = statement.manifest_sha256 == r.manifest;
         let signer = r.signers.iter().find(|s| s.key.key_data() == key.key_data());
-        if signer.is_none() && (current || submitted) {
+        if signer.is_none() && (current || submitted) && !r.any_key {
             return Err(format!("not a registered signer: {fp}"));
         }
         if sig.namespace() != NAMESPACE {
@@ -1084,6 +1090,35 @@ mod tests {
     fn python_spelling(text: &str) -> String {
         let spaced = text.replace("\",\"", "\", \"").replace("\":", "\": ").replace("null,\"", "null, \"");
         spaced.chars().map(|c| if c.is_ascii() { c.to_string() } else { format!("\\u{:04x}", c as u32) }).collect()
+    }
+
+    #[test]
+    fn any_key_reads_a_chain_no_signer_is_registered_for_but_keeps_its_order_and_signatures() {
+        let mut chain = Chain::new(rules(MANIFEST));
+        let a = next(&chain, 0, 0, Decision::Approve, None);
+        chain.admit(1, a.clone(), false).unwrap();
+        let b = next(&chain, 1, 1, Decision::Approve, None);
+        let bytes = jsonl(&[&a, &b]);
+        let unregistered = Rules { signers: Vec::new(), ..rules(MANIFEST) };
+        // Without registered signers and without any_key: every current line is refused.
+        let strict = Chain::read(unregistered.clone(), &bytes);
+        assert!(strict.current().is_empty());
+        assert!(strict.problems[0].what.starts_with("not a registered signer"), "{:?}", strict.problems);
+        // With any_key: read in turn, each against the key its signature carries.
+        let any = Rules { any_key: true, ..unregistered };
+        let read = Chain::read(any.clone(), &bytes);
+        assert!(read.problems.is_empty(), "{:?}", read.problems);
+        let names: Vec<&str> = read.current().iter().map(|s| s.statement.name.as_str()).collect();
+        assert_eq!(names, ["张会计", "李副经理"]);
+        assert_eq!(read.state(), ChainState::Pending(vec!["经理".into()]));
+        // Still refused: a statement altered after signing, one out of turn.
+        let mut altered = b.clone();
+        altered.statement = altered.statement.replace("李副经理", "赵副经理");
+        let read = Chain::read(any.clone(), &jsonl(&[&a, &altered]));
+        assert!(read.problems[0].what.contains("does not verify"), "{:?}", read.problems);
+        let skip = signed(&statement(2, Some(hash_of(&statement(0, None).text()))), 9);
+        let skip = Chain::read(any, &jsonl(&[&signed(&statement(0, None), 9), &skip]));
+        assert!(skip.problems[0].what.contains("must sign before"), "{:?}", skip.problems);
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! is, and the month's consolidation of every registered branch.
 //!
 //! [`read_package`] takes one `*.zip` and gives what it files ([`PackageRead`]): the branch and
-//! month it is for (from its filing.json, else from its file name), and either the figures of a
-//! valid filing or every reason it is not one. Nothing of the package is trusted for its names or
+//! month it is for (from its filing.json; its file name `<code>_<YYYYMM>.zip` only attributes a
+//! package whose filing.json cannot be read — the name is no condition of validity), and either
+//! the figures of a valid filing or every reason it is not one. Nothing of the package is trusted for its names or
 //! sizes: a package above [`MAX_PACKAGE`], a zip directory with more than [`MAX_ENTRIES`]
 //! entries, a member path that is absolute or climbs out, a link, a member declaring more than
 //! [`MAX_MEMBER`], a zip that does not open, a filing.json that does not parse — each makes the
@@ -15,12 +16,16 @@
 //! month, every packed file's SHA-256, who closed it and when), the payroll sums to filing.json's
 //! totals and to the manifest's, and — when head office registers signers for the branch — the
 //! chain of approvals.jsonl verifies against those keys (never the keys the package brings) over
-//! the packed manifest, complete, and as close.json keeps it. A package is read in one pass and
-//! dropped: memory does not grow with the number of packages.
+//! the packed manifest, complete, in the turn of the packed configuration's `report.signoff`
+//! (which holds every role head office registers signers for), and as close.json keeps it. When
+//! head office registers none, the chain is only read to name who approved (unverified: see
+//! [`Filed::verified`]). A package is read in one pass and dropped: memory does not grow with
+//! the number of packages.
 //!
 //! [`consolidate`] takes the registry and every package read: each registered branch 已备案,
 //! 缺失 or 无效 (two packages of one branch and month make both 无效), 超限 above the registry's
-//! `max_pay_ratio`, and each package of an unregistered code 未登记.
+//! `max_pay_ratio`, each package of an unregistered code 未登记, and each package attributed to
+//! no branch and month listed apart with its reasons.
 
 use std::io::{BufReader, Read, Write};
 use std::path::Path;
@@ -28,12 +33,12 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 use zip::ZipArchive;
 
-use super::approvals::{Approval, Chain, ChainState, Rules, APPROVALS_FILE};
+use super::approvals::{chain_roles, Approval, Chain, ChainState, Rules, APPROVALS_FILE};
 use super::filing::{payroll_sums, totals_differ, Filing, PackedFile, CONFIG_DIR, FILING_FILE, STANDARDS_DIR};
 use super::source::{CloseRecord, CLOSE_FILE};
 use crate::calendar::YearMonth;
 use crate::config::branches::{Branch, Registry};
-use crate::config::Locale;
+use crate::config::{Config, Locale};
 use crate::output::{OutputFile, Temporary};
 use crate::report::consolidation::{above, pay_ratio, Consolidation, Filed, Finding, Line, Part, Problem, Status};
 use crate::report::{FileNames, Manifest};
@@ -307,10 +312,6 @@ fn inspect(
     if filing.month != month {
         return None;
     }
-    let expected = super::filing::package_name(&filing.organization.code, filing.month);
-    if read.file != expected {
-        c.add(Finding::NamedOtherwise { expected });
-    }
     if !safe {
         return None;
     }
@@ -324,6 +325,8 @@ struct Contents {
     manifest: Option<(Vec<u8>, String)>,
     close: Option<Vec<u8>>,
     approvals: Option<Vec<u8>>,
+    /// The archived configuration files (one in a filing): name and bytes.
+    config: Vec<(String, Vec<u8>)>,
     /// The payroll CSV spooled to a file of the scratch folder.
     payroll: Option<Temporary>,
     /// Every packed file and its SHA-256, as verified.
@@ -375,6 +378,9 @@ fn check_members(
             continue;
         }
         let json = [Manifest::FILE, CLOSE_FILE, APPROVALS_FILE].contains(&f.name.as_str());
+        // The archived configuration is kept too (its report.signoff orders the chain), when it
+        // is no larger than a record; a larger one is only hashed, and read by nothing.
+        let keep_config = f.name.starts_with(CONFIG_DIR) && f.size <= MAX_RECORD;
         let mut bytes = Vec::new();
         let mut spool = None;
         let result = if json {
@@ -385,6 +391,8 @@ fn check_members(
                 });
                 continue;
             }
+            read_member(zip, e.index, f.size, Sink::Memory(&mut bytes))
+        } else if keep_config {
             read_member(zip, e.index, f.size, Sink::Memory(&mut bytes))
         } else if f.name == payroll_name {
             match Temporary::new_in(scratch, ".payroll-") {
@@ -420,6 +428,7 @@ fn check_members(
             n if n == Manifest::FILE => contents.manifest = Some((bytes, sha256)),
             CLOSE_FILE => contents.close = Some(bytes),
             APPROVALS_FILE => contents.approvals = Some(bytes),
+            _ if keep_config => contents.config.push((f.name.clone(), bytes)),
             n if n == payroll_name => contents.payroll = spool,
             _ => {}
         }
@@ -538,10 +547,28 @@ fn check_members(
             c.add(Finding::TotalsDiffer { record, key, payroll, recorded });
         }
     }
-    // The chain, against the keys head office registers for the branch.
-    let approved_by = match branch.filter(|b| !b.signers.is_empty()) {
-        Some(b) => check_chain(b, month, manifest_sha, contents.approvals.as_deref(), close_bytes, c),
-        None => Vec::new(),
+    // The chain, in the turn of the packed configuration's report.signoff (read only when there
+    // is a chain to read): against the keys head office registers for the branch; when it
+    // registers none, only read for who signed, unverified.
+    let approvals = contents.approvals.as_deref();
+    let registered = branch.filter(|b| !b.signers.is_empty());
+    let (approved_by, verified) = match (registered, approvals) {
+        (Some(_), None) => {
+            c.add(Finding::NoChain);
+            (Vec::new(), true)
+        }
+        (None, None) => (Vec::new(), false),
+        (Some(b), Some(approvals)) => match packed_roles(&config, &contents.config, c) {
+            Some(roles) => (check_chain(b, roles, month, manifest_sha, approvals, close_bytes, c), true),
+            None => (Vec::new(), true),
+        },
+        // Unverified, the chain is no condition: a configuration that does not parse names nobody
+        // here, and is no reason (it is one only where it orders a chain that must verify).
+        (None, Some(approvals)) => match packed_roles(&config, &contents.config, &mut Checked { findings: Vec::new() })
+        {
+            Some(roles) => (unverified_chain(code, roles, month, manifest_sha, approvals), false),
+            None => (Vec::new(), false),
+        },
     };
     if !c.findings.is_empty() {
         return None;
@@ -554,29 +581,78 @@ fn check_members(
         closed_at: close.closed_at,
         closed_by: close.closed_by,
         approved_by,
+        verified,
     })
 }
 
-/// The chain of approvals.jsonl checked against `branch`'s registered signers over the packed
-/// manifest (`manifest_sha`): the signers' names in order when complete, and as close.json keeps it.
+/// The roles of the chain in turn: the packed configuration's `report.signoff` after its first
+/// entry (the preparer), the configuration parsed as `brokercomp.toml` is — untrusted: one that
+/// does not parse makes the package 无效. `listed`: the configuration files filing.json lists (a
+/// filing has one; without it the package already lacks it); `kept`: their bytes, as verified.
+fn packed_roles(listed: &[&&PackedFile], kept: &[(String, Vec<u8>)], c: &mut Checked) -> Option<Vec<String>> {
+    let [file] = listed else {
+        return None;
+    };
+    let Some((_, bytes)) = kept.iter().find(|(n, _)| *n == file.name) else {
+        c.add(Finding::Unparsable {
+            member: file.name.clone(),
+            error: format!("larger than {} MiB", MAX_RECORD >> 20),
+        });
+        return None;
+    };
+    let parsed = std::str::from_utf8(bytes).map_err(|e| e.to_string()).and_then(|text| {
+        Config::parse(text, Path::new(&file.name), Path::new(""))
+            .map_err(|e| bounded(if e.key.is_empty() { e.message } else { format!("{}: {}", e.key, e.message) }))
+    });
+    match parsed {
+        Ok(cfg) => Some(chain_roles(&cfg).to_vec()),
+        Err(error) => {
+            c.add(Finding::Unparsable { member: file.name.clone(), error });
+            None
+        }
+    }
+}
+
+/// An error about untrusted text, cut to its first and last [`ERROR_KEEP`] characters: a TOML
+/// error quotes the whole offending line, a configuration error the whole value, and a package
+/// may make either megabytes long (a workbook's cell holds 32,767 characters).
+fn bounded(text: String) -> String {
+    let n = text.chars().count();
+    if n <= 2 * ERROR_KEEP + 1 {
+        return text;
+    }
+    let head: String = text.chars().take(ERROR_KEEP).collect();
+    let tail: String = text.chars().skip(n - ERROR_KEEP).collect();
+    format!("{head}…{tail}")
+}
+
+/// How much of each end of an untrusted error [`bounded`] keeps.
+const ERROR_KEEP: usize = 240;
+
+/// The chain of approvals.jsonl checked against `branch`'s registered signers, in the turn of
+/// `roles` (the packed report.signoff), over the packed manifest (`manifest_sha`): the signers'
+/// names in order when complete, and as close.json keeps it. Every role head office registers
+/// signers for must be one of `roles`: a package does not choose to leave a role out.
 fn check_chain(
     branch: &Branch,
+    roles: Vec<String>,
     month: YearMonth,
     manifest_sha: &str,
-    approvals: Option<&[u8]>,
+    approvals: &[u8],
     close: &[u8],
     c: &mut Checked,
 ) -> Vec<String> {
-    let Some(approvals) = approvals else {
-        c.add(Finding::NoChain);
-        return Vec::new();
-    };
+    let lacking: Vec<String> = branch.roles().into_iter().filter(|r| !roles.contains(r)).collect();
+    if !lacking.is_empty() {
+        c.add(Finding::SignoffLacks { roles: lacking, signoff: roles.clone() });
+    }
     let rules = Rules {
         organization: branch.code.clone(),
         month,
-        roles: branch.roles(),
+        roles,
         signers: branch.signers.clone(),
         manifest: manifest_sha.to_string(),
+        any_key: false,
     };
     let chain = Chain::read(rules, approvals);
     for p in &chain.problems {
@@ -605,9 +681,44 @@ fn check_chain(
     chain.current().iter().map(|s| s.statement.name.clone()).collect()
 }
 
+/// Who approved the packed manifest (`manifest_sha`) by approvals.jsonl, for a branch head office
+/// registers no signers for: the names of the approving statements of the current chain, in the
+/// turn of `roles`; none when the chain was rejected. Each statement is checked only against the
+/// key its own signature carries — not against any key head office knows — and nothing here makes
+/// the package 无效 (the SPEC checks a chain only against registered signers).
+fn unverified_chain(
+    code: &str,
+    roles: Vec<String>,
+    month: YearMonth,
+    manifest_sha: &str,
+    approvals: &[u8],
+) -> Vec<String> {
+    let rules = Rules {
+        organization: code.to_string(),
+        month,
+        roles,
+        signers: Vec::new(),
+        manifest: manifest_sha.to_string(),
+        any_key: true,
+    };
+    let chain = Chain::read(rules, approvals);
+    match chain.state() {
+        ChainState::Rejected(_) => Vec::new(),
+        ChainState::Complete | ChainState::Pending(_) => {
+            chain.current().iter().map(|s| s.statement.name.clone()).collect()
+        }
+    }
+}
+
 /// The month's consolidation from every package read (in the order read: the packages' names).
-/// Packages for another month are left out.
+/// Packages for another month are left out; a package attributed to no month (nothing of it
+/// reads, and its name is not `<code>_<YYYYMM>.zip`) is listed apart with its reasons.
 pub fn consolidate(registry: &Registry, month: YearMonth, reads: Vec<PackageRead>) -> Consolidation {
+    let unattributed: Vec<Problem> = reads
+        .iter()
+        .filter(|r| r.month.is_none())
+        .flat_map(|r| r.findings.iter().map(|f| Problem { package: Some(r.file.clone()), finding: f.clone() }))
+        .collect();
     let reads: Vec<PackageRead> = reads.into_iter().filter(|r| r.month == Some(month)).collect();
     let mut lines = Vec::new();
     for b in &registry.branches {
@@ -670,7 +781,7 @@ pub fn consolidate(registry: &Registry, month: YearMonth, reads: Vec<PackageRead
             problems,
         });
     }
-    Consolidation { month, lines, registered, max_pay_ratio: registry.limits.max_pay_ratio }
+    Consolidation { month, lines, registered, unattributed, max_pay_ratio: registry.limits.max_pay_ratio }
 }
 
 #[cfg(test)]
@@ -741,5 +852,62 @@ mod tests {
         assert_eq!(c.lines[0].status, Status::Invalid);
         let other = consolidate(&registry, ym("2026-09"), vec![r]);
         assert_eq!(other.lines[0].status, Status::Missing, "a package of another month is left out");
+        assert!(other.unattributed.is_empty());
+    }
+
+    #[test]
+    fn a_package_that_says_nothing_of_whose_it_is_is_listed_apart_with_its_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("junk.zip");
+        std::fs::write(&p, b"not a zip").unwrap();
+        let registry =
+            Registry::parse("[[branches]]\ncode = \"SZNS\"\nname = \"南山\"\n", Path::new("b.toml")).unwrap();
+        let r = read_package(&p, ym("2026-10"), &registry, dir.path());
+        assert_eq!((r.code.as_deref(), r.month), (None, None));
+        let c = consolidate(&registry, ym("2026-10"), vec![r]);
+        assert_eq!(c.lines.len(), 1, "no line of its own");
+        assert_eq!(c.lines[0].status, Status::Missing);
+        assert_eq!(c.unattributed_packages(), 1);
+        assert_eq!(c.unattributed[0].package.as_deref(), Some("junk.zip"));
+        assert!(matches!(c.unattributed[0].finding, Finding::NotAZip { .. }), "{:?}", c.unattributed);
+        assert!(!c.complete());
+    }
+
+    #[test]
+    fn the_packed_signoff_gives_the_chains_roles_and_a_hostile_configuration_a_short_reason() {
+        let file = PackedFile { name: "archive/config/brokercomp.toml".into(), size: 0, sha256: String::new() };
+        let listed = [&file];
+        let roles = |text: &str| {
+            let mut c = Checked { findings: Vec::new() };
+            let r = packed_roles(
+                &listed[..].iter().collect::<Vec<_>>(),
+                &[(file.name.clone(), text.as_bytes().to_vec())],
+                &mut c,
+            );
+            (r, c.findings)
+        };
+        let shipped = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config/brokercomp.toml")).unwrap();
+        let (r, f) =
+            roles(&shipped.replace("\"主办会计\", \"副经理（经理助理）\", \"经理\"", "\"经理\", \"主办会计\""));
+        assert_eq!((r, f), (Some(vec!["经理".to_string(), "主办会计".to_string()]), vec![]));
+        // Nested past the parser's depth on one line of a megabyte: refused, in a few hundred characters.
+        let deep = format!("{shipped}\nx = {}{}\n", "[".repeat(500_000), "]".repeat(500_000));
+        let (r, f) = roles(&deep);
+        assert_eq!(r, None);
+        let [Finding::Unparsable { member, error }] = f.as_slice() else { panic!("{f:?}") };
+        assert_eq!(member, "archive/config/brokercomp.toml");
+        assert!(error.chars().count() <= 2 * ERROR_KEEP + 1, "{} characters", error.chars().count());
+        assert!(error.starts_with("TOML parse error") && error.contains("recursion"), "{error}");
+        // Not UTF-8.
+        let mut c = Checked { findings: Vec::new() };
+        assert_eq!(
+            packed_roles(&listed[..].iter().collect::<Vec<_>>(), &[(file.name.clone(), vec![0xff, 0xfe])], &mut c),
+            None
+        );
+        assert!(matches!(c.findings.as_slice(), [Finding::Unparsable { .. }]));
+        // Larger than a record: not kept, so not read.
+        let mut c = Checked { findings: Vec::new() };
+        assert_eq!(packed_roles(&listed[..].iter().collect::<Vec<_>>(), &[], &mut c), None);
+        assert!(matches!(&c.findings[..], [Finding::Unparsable { error, .. }] if error.contains("larger than")));
     }
 }

@@ -7,7 +7,8 @@
 //! one row per registered branch and the totals of the valid ones (each total the sum of the
 //! figures shown above it), head office's own sign-off lines, and prints on A4 landscape one page
 //! wide; its 问题 sheet lists every reason of every branch not 已备案, every 超限 and every 未登记
-//! package. The CSV has the SPEC's header, one row per registered branch, then one per 未登记
+//! package, and every reason of a package attributed to no branch and month (无法归属). A chain's
+//! names head office did not verify are marked so in 汇总, with a note under the totals. The CSV has the SPEC's header, one row per registered branch, then one per 未登记
 //! package; amounts with the payroll's decimals, figures only for a branch that is 已备案.
 //!
 //! Every reason is a [`Finding`]: in Chinese in the workbook ([`Finding::zh`]), in English on the
@@ -76,9 +77,12 @@ pub struct Filed {
     /// close.json's.
     pub closed_at: String,
     pub closed_by: String,
-    /// The chain's names in order, as verified against the keys head office registers; empty
-    /// when it registers none for the branch.
+    /// The chain's names in order: the approving statements over the packed manifest, in the
+    /// turn of the packed report.signoff (empty when there are none, or the chain was rejected).
     pub approved_by: Vec<String>,
+    /// `approved_by` was verified against the keys head office registers for the branch; false
+    /// when it registers none: the names are the statements' own, unverified.
+    pub verified: bool,
 }
 
 /// A part a package must hold.
@@ -138,10 +142,6 @@ pub enum Finding {
     FilingUnreadable {
         error: String,
     },
-    /// The package's file name is not `<code>_<YYYYMM>.zip` of its filing.json.
-    NamedOtherwise {
-        expected: String,
-    },
     /// Another package of the same branch and month.
     SecondPackage {
         others: Vec<String>,
@@ -177,7 +177,7 @@ pub enum Finding {
     Lacks {
         part: Part,
     },
-    /// manifest.json, close.json or the payroll CSV does not parse.
+    /// manifest.json, close.json, the payroll CSV or the archived configuration does not parse.
     Unparsable {
         member: String,
         error: String,
@@ -224,6 +224,12 @@ pub enum Finding {
     },
     /// Head office registers signers for the branch and the package has no approvals.jsonl.
     NoChain,
+    /// The packed configuration's report.signoff leaves out roles head office registers signers
+    /// for (`signoff`: its roles that sign).
+    SignoffLacks {
+        roles: Vec<String>,
+        signoff: Vec<String>,
+    },
     /// A line of approvals.jsonl that does not check out against head office's keys.
     ChainLine {
         line: usize,
@@ -267,6 +273,15 @@ impl Part {
     }
 }
 
+/// The roles of a chain in turn, or `-` when none signs.
+fn chain_words(roles: &[String], sep: &str) -> String {
+    if roles.is_empty() {
+        "-".into()
+    } else {
+        roles.join(sep)
+    }
+}
+
 /// A size in bytes with its MiB.
 fn bytes(n: u64) -> String {
     format!("{n} bytes ({} MiB)", n >> 20)
@@ -302,7 +317,6 @@ impl Finding {
             }
             Finding::NoFilingJson => "备案包中没有 filing.json".into(),
             Finding::FilingUnreadable { error } => format!("filing.json 无法解析（{error}）"),
-            Finding::NamedOtherwise { expected } => format!("备案包文件名与 filing.json 不符，应为 {expected}"),
             Finding::SecondPackage { others } => {
                 format!("同一营业部同一月份另有备案包 {}：两个均无效", others.join("、"))
             }
@@ -341,6 +355,11 @@ impl Finding {
                 format!("payroll CSV 的 {key} 合计为 {payroll}，{record} 记录为 {recorded}")
             }
             Finding::NoChain => "总部为该营业部登记了签字人，但备案包中没有 approvals.jsonl（签字链）".into(),
+            Finding::SignoffLacks { roles, signoff } => format!(
+                "归档配置文件的签字链（report.signoff：{}）缺少总部为该营业部登记了签字人的角色 {}",
+                chain_words(signoff, " → "),
+                roles.join("、")
+            ),
             Finding::ChainLine { line, what } => {
                 format!("签字链 approvals.jsonl 第 {line} 行不能以总部登记的公钥验证：{what}")
             }
@@ -378,7 +397,6 @@ impl fmt::Display for Finding {
             }
             Finding::NoFilingJson => write!(f, "the package has no filing.json"),
             Finding::FilingUnreadable { error } => write!(f, "filing.json does not parse ({error})"),
-            Finding::NamedOtherwise { expected } => write!(f, "the package's name is not its filing.json's {expected}"),
             Finding::SecondPackage { others } => {
                 write!(f, "another package of the same branch and month: {} (both are invalid)", others.join(", "))
             }
@@ -421,6 +439,12 @@ impl fmt::Display for Finding {
             Finding::NoChain => {
                 write!(f, "head office registers signers for the branch, but the package has no approvals.jsonl")
             }
+            Finding::SignoffLacks { roles, signoff } => write!(
+                f,
+                "the archived configuration's sign-off chain (report.signoff: {}) leaves out {}, for which head office registers signers",
+                chain_words(signoff, " → "),
+                roles.join(", ")
+            ),
             Finding::ChainLine { line, what } => {
                 write!(f, "approvals.jsonl line {line} does not verify against head office's keys: {what}")
             }
@@ -473,6 +497,9 @@ pub struct Consolidation {
     pub lines: Vec<Line>,
     /// How many of `lines` are registered branches (they come first).
     pub registered: usize,
+    /// The packages attributed to no branch and month (nothing of them reads, and their names
+    /// are not `<code>_<YYYYMM>.zip`): each reason, listed in 问题 alone — no row, no status.
+    pub unattributed: Vec<Problem>,
     pub max_pay_ratio: Option<Decimal>,
 }
 
@@ -490,6 +517,13 @@ impl Consolidation {
     /// Every registered branch is 已备案 and none is 超限 (exit 0).
     pub fn complete(&self) -> bool {
         self.branches().iter().all(|l| l.status == Status::Filed && !l.over_limit())
+    }
+
+    /// How many packages are attributed to no branch and month.
+    pub fn unattributed_packages(&self) -> usize {
+        let mut files: Vec<&str> = self.unattributed.iter().filter_map(|p| p.package.as_deref()).collect();
+        files.dedup();
+        files.len()
     }
 
     /// How many registered branches have `status`.
@@ -753,7 +787,7 @@ fn summary_sheet(ws: &mut Worksheet, c: &Consolidation, l: &ConsolidationLabels,
                     (ratio_col + 1, wrap_words(&f.standard, 12)),
                     (ratio_col + 3, f.closed_at.replacen('T', "\n", 1)),
                     (ratio_col + 4, f.closed_by.clone()),
-                    (ratio_col + 5, f.approved_by.join("/\n")),
+                    (ratio_col + 5, approved_cell(f, l)),
                 ];
                 for (col, t) in &texts {
                     ws.write_string_with_format(row, *col, t, &rf.text)?;
@@ -786,6 +820,10 @@ fn summary_sheet(ws: &mut Worksheet, c: &Consolidation, l: &ConsolidationLabels,
     for col in ratio_col + 1..ncol {
         ws.write_blank(row, col, &tf.text)?;
     }
+    // Names head office did not verify say so, here and in their cell.
+    if c.branches().iter().filter_map(|b| b.filed.as_ref()).any(unverified) {
+        ws.merge_range(row + 1, 0, row + 1, ncol - 1, l.unverified_note, &st.text)?;
+    }
     row += 3;
     // Head office's own sign-off: each role with a signature line and a date line.
     let bold_right = st.bold.clone().set_align(FormatAlign::Right);
@@ -807,6 +845,21 @@ fn summary_sheet(ws: &mut Worksheet, c: &Consolidation, l: &ConsolidationLabels,
         Some((0, 2)),
     )?;
     Ok(())
+}
+
+/// Names of a chain head office did not verify (it registers no signers for the branch).
+fn unverified(f: &Filed) -> bool {
+    !f.verified && !f.approved_by.is_empty()
+}
+
+/// 汇总's 审核签字 cell: the chain's names, one a line; unverified ones marked so.
+fn approved_cell(f: &Filed, l: &ConsolidationLabels) -> String {
+    let names = f.approved_by.join("/\n");
+    if unverified(f) {
+        format!("{names}\n{}", l.unverified)
+    } else {
+        names
+    }
 }
 
 /// Text broken into lines of at most `width` display columns (a CJK character is two), at any
@@ -884,6 +937,19 @@ fn problems_sheet(
             row += 1;
         }
     }
+    // The packages attributed to no branch: no code, no branch, the package and its reason.
+    for p in &c.unattributed {
+        let package = p.package.clone().unwrap_or_default();
+        let cells = ["", "", l.unattributed, package.as_str()];
+        for (i, t) in cells.iter().enumerate() {
+            ws.write_string_with_format(row, i as u16, *t, &st.text)?;
+            widths.see(i, t);
+        }
+        let words = p.finding.zh();
+        ws.write_string_with_format(row, 4, &words, &wrap)?;
+        widths.see(4, &words);
+        row += 1;
+    }
     if row == 1 {
         ws.merge_range(1, 0, 1, 4, l.no_problems, &st.text)?;
     }
@@ -924,6 +990,7 @@ mod tests {
             closed_at: "2026-11-05T08:30:00Z".into(),
             closed_by: "张会计".into(),
             approved_by: vec!["张会计".into(), "王经理".into()],
+            verified: true,
         }
     }
 
@@ -972,6 +1039,7 @@ mod tests {
                 },
             ],
             registered: 2,
+            unattributed: vec![],
             max_pay_ratio: None,
         };
         let mut out = Vec::new();
@@ -1001,6 +1069,7 @@ mod tests {
                 line("C", Status::Invalid, None, vec![Finding::NoFilingJson]),
             ],
             registered: 3,
+            unattributed: vec![],
             max_pay_ratio: Some(d("0.45")),
         };
         let (t, scale) = c.totals().unwrap();

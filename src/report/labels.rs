@@ -1331,6 +1331,12 @@ pub struct ConsolidationLabels {
     pub closed_at: &'static str,
     pub closed_by: &'static str,
     pub approved_by: &'static str,
+    /// After the names of a chain head office did not verify (it registers no signers for the
+    /// branch), and the note under the totals that says what that means.
+    pub unverified: &'static str,
+    pub unverified_note: &'static str,
+    /// 问题's status of a package attributed to no branch and month.
+    pub unattributed: &'static str,
     /// 问题's columns: the package and what is wrong.
     pub package: &'static str,
     pub problem: &'static str,
@@ -1389,6 +1395,9 @@ pub static CONSOLIDATION: ConsolidationLabels = ConsolidationLabels {
     closed_at: "结账时间",
     closed_by: "结账人",
     approved_by: "审核签字",
+    unverified: "（未经总部验证）",
+    unverified_note: "注：审核签字注明“未经总部验证”的营业部，总部未在 branches.toml 登记其签字人：姓名取自备案包的签字链（approvals.jsonl），未以总部登记的公钥验证。",
+    unattributed: "无法归属",
     package: "备案包",
     problem: "问题",
     totals: "合计（已备案）",
