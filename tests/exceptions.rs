@@ -67,6 +67,24 @@ fn unparseable_amount() {
 }
 
 #[test]
+fn a_cell_longer_than_a_spreadsheet_holds_is_a_row_exception_not_a_failed_run() {
+    // No spreadsheet cell holds more than 32,767 characters: a longer field is a broken export,
+    // and written into 数据异常 whole it would stop the report from being written at all.
+    let ws = Workspace::new();
+    let long = "名".repeat(40_000);
+    let line = format!("C003,{long},B01,开发,1,50000,50000,20000,4000000,3000,200");
+    crm_with(&ws, 3, &line, &[]);
+    let all = expect_exception(&ws, "crm.csv", 5, "", "超过表格单元格的上限（32,767）");
+    let hit = all.iter().find(|r| r[7].contains("32,767")).unwrap();
+    assert!(hit[7].contains("第 B 列有 40000 个字符"), "{hit:?}");
+    assert!(hit[6].chars().count() <= 201 && hit[6].ends_with('…'), "the value quoted, cut: {}", hit[6].len());
+    // The row is out of pay.
+    let rows = payroll(&ws.reports("2026-10").join("payroll_2026-10.csv"));
+    let b01 = rows.iter().find(|r| r[0] == "B01").unwrap();
+    assert_eq!(b01[6], "0.00");
+}
+
+#[test]
 fn text_amounts_in_every_listed_form_are_read() {
     let ws = Workspace::new();
     crm_with(

@@ -1194,3 +1194,17 @@ fn a_december_package_carries_the_half_year_and_annual_team_reports() {
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+#[test]
+fn hostile_text_too_long_for_a_cell_does_not_stop_the_consolidation() {
+    // A cell holds at most 32,767 characters; a package quoting more (here who closed the month,
+    // 100,000 characters in filing.json) must still give both outputs, the text cut.
+    let h = HeadOffice::new();
+    let long = "结".repeat(100_000);
+    tamper(&h.package("SZFT"), "filing.json", false, |b| {
+        replace_text(b, "\"closed_by\": \"结账员\"", &format!("\"closed_by\": \"{long}\""))
+    });
+    h.expect_invalid("SZFT", "closed_by");
+    let problems = h.problems_of("SZFT");
+    assert!(problems.iter().all(|p| p.chars().count() <= 1_001), "cut to 1,000 characters and …");
+}

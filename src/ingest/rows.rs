@@ -7,7 +7,7 @@
 use rust_decimal::Decimal;
 
 use super::table::RowCells;
-use super::values::{self, raw};
+use super::values::{self, raw, shorten};
 use crate::calendar::Date;
 use crate::model::{Issue, Kind, Problem, Reason, Severity};
 
@@ -81,7 +81,7 @@ impl<'a, 'c> RowParse<'a, 'c> {
             sheet: self.sheet.to_string(),
             row: self.row,
             column: self.cells.header(field, f),
-            raw: raw(self.cells.get(field)),
+            raw: shorten(&raw(self.cells.get(field))),
             reason,
             manager_id: None,
         });

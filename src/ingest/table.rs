@@ -13,7 +13,7 @@ use sha2::Digest;
 
 use super::error::FileError;
 use super::source;
-use super::values::{is_blank, raw, trim};
+use super::values::{is_blank, raw, shorten, trim, MAX_CELL_CHARS};
 use crate::config::InputSpec;
 use crate::lookup::Lookup;
 use crate::model::{Field, Kind, Reason};
@@ -292,8 +292,16 @@ pub fn read_table(
                 return true;
             }
             counts.data += 1;
-            let whole = || row.cells.iter().map(raw).collect::<Vec<_>>().join(",");
-            let problem = if let Some(p) = &row.problem {
+            let whole = || shorten(&row.cells.iter().map(raw).collect::<Vec<_>>().join(","));
+            let too_long = row.cells.iter().enumerate().find_map(|(i, c)| match c {
+                Data::String(t) if t.len() > MAX_CELL_CHARS && t.chars().count() > MAX_CELL_CHARS => {
+                    Some((i, t.chars().count()))
+                }
+                _ => None,
+            });
+            let problem = if let Some((i, chars)) = too_long {
+                Some(RowProblem { reason: Reason::CellTooLong { column: column_letters(i), chars }, raw: whole() })
+            } else if let Some(p) = &row.problem {
                 Some(RowProblem { reason: p.clone(), raw: whole() })
             } else if row.delimited && row.fields > m.header_fields {
                 Some(RowProblem {

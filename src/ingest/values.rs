@@ -13,6 +13,22 @@ use crate::calendar::Date;
 use crate::model::Problem;
 use crate::money::from_excel_float;
 
+/// The most characters a spreadsheet cell holds (Excel's limit): a longer text cell is a broken
+/// export, and no output could show it.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// How much of a value a message quotes.
+const QUOTED_CHARS: usize = 200;
+
+/// `text` as a message quotes it: whole up to [`QUOTED_CHARS`] characters, else its start and
+/// "…".
+pub fn shorten(text: &str) -> String {
+    match text.char_indices().nth(QUOTED_CHARS) {
+        None => text.to_string(),
+        Some((at, _)) => format!("{}…", &text[..at]),
+    }
+}
+
 /// The cell as the user typed it, for messages.
 pub fn raw(cell: &Data) -> String {
     match cell {

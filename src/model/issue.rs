@@ -106,6 +106,12 @@ pub enum Reason {
         fields: usize,
         header: usize,
     },
+    /// A cell longer than any spreadsheet cell can hold (32,767 characters): a broken export;
+    /// `column` is its column's letters.
+    CellTooLong {
+        column: String,
+        chars: usize,
+    },
     /// A quoted field that runs over lines and holds what look like whole rows.
     StrayQuote {
         from: u32,
@@ -189,6 +195,10 @@ impl fmt::Display for Reason {
             Reason::TooManyFields { fields, header } => write!(
                 f,
                 "{fields} fields where the header row has {header}: an unquoted 1,234.50 or a stray delimiter shifts every later field"
+            ),
+            Reason::CellTooLong { column, chars } => write!(
+                f,
+                "column {column} holds {chars} characters, more than a spreadsheet cell can (32,767): a broken export; the row is not read"
             ),
             Reason::StrayQuote { from, to } => write!(
                 f,

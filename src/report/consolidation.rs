@@ -24,7 +24,7 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 use super::labels::{ConsolidationLabels, CONSOLIDATION, ZH};
 use super::manifest::Totals;
 use super::payroll::formula_safe;
-use super::style::{header_text, print_setup, properties, Styles, Widths};
+use super::style::{fit, header_text, print_setup, properties, Styles, Widths};
 use super::words::fill;
 use crate::calendar::YearMonth;
 use crate::model::{Column, Metric};
@@ -775,8 +775,9 @@ fn summary_sheet(ws: &mut Worksheet, c: &Consolidation, l: &ConsolidationLabels,
             line.status.word().to_string()
         };
         for (i, t) in [line.code.as_str(), line.name.as_str(), status.as_str()].iter().enumerate() {
-            ws.write_string_with_format(row, i as u16, *t, &rf.text)?;
-            widths.see(i, t);
+            let t = fit(t);
+            ws.write_string_with_format(row, i as u16, &*t, &rf.text)?;
+            widths.see(i, &t);
         }
         match &line.filed {
             Some(f) => {
@@ -790,8 +791,9 @@ fn summary_sheet(ws: &mut Worksheet, c: &Consolidation, l: &ConsolidationLabels,
                     (ratio_col + 5, approved_cell(f, l)),
                 ];
                 for (col, t) in &texts {
-                    ws.write_string_with_format(row, *col, t, &rf.text)?;
-                    widths.see(*col as usize, t);
+                    let t = fit(t);
+                    ws.write_string_with_format(row, *col, &*t, &rf.text)?;
+                    widths.see(*col as usize, &t);
                 }
                 ws.write_string_with_format(row, sha_col, sha_lines(&f.standard_sha256), &rf.sha)?;
             }
@@ -928,10 +930,11 @@ fn problems_sheet(
             let package = p.package.clone().unwrap_or_default();
             let cells = [line.code.as_str(), line.name.as_str(), status, package.as_str()];
             for (i, t) in cells.iter().enumerate() {
-                ws.write_string_with_format(row, i as u16, *t, &st.text)?;
-                widths.see(i, t);
+                let t = fit(t);
+                ws.write_string_with_format(row, i as u16, &*t, &st.text)?;
+                widths.see(i, &t);
             }
-            let words = p.finding.zh();
+            let words = fit(&p.finding.zh()).into_owned();
             ws.write_string_with_format(row, 4, &words, &wrap)?;
             widths.see(4, &words);
             row += 1;
@@ -942,10 +945,11 @@ fn problems_sheet(
         let package = p.package.clone().unwrap_or_default();
         let cells = ["", "", l.unattributed, package.as_str()];
         for (i, t) in cells.iter().enumerate() {
-            ws.write_string_with_format(row, i as u16, *t, &st.text)?;
-            widths.see(i, t);
+            let t = fit(t);
+            ws.write_string_with_format(row, i as u16, &*t, &st.text)?;
+            widths.see(i, &t);
         }
-        let words = p.finding.zh();
+        let words = fit(&p.finding.zh()).into_owned();
         ws.write_string_with_format(row, 4, &words, &wrap)?;
         widths.see(4, &words);
         row += 1;

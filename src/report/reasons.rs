@@ -94,6 +94,9 @@ fn zh(kind: Kind, r: &Reason) -> String {
         Reason::TooManyFields { fields, header } => format!(
             "该行有 {fields} 个字段，而表头只有 {header} 个：未加引号的 1,234.50 或多余的分隔符会使其后各字段错位"
         ),
+        Reason::CellTooLong { column, chars } => {
+            format!("第 {column} 列有 {chars} 个字符，超过表格单元格的上限（32,767）：导出的文件已损坏，该行不予读取")
+        }
         Reason::StrayQuote { from, to } => {
             format!("引号字段从第 {from} 行开始，一直延续到第 {to} 行，其中含有疑似完整的数据行：是否多了一个引号？")
         }
@@ -175,6 +178,7 @@ mod tests {
             (Kind::Crm, Reason::Missing("client_id".into())),
             (Kind::Crm, Reason::TooManyFields { fields: 12, header: 11 }),
             (Kind::Crm, Reason::StrayQuote { from: 3, to: 90 }),
+            (Kind::Crm, Reason::CellTooLong { column: "D".into(), chars: 100_000 }),
             (Kind::Crm, Reason::NotActive { manager: "A01".into(), month: m }),
             (Kind::Crm, Reason::NotOnRoster { manager: "Z".into(), month: m }),
             (

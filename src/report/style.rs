@@ -80,6 +80,17 @@ pub fn text_width(s: &str) -> usize {
     s.lines().map(UnicodeWidthStr::width).max().unwrap_or(0)
 }
 
+/// Text from an untrusted source (a head-office package) as a cell shows it: at most 1,000
+/// characters, the rest cut and marked "…" — a cell holds at most 32,767, and a longer string
+/// would stop the whole workbook from being written.
+pub fn fit(text: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 1_000;
+    match text.char_indices().nth(MAX) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((at, _)) => std::borrow::Cow::Owned(format!("{}…", &text[..at])),
+    }
+}
+
 /// Tracks the widest cell of each column, then sets the widths.
 pub struct Widths {
     w: Vec<usize>,
