@@ -10,7 +10,11 @@
 //! `save`, a `tempfile` file): each of those is an output written around the helper. The unit
 //! tests of `src/output.rs` check that every handle it flushes was opened to write.
 
-use std::path::{Path, PathBuf};
+mod source;
+
+use std::path::Path;
+
+use source::{rust_files, strip_comments};
 
 /// What only `src/output.rs` may say, and why.
 const FORBIDDEN: &[(&str, &str)] = &[
@@ -32,34 +36,10 @@ const FORBIDDEN: &[(&str, &str)] = &[
 /// The one file allowed to write.
 const HELPER: &str = "output.rs";
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            rust_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "rs") {
-            out.push(p);
-        }
-    }
-}
-
 /// The code of a file as shipped: `//` comments and `/* */` blocks removed, and everything from
 /// the unit-test module (`#[cfg(test)]` followed by `mod`) on, which the binary does not hold.
 fn shipped_code(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix("/*") {
-            rest = after.find("*/").map(|i| &after[i + 2..]).unwrap_or("");
-        } else if rest.starts_with("//") {
-            rest = rest.find('\n').map(|i| &rest[i..]).unwrap_or("");
-        } else {
-            let c = rest.chars().next().unwrap();
-            out.push(c);
-            rest = &rest[c.len_utf8()..];
-        }
-    }
+    let mut out = strip_comments(text);
     let mut cut = out.len();
     let mut from = 0;
     while let Some(i) = out[from..].find("#[cfg(test)]") {

@@ -909,6 +909,23 @@ fn write_ratio(ws: &mut Worksheet, row: u32, col: u16, t: &Totals, fmt: &Format)
     }
 }
 
+/// One line of 问题: code, branch, status, package and the problem in words (wrapped), each cut
+/// to what a cell shows ([`fit`]: a package's text is untrusted).
+fn problem_row(
+    ws: &mut Worksheet,
+    row: u32,
+    cells: [&str; 5],
+    (text, wrap): (&Format, &Format),
+    widths: &mut Widths,
+) -> Result<(), XlsxError> {
+    for (i, t) in cells.iter().enumerate() {
+        let t = fit(t);
+        ws.write_string_with_format(row, i as u16, &*t, if i == 4 { wrap } else { text })?;
+        widths.see(i, &t);
+    }
+    Ok(())
+}
+
 fn problems_sheet(
     ws: &mut Worksheet,
     c: &Consolidation,
@@ -928,30 +945,16 @@ fn problems_sheet(
         for p in &line.problems {
             let status = if matches!(p.finding, Finding::OverLimit { .. }) { l.over_limit } else { line.status.word() };
             let package = p.package.clone().unwrap_or_default();
-            let cells = [line.code.as_str(), line.name.as_str(), status, package.as_str()];
-            for (i, t) in cells.iter().enumerate() {
-                let t = fit(t);
-                ws.write_string_with_format(row, i as u16, &*t, &st.text)?;
-                widths.see(i, &t);
-            }
-            let words = fit(&p.finding.zh()).into_owned();
-            ws.write_string_with_format(row, 4, &words, &wrap)?;
-            widths.see(4, &words);
+            let cells = [line.code.as_str(), line.name.as_str(), status, package.as_str(), &p.finding.zh()];
+            problem_row(ws, row, cells, (&st.text, &wrap), &mut widths)?;
             row += 1;
         }
     }
     // The packages attributed to no branch: no code, no branch, the package and its reason.
     for p in &c.unattributed {
         let package = p.package.clone().unwrap_or_default();
-        let cells = ["", "", l.unattributed, package.as_str()];
-        for (i, t) in cells.iter().enumerate() {
-            let t = fit(t);
-            ws.write_string_with_format(row, i as u16, &*t, &st.text)?;
-            widths.see(i, &t);
-        }
-        let words = fit(&p.finding.zh()).into_owned();
-        ws.write_string_with_format(row, 4, &words, &wrap)?;
-        widths.see(4, &words);
+        let cells = ["", "", l.unattributed, package.as_str(), &p.finding.zh()];
+        problem_row(ws, row, cells, (&st.text, &wrap), &mut widths)?;
         row += 1;
     }
     if row == 1 {

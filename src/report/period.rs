@@ -300,25 +300,7 @@ pub fn write(path: &Path, cfg: &Config, a: &PeriodAnalysis, l: &AnalysisLabels) 
     ws.write_number_with_format(r, 2, f64::from(new), &st.total_count)?;
     ws.write_number_with_format(r, 3, f64::from(valid), &st.total_count)?;
     if !a.clawback.is_empty() {
-        r += 2;
-        ws.write_string_with_format(r, 0, l.clawback_title, &st.bold)?;
-        r += 1;
-        for (c, h) in l.clawback_columns.iter().enumerate() {
-            ws.write_string_with_format(r, c as u16, *h, &st.header)?;
-        }
-        r += 1;
-        let (mut n, mut amount) = (0u32, Decimal::ZERO);
-        for (team, count, value) in &a.clawback {
-            ws.write_string_with_format(r, 0, team, &st.text)?;
-            ws.write_number_with_format(r, 1, f64::from(*count), &st.count)?;
-            ws.write_number_with_format(r, 2, to_cell(*value), &st.money)?;
-            n += count;
-            amount += value;
-            r += 1;
-        }
-        ws.write_string_with_format(r, 0, l.branch, &st.total_text)?;
-        ws.write_number_with_format(r, 1, f64::from(n), &st.total_count)?;
-        ws.write_number_with_format(r, 2, to_cell(amount), &st.total_money)?;
+        super::team::clawback_block(ws, r + 2, &a.clawback, l, &st)?;
     }
     for (c, w) in [16.0, 14.0, 14.0, 10.0].iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;

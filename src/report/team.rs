@@ -178,6 +178,36 @@ fn comparison_blocks(
 ///
 /// # Errors
 /// Any error of the writer.
+/// The recoveries per team (SPEC §4.9) from row `r`: a title, the header, a row per team and the
+/// branch's total (the month's, or a period's summed).
+pub(super) fn clawback_block(
+    ws: &mut Worksheet,
+    mut r: u32,
+    clawback: &[(String, u32, Decimal)],
+    l: &AnalysisLabels,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    ws.write_string_with_format(r, 0, l.clawback_title, &st.bold)?;
+    r += 1;
+    for (c, h) in l.clawback_columns.iter().enumerate() {
+        ws.write_string_with_format(r, c as u16, *h, &st.header)?;
+    }
+    r += 1;
+    let (mut n, mut amount) = (0u32, Decimal::ZERO);
+    for (team, count, value) in clawback {
+        ws.write_string_with_format(r, 0, team, &st.text)?;
+        ws.write_number_with_format(r, 1, f64::from(*count), &st.count)?;
+        ws.write_number_with_format(r, 2, to_cell(*value), &st.money)?;
+        n += count;
+        amount += value;
+        r += 1;
+    }
+    ws.write_string_with_format(r, 0, l.branch, &st.total_text)?;
+    ws.write_number_with_format(r, 1, f64::from(n), &st.total_count)?;
+    ws.write_number_with_format(r, 2, to_cell(amount), &st.total_money)?;
+    Ok(())
+}
+
 pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) -> Result<(), XlsxError> {
     let st = Styles::new();
     let points = st.ratio.clone().set_num_format(l.points_format);
@@ -227,25 +257,7 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
     }
     if !t.clawback.is_empty() {
         // The month's recoveries per team (SPEC §4.9), under the accounts, with their total.
-        let mut r = t.accounts_by_type.len() as u32 + 2;
-        ws.write_string_with_format(r, 0, l.clawback_title, &st.bold)?;
-        r += 1;
-        for (c, h) in l.clawback_columns.iter().enumerate() {
-            ws.write_string_with_format(r, c as u16, *h, &st.header)?;
-        }
-        r += 1;
-        let (mut n, mut amount) = (0u32, Decimal::ZERO);
-        for (team, count, value) in &t.clawback {
-            ws.write_string_with_format(r, 0, team, &st.text)?;
-            ws.write_number_with_format(r, 1, f64::from(*count), &st.count)?;
-            ws.write_number_with_format(r, 2, to_cell(*value), &st.money)?;
-            n += count;
-            amount += value;
-            r += 1;
-        }
-        ws.write_string_with_format(r, 0, l.branch, &st.total_text)?;
-        ws.write_number_with_format(r, 1, f64::from(n), &st.count)?;
-        ws.write_number_with_format(r, 2, to_cell(amount), &st.total_money)?;
+        clawback_block(ws, t.accounts_by_type.len() as u32 + 2, &t.clawback, l, &st)?;
     }
     ws.set_column_width(0, 16)?;
     ws.set_column_width(1, 14)?;
