@@ -15,7 +15,7 @@ use super::labels::AnalysisLabels;
 use super::style::{header_text, print_setup, properties, text_width, Styles, Widths};
 use super::words::fill;
 use crate::analysis::period::{PeriodAggregate, PeriodAnalysis, PeriodKind, PeriodSide};
-use crate::analysis::team::{Aggregate, ChangeKind};
+use crate::analysis::team::Aggregate;
 use crate::calendar::YearMonth;
 use crate::config::Config;
 use crate::model::TeamMetric;
@@ -313,27 +313,7 @@ pub fn write(path: &Path, cfg: &Config, a: &PeriodAnalysis, l: &AnalysisLabels) 
     for (c, h) in l.plan_columns.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &st.header)?;
     }
-    for (i, p) in a.plan.iter().enumerate() {
-        let r = i as u32 + 1;
-        let item = match p.item {
-            "new_hires" => l.plan_items.new_hires,
-            "regularized" => l.plan_items.regularized,
-            "net_inflow" => l.plan_items.net_inflow,
-            _ => l.plan_items.outlets,
-        };
-        let fmt = if p.item == "net_inflow" { &st.money } else { &st.count };
-        ws.write_string_with_format(r, 0, &p.team, &st.text)?;
-        ws.write_string_with_format(r, 1, item, &st.text)?;
-        match p.plan {
-            Some(v) => ws.write_number_with_format(r, 2, to_cell(v), fmt)?,
-            None => ws.write_string_with_format(r, 2, l.no_plan, &st.text_right)?,
-        };
-        ws.write_number_with_format(r, 3, to_cell(p.actual), fmt)?;
-        match p.completion() {
-            Some(v) => ws.write_number_with_format(r, 4, to_cell(v), &st.ratio)?,
-            None => ws.write_string_with_format(r, 4, l.no_plan, &st.text_right)?,
-        };
-    }
+    super::team::plan_rows(ws, &a.plan, l, &st)?;
     for (c, w) in [16.0, 14.0, 18.0, 18.0, 10.0].iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
@@ -356,28 +336,7 @@ pub fn write(path: &Path, cfg: &Config, a: &PeriodAnalysis, l: &AnalysisLabels) 
             }
             Some(changes) => {
                 for ch in changes {
-                    let kinds = &l.change_kinds;
-                    let kind = match &ch.kind {
-                        ChangeKind::Joined { .. } => kinds.joined,
-                        ChangeKind::Left(_) | ChangeKind::Missing => kinds.left,
-                        ChangeKind::Regularized { .. } => kinds.regularized,
-                        ChangeKind::LevelChanged { .. } => kinds.level_changed,
-                    };
-                    let level = |n: &crate::analysis::team::LevelName| super::review::level_text(l, &n.label, &n.code);
-                    let detail = match &ch.kind {
-                        ChangeKind::Joined { hire, level: to } => {
-                            fill(l.change_joined, &[("date", &hire.to_string()), ("level", &level(to))])
-                        }
-                        ChangeKind::Left(d) => fill(l.change_left, &[("date", &d.to_string())]),
-                        ChangeKind::Missing => fill(l.change_missing, &[("month", &m)]),
-                        ChangeKind::Regularized { date, from, to } => fill(
-                            l.change_regularized,
-                            &[("date", &date.to_string()), ("from", &level(from)), ("to", &level(to))],
-                        ),
-                        ChangeKind::LevelChanged { from, to } => {
-                            fill(l.change_level, &[("from", &level(from)), ("to", &level(to))])
-                        }
-                    };
+                    let (kind, detail) = super::team::change_words(ch, *month, l);
                     for (c, s) in [m.as_str(), kind, &ch.manager_id, &ch.name, &ch.team, &detail].iter().enumerate() {
                         ws.write_string_with_format(r, c as u16, *s, &st.text)?;
                     }

@@ -8,7 +8,8 @@ use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
 use super::labels::AnalysisLabels;
 use super::style::{header_text, print_setup, properties, Styles, Widths};
 use super::words::fill;
-use crate::analysis::team::{Aggregate, ChangeKind, Comparison, TeamAnalysis};
+use crate::analysis::team::{Aggregate, Change, ChangeKind, Comparison, PlanLine, TeamAnalysis};
+use crate::calendar::YearMonth;
 use crate::config::Config;
 use crate::model::{ByMetric, TeamMetric};
 use crate::money::to_cell;
@@ -178,6 +179,62 @@ fn comparison_blocks(
 ///
 /// # Errors
 /// Any error of the writer.
+/// A personnel change in words: its kind and what changed (`month`: the month it was found in).
+pub(super) fn change_words(ch: &Change, month: YearMonth, l: &AnalysisLabels) -> (&'static str, String) {
+    let kinds = &l.change_kinds;
+    let kind = match &ch.kind {
+        ChangeKind::Joined { .. } => kinds.joined,
+        ChangeKind::Left(_) | ChangeKind::Missing => kinds.left,
+        ChangeKind::Regularized { .. } => kinds.regularized,
+        ChangeKind::LevelChanged { .. } => kinds.level_changed,
+    };
+    let level = |n: &crate::analysis::team::LevelName| super::review::level_text(l, &n.label, &n.code);
+    let detail = match &ch.kind {
+        ChangeKind::Joined { hire, level: to } => {
+            fill(l.change_joined, &[("date", &hire.to_string()), ("level", &level(to))])
+        }
+        ChangeKind::Left(d) => fill(l.change_left, &[("date", &d.to_string())]),
+        ChangeKind::Missing => fill(l.change_missing, &[("month", &month.to_string())]),
+        ChangeKind::Regularized { date, from, to } => {
+            fill(l.change_regularized, &[("date", &date.to_string()), ("from", &level(from)), ("to", &level(to))])
+        }
+        ChangeKind::LevelChanged { from, to } => fill(l.change_level, &[("from", &level(from)), ("to", &level(to))]),
+    };
+    (kind, detail)
+}
+
+/// The plan lines from row 1 (the header is row 0): team, item, plan (无计划 when none), actual
+/// and the completion rate (none without a plan, or with a plan of 0).
+pub(super) fn plan_rows(
+    ws: &mut Worksheet,
+    plan: &[PlanLine],
+    l: &AnalysisLabels,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    for (i, p) in plan.iter().enumerate() {
+        let r = i as u32 + 1;
+        let item = match p.item {
+            "new_hires" => l.plan_items.new_hires,
+            "regularized" => l.plan_items.regularized,
+            "net_inflow" => l.plan_items.net_inflow,
+            _ => l.plan_items.outlets,
+        };
+        let fmt = if p.item == "net_inflow" { &st.money } else { &st.count };
+        ws.write_string_with_format(r, 0, &p.team, &st.text)?;
+        ws.write_string_with_format(r, 1, item, &st.text)?;
+        match p.plan {
+            Some(v) => ws.write_number_with_format(r, 2, to_cell(v), fmt)?,
+            None => ws.write_string_with_format(r, 2, l.no_plan, &st.text_right)?,
+        };
+        ws.write_number_with_format(r, 3, to_cell(p.actual), fmt)?;
+        match p.completion() {
+            Some(v) => ws.write_number_with_format(r, 4, to_cell(v), &st.ratio)?,
+            None => ws.write_string_with_format(r, 4, l.no_plan, &st.text_right)?,
+        };
+    }
+    Ok(())
+}
+
 /// The recoveries per team (SPEC §4.9) from row `r`: a title, the header, a row per team and the
 /// branch's total (the month's, or a period's summed).
 pub(super) fn clawback_block(
@@ -271,28 +328,7 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
     for (c, h) in l.plan_columns.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &st.header)?;
     }
-    for (i, p) in t.plan.iter().enumerate() {
-        let r = i as u32 + 1;
-        let item = match p.item {
-            "new_hires" => l.plan_items.new_hires,
-            "regularized" => l.plan_items.regularized,
-            "net_inflow" => l.plan_items.net_inflow,
-            _ => l.plan_items.outlets,
-        };
-        let money = p.item == "net_inflow";
-        ws.write_string_with_format(r, 0, &p.team, &st.text)?;
-        ws.write_string_with_format(r, 1, item, &st.text)?;
-        match p.plan {
-            Some(v) => ws.write_number_with_format(r, 2, to_cell(v), if money { &st.money } else { &st.count })?,
-            None => ws.write_string_with_format(r, 2, l.no_plan, &st.text_right)?,
-        };
-        ws.write_number_with_format(r, 3, to_cell(p.actual), if money { &st.money } else { &st.count })?;
-        // No plan, or a plan of 0: there is no rate to complete.
-        match p.completion() {
-            Some(v) => ws.write_number_with_format(r, 4, to_cell(v), &st.ratio)?,
-            None => ws.write_string_with_format(r, 4, l.no_plan, &st.text_right)?,
-        };
-    }
+    plan_rows(ws, &t.plan, l, &st)?;
     for (c, w) in [16.0, 14.0, 18.0, 18.0, 10.0].iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
@@ -311,28 +347,7 @@ pub fn write(path: &Path, cfg: &Config, t: &TeamAnalysis, l: &AnalysisLabels) ->
         Some(changes) => {
             for (i, ch) in changes.iter().enumerate() {
                 let r = i as u32 + 1;
-                let kinds = &l.change_kinds;
-                let kind = match &ch.kind {
-                    ChangeKind::Joined { .. } => kinds.joined,
-                    ChangeKind::Left(_) | ChangeKind::Missing => kinds.left,
-                    ChangeKind::Regularized { .. } => kinds.regularized,
-                    ChangeKind::LevelChanged { .. } => kinds.level_changed,
-                };
-                let level = |n: &crate::analysis::team::LevelName| super::review::level_text(l, &n.label, &n.code);
-                let detail = match &ch.kind {
-                    ChangeKind::Joined { hire, level: to } => {
-                        fill(l.change_joined, &[("date", &hire.to_string()), ("level", &level(to))])
-                    }
-                    ChangeKind::Left(d) => fill(l.change_left, &[("date", &d.to_string())]),
-                    ChangeKind::Missing => fill(l.change_missing, &[("month", &t.month.to_string())]),
-                    ChangeKind::Regularized { date, from, to } => fill(
-                        l.change_regularized,
-                        &[("date", &date.to_string()), ("from", &level(from)), ("to", &level(to))],
-                    ),
-                    ChangeKind::LevelChanged { from, to } => {
-                        fill(l.change_level, &[("from", &level(from)), ("to", &level(to))])
-                    }
-                };
+                let (kind, detail) = change_words(ch, t.month, l);
                 for (c, s) in [kind, &ch.manager_id, &ch.name, &ch.team, &detail].iter().enumerate() {
                     ws.write_string_with_format(r, c as u16, *s, &st.text)?;
                 }
