@@ -26,17 +26,6 @@ use crate::config::{Config, Locale};
 use crate::model::{Component, Employment, Metric};
 use crate::money::to_cell;
 
-/// The metrics of a month's row, in the payroll's order.
-const METRICS: [Metric; 7] = [
-    Metric::NetCommission,
-    Metric::OtherRevenue,
-    Metric::NetRevenue,
-    Metric::NetInflow,
-    Metric::MonthEndAssets,
-    Metric::NewAccounts,
-    Metric::ValidAccounts,
-];
-
 /// A manager id as a file name may hold it: characters a file system refuses (or that would make
 /// a path) become `_`.
 pub fn file_safe(id: &str) -> String {
@@ -237,7 +226,7 @@ enum Col {
 /// 月度业绩 and 月度薪酬: one row per month of the range (the figures, then the pay), then the
 /// range's totals. Two sheets, so that each prints legibly one A4 page wide.
 fn months(wb: &mut Workbook, b: &Book, f: &ManagerFile<'_>) -> Result<(), XlsxError> {
-    let mut figures: Vec<Col> = METRICS.iter().map(|m| Col::Metric(*m)).collect();
+    let mut figures: Vec<Col> = Metric::ALL.iter().map(|m| Col::Metric(*m)).collect();
     figures.extend([Col::Slip, Col::Statement, Col::Findings]);
     month_table(wb, b, f, b.d.sheets.figures, &figures)?;
     let mut pay: Vec<Col> = Component::ALL.iter().map(|c| Col::Component(*c)).collect();
