@@ -78,6 +78,13 @@ fn a_cell_longer_than_a_spreadsheet_holds_is_a_row_exception_not_a_failed_run() 
     let hit = all.iter().find(|r| r[7].contains("32,767")).unwrap();
     assert!(hit[7].contains("第 B 列有 40000 个字符"), "{hit:?}");
     assert!(hit[6].chars().count() <= 201 && hit[6].ends_with('…'), "the value quoted, cut: {}", hit[6].len());
+    // Rejected, never dropped: the reconciliation counts it and every equation holds.
+    let recon = sheet(&ws.reports("2026-10").join("薪酬月报表_2026-10.xlsx"), 4);
+    for r in &recon[1..] {
+        assert_eq!(text(&r[5]), "相符", "{}", text(&r[1]));
+    }
+    let eq: Vec<String> = recon.iter().map(|r| text(&r[1])).collect();
+    assert!(eq.iter().any(|e| e.starts_with("读入 6 = 接受 5 + 拒绝 1")), "{eq:?}");
     // The row is out of pay.
     let rows = payroll(&ws.reports("2026-10").join("payroll_2026-10.csv"));
     let b01 = rows.iter().find(|r| r[0] == "B01").unwrap();
