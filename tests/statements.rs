@@ -102,19 +102,24 @@ fn the_longest_statement_has_every_kind_of_line_and_fits_its_page() {
     }
 }
 
-#[test]
-fn every_statement_of_the_shipped_month_fits_its_page() {
-    let ws = Workspace::new();
-    let out = ws.dir.path().join("reports");
+/// The shipped October run into `out` (exit 0 or 1); gives its month folder.
+fn shipped_october(out: &std::path::Path) -> std::path::PathBuf {
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_brokercomp"))
         .args(["run", "--month", "2026-10", "--config"])
         .arg(repo().join("config/brokercomp.toml"))
         .arg("--out")
-        .arg(&out)
+        .arg(out)
         .output()
         .unwrap();
     assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
-    let (heights, printable) = statement_heights(&out.join("2026-10/薪酬明细单_2026-10.xlsx"));
+    out.join("2026-10")
+}
+
+#[test]
+fn every_statement_of_the_shipped_month_fits_its_page() {
+    let ws = Workspace::new();
+    let month = shipped_october(&ws.dir.path().join("reports"));
+    let (heights, printable) = statement_heights(&month.join("薪酬明细单_2026-10.xlsx"));
     assert_eq!(heights.len(), 42);
     assert!(heights.iter().all(|h| *h <= printable), "{heights:?} > {printable}");
 }
@@ -128,21 +133,8 @@ fn every_statement_of_the_shipped_month_fits_its_page() {
 fn statements_print_one_page_each() {
     let ws = story();
     let keep = repo().join("target/render");
-    for (name, month) in [("story", ws.reports("2026-02")), ("shipped", std::path::PathBuf::new())] {
-        let month = if name == "shipped" {
-            let out = ws.dir.path().join("shipped");
-            let o = std::process::Command::new(env!("CARGO_BIN_EXE_brokercomp"))
-                .args(["run", "--month", "2026-10", "--config"])
-                .arg(repo().join("config/brokercomp.toml"))
-                .arg("--out")
-                .arg(&out)
-                .output()
-                .unwrap();
-            assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
-            out.join("2026-10")
-        } else {
-            month
-        };
+    let shipped = shipped_october(&ws.dir.path().join("shipped"));
+    for (name, month) in [("story", ws.reports("2026-02")), ("shipped", shipped)] {
         let o = std::process::Command::new("bash")
             .arg(repo().join("scripts/render.sh"))
             .arg(&month)
