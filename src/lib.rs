@@ -10,7 +10,7 @@
 //! ```text
 //!  commands   app (dispatch only) · cli (flags) · commands/<command>.rs · sample
 //!     │        each command asks the pipeline for its months; never another command
-//!  pipeline   one month's road: Settings → Ledger → generate → publish, RunError
+//!  pipeline   one month's road: Settings → Ledger → generate (and publish), RunError
 //!     │        sources → ingest → compute → analysis → report → publish
 //!  ledger     every other month a month needs (earlier clients, figures, prior-period lines,
 //!     │        watched accounts; closed months from their archive; cached), LedgerError; it has

@@ -249,6 +249,11 @@ fn strict_writes_nothing() {
     let out = ws.run(&["run", "--month", "2026-10", "--strict"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(!ws.reports("2026-10").join("payroll_2026-10.csv").exists());
+    // Not even the month's folder: its detail was being written while the month was checked.
+    assert!(!ws.reports("2026-10").exists(), "a month never written leaves no folder");
+    let reports = ws.reports("2026-10").parent().unwrap().to_path_buf();
+    let left: Vec<_> = std::fs::read_dir(&reports).map(|d| d.filter_map(Result::ok).collect()).unwrap_or_default();
+    assert!(left.iter().all(|e| !e.file_name().to_string_lossy().contains("staging")), "{left:?}");
     let check = ws.run(&["check", "--month", "2026-10"]);
     assert_eq!(check.status.code(), Some(1));
 }

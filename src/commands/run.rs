@@ -6,10 +6,12 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use super::{info_note, print_checks, print_issues, print_prior_period};
+use crate::analysis::checks::CheckOutcome;
 use crate::calendar::YearMonth;
-use crate::ledger::Ledger;
+use crate::compute::ComputedMonth;
+use crate::ledger::{Ledger, MonthContext};
 use crate::money::display;
-use crate::pipeline::{self, generate, produce, publish, RunError, Settings, Status, Timings};
+use crate::pipeline::{self, generate_and_publish, produce, RunError, Settings, Status, Timings};
 use crate::report;
 
 /// `run`: every month of `months`, oldest first; the worst status of them.
@@ -61,6 +63,9 @@ pub fn run(s: &Settings, months: Vec<YearMonth>, strict: bool, timings: bool) ->
     if let Some(b) = &bar {
         b.finish_with_message("done");
     }
+    // The process ends here: the months the ledger holds need not be freed one by one (its
+    // cache is written as each entry is made).
+    std::mem::forget(ledger);
     Ok(worst)
 }
 
@@ -76,18 +81,24 @@ fn run_month(
     last: bool,
 ) -> Result<Status, RunError> {
     let mut t = Timings::default();
-    let g = generate(ledger, month, &mut t)?;
-    let computed = &g.produced.computed;
-    print_prior_period(&g.context);
-    let info = print_issues(computed, false);
-    let exceptions = computed.exception_count();
-    let warnings = print_checks(month, &g.checks, false);
-    if strict && exceptions + warnings > 0 {
-        return Err(RunError::Strict { month: month.to_string(), exceptions, warnings });
-    }
     let dir = ledger.month_dir(month);
     let on_wait = || eprintln!("{}: another run of this month is writing; waiting for it to finish", dir.display());
-    publish(ledger, &g, &mut t, &on_wait)?;
+    // What the month found is said before its outputs are written; --strict stops it there.
+    let found = std::cell::Cell::new((0, 0, 0));
+    let gate = |computed: &ComputedMonth, context: &MonthContext, checks: &CheckOutcome| {
+        print_prior_period(context);
+        let info = print_issues(computed, false);
+        let exceptions = computed.exception_count();
+        let warnings = print_checks(month, checks, false);
+        found.set((info, exceptions, warnings));
+        if strict && exceptions + warnings > 0 {
+            return Err(RunError::Strict { month: month.to_string(), exceptions, warnings });
+        }
+        Ok(())
+    };
+    let g = generate_and_publish(ledger, month, &mut t, &on_wait, &gate)?;
+    let (info, exceptions, warnings) = found.get();
+    let computed = &g.produced.computed;
     let total = computed.totals().1;
     eprintln!(
         "{month}: {} managers, total pay {}, {exceptions} exception(s){}{}; written to {}",

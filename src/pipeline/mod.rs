@@ -20,6 +20,7 @@ use crate::analysis::checks::{run_checks, CheckOutcome, CrmTotals, MonthFigures}
 use crate::analysis::{self, summarize, Analysis, MonthSummary};
 use crate::calendar::YearMonth;
 use crate::compute::compute_month;
+use crate::compute::ComputedMonth;
 use crate::config::{Config, StandardSet};
 use crate::ingest::{ingest_month, AccountStatus};
 use crate::ledger::{Ledger, LedgerError, MonthContext, Produced, Producer, Source};
@@ -168,6 +169,63 @@ pub fn generate(ledger: &mut Ledger<'_>, month: YearMonth, t: &mut Timings) -> R
     Ok(Generated { source, context, produced, summary, analysis, checks })
 }
 
+/// What `run` shows of a month before its outputs are written, and may stop it with
+/// (`--strict`): its computed figures, its context and its completeness checks.
+pub type Gate<'g> = dyn Fn(&ComputedMonth, &MonthContext, &CheckOutcome) -> Result<(), RunError> + 'g;
+
+/// The whole road of an open month being run, the last stage overlapped with the analysis: the
+/// ledger records the month (later months need not compute it again) and its outputs replace the
+/// month's folder as a set ([`report::write_month_while`]). Once the month is computed its detail (the largest output, which needs nothing
+/// else) is written on a second core, while this thread loads the months the analysis compares
+/// it with, checks it against its history, analyses it, asks `gate` and records it in the
+/// ledger; the other outputs follow. The outputs are the bytes [`report::render_into`] writes for
+/// a [`generate`]d month; when anything before them refuses (`gate` included), nothing of the
+/// month is replaced.
+///
+/// # Errors
+/// As [`generate`]; what `gate` refuses; a failed write (the earlier outputs stay).
+pub fn generate_and_publish(
+    ledger: &mut Ledger<'_>,
+    month: YearMonth,
+    t: &mut Timings,
+    on_wait: &dyn Fn(),
+    gate: &Gate<'_>,
+) -> Result<Generated, RunError> {
+    let t0 = Instant::now();
+    let source = ledger.source(month)?;
+    let mut context = ledger.context(month, false)?;
+    t.context = t0.elapsed();
+    let t0 = Instant::now();
+    let produced = produce(&source, &context)?;
+    t.produce = t0.elapsed();
+    let dir = ledger.month_dir(month);
+    let labels = labels(source.config.report.locale);
+    let computed =
+        ReportCtx { config: &source.config, month: &produced.computed, labels, analysis: None, checks: None };
+    let t1 = Instant::now();
+    let mut analyse = Duration::ZERO;
+    let ((summary, analysis, checks), _) = report::write_month_while(
+        &computed,
+        &dir,
+        on_wait,
+        || -> Result<_, RunError> {
+            let t2 = Instant::now();
+            context.neighbours = ledger.neighbours(month)?;
+            let checks = check(ledger, &source, &produced.figures)?;
+            let summary = summarize(&produced.computed, &source.config.organization.code);
+            let analysis = analysis::analyse(&source.config, &source.standard, &summary, &|m| context.neighbour(m))?;
+            analyse = t2.elapsed();
+            gate(&produced.computed, &context, &checks)?;
+            ledger.record(&produced, &summary)?;
+            Ok((summary, analysis, checks))
+        },
+        |(_, analysis, checks)| (Some(analysis), Some(checks)),
+    )?;
+    t.analyse = analyse;
+    t.write = t1.elapsed().saturating_sub(analyse);
+    Ok(Generated { source, context, produced, summary, analysis, checks })
+}
+
 /// The completeness checks of a month (SPEC §4.11) with the configuration it is computed with (a
 /// closed month's archived one), against the figures the ledger holds of its history.
 ///
@@ -182,23 +240,4 @@ pub fn check(ledger: &mut Ledger<'_>, source: &Source, figures: &MonthFigures) -
     let history: Vec<(YearMonth, &MonthFigures)> = history.iter().map(|(m, f)| (*m, &**f)).collect();
     let window: Vec<(YearMonth, &MonthFigures)> = window.iter().map(|(m, f)| (*m, &**f)).collect();
     Ok(run_checks(cfg, source.month, figures, &history, &window))
-}
-
-/// The last stage: the ledger records the month (later months need not compute it again) and
-/// its outputs replace the month's folder as a set. Gives the folder written.
-///
-/// # Errors
-/// What computing the month's ledger key refuses; a failed write (the earlier outputs stay).
-pub fn publish(
-    ledger: &mut Ledger<'_>,
-    g: &Generated,
-    t: &mut Timings,
-    on_wait: &dyn Fn(),
-) -> Result<PathBuf, RunError> {
-    ledger.record(&g.produced, &g.summary)?;
-    let dir = ledger.month_dir(g.produced.computed.month);
-    let t0 = Instant::now();
-    report::write_month(&g.report_ctx(), &dir, on_wait)?;
-    t.write = t0.elapsed();
-    Ok(dir)
 }

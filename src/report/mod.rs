@@ -70,6 +70,7 @@ impl fmt::Display for ReportError {
 impl std::error::Error for ReportError {}
 
 /// What every report of a month is made from.
+#[derive(Clone, Copy)]
 pub struct ReportCtx<'a> {
     pub config: &'a Config,
     pub month: &'a ComputedMonth,
@@ -175,29 +176,52 @@ fn earlier_outputs(dir: &Path) -> Vec<String> {
 /// # Errors
 /// [`ReportError::Write`] when any output cannot be written; nothing of the month is replaced then.
 pub fn write_month(ctx: &ReportCtx<'_>, dir: &Path, on_wait: &dyn Fn()) -> Result<Vec<Written>, ReportError> {
-    let _lock = lock_month(dir, on_wait)?;
+    write_month_while(ctx, dir, on_wait, || Ok::<_, ReportError>((ctx.analysis, ctx.checks)), |made| *made)
+        .map(|(_, w)| w)
+}
+
+/// [`write_month`] for a month whose analysis is still to be made: the detail, which needs only
+/// the computed month (`computed`), is written on a second core at once, while `meanwhile` makes
+/// on this thread what the other outputs need; `parts` takes the analysis and the checks from it. When
+/// `meanwhile` fails, nothing is written and the month's outputs stay as they were.
+///
+/// # Errors
+/// What `meanwhile` refuses; [`ReportError::Write`] when any output cannot be written.
+pub fn write_month_while<T, E: From<ReportError>>(
+    computed: &ReportCtx<'_>,
+    dir: &Path,
+    on_wait: &dyn Fn(),
+    meanwhile: impl FnOnce() -> Result<T, E>,
+    parts: impl FnOnce(&T) -> Parts<'_>,
+) -> Result<(T, Vec<Written>), E> {
+    // A month never written before leaves no folder behind when nothing is written.
+    let fresh = !dir.exists();
+    let lock = lock_month(dir, on_wait)?;
     publish::recover(dir)?;
     let staging = publish::staging_folder(dir)?;
-    let result = render_into(ctx, &staging).and_then(|written| {
+    let result = render_into_while(computed, &staging, meanwhile, parts).and_then(|(made, written)| {
         let mut ours: Vec<String> = earlier_outputs(dir);
         ours.extend(written.iter().map(|w| w.name.clone()));
         ours.push(Manifest::FILE.into());
         publish::carry_over(dir, &staging, &|n| ours.iter().any(|o| o == n))?;
         publish::fault("carried").map_err(|e| ReportError::Write { path: dir.to_path_buf(), message: e })?;
         publish::swap(&staging, dir)?;
-        Ok(written)
+        Ok((made, written))
     });
     match result {
-        Ok(written) => {
+        Ok(done) => {
             if let Err(e) = publish::fault("swapped") {
                 // The new set is in place; only the old one is left for the next run to remove.
-                return Err(ReportError::Write { path: dir.to_path_buf(), message: e });
+                return Err(ReportError::Write { path: dir.to_path_buf(), message: e }.into());
             }
             publish::discard(&staging);
-            Ok(written)
+            Ok(done)
         }
         Err(e) => {
             publish::discard(&staging);
+            if fresh {
+                publish::remove_fresh(dir, lock);
+            }
             Err(e)
         }
     }
@@ -208,7 +232,24 @@ pub fn write_month(ctx: &ReportCtx<'_>, dir: &Path, on_wait: &dyn Fn()) -> Resul
 /// # Errors
 /// [`ReportError::Write`] when any output cannot be written.
 pub fn render_into(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, ReportError> {
-    let names = FileNames::new(ctx.config.report.locale, ctx.ym());
+    render_into_while(ctx, dir, || Ok::<_, ReportError>((ctx.analysis, ctx.checks)), |made| *made).map(|(_, w)| w)
+}
+
+/// The parts of a month's report context made after it is computed: its analysis and checks.
+pub type Parts<'a> = (Option<&'a Analysis>, Option<&'a CheckOutcome>);
+
+/// [`render_into`], the detail written on a second core from the start while `meanwhile` runs
+/// on this thread (see [`write_month_while`]).
+///
+/// # Errors
+/// What `meanwhile` refuses; [`ReportError::Write`] when any output cannot be written.
+pub fn render_into_while<T, E: From<ReportError>>(
+    computed: &ReportCtx<'_>,
+    dir: &Path,
+    meanwhile: impl FnOnce() -> Result<T, E>,
+    parts: impl FnOnce(&T) -> Parts<'_>,
+) -> Result<(T, Vec<Written>), E> {
+    let names = FileNames::new(computed.config.report.locale, computed.ym());
     let werr = |name: &str, e: String| ReportError::Write { path: dir.join(name), message: e };
 
     type Render<'r> = &'r (dyn Fn(&Path) -> Result<(), String> + Sync);
@@ -219,52 +260,66 @@ pub fn render_into(ctx: &ReportCtx<'_>, dir: &Path) -> Result<Vec<Written>, Repo
         publish::fault(&format!("stage:{name}")).map_err(|e| werr(name, e))?;
         Ok(name.to_string())
     };
-    // The million-row detail is written on a second core while the other files are written.
-    let (detail, others) = std::thread::scope(|s| {
-        let detail = s.spawn(|| stage(&names.detail, &|p| detail::write(p, ctx).map_err(|e| e.to_string())));
-        let others = (|| -> Result<Vec<String>, ReportError> {
-            let mut v = vec![
-                stage(&names.report, &|p| compensation::write(p, ctx).map_err(|e| e.to_string()))?,
-                stage(&names.slips, &|p| slips::write(p, ctx).map_err(|e| e.to_string()))?,
-                stage(&names.payroll, &|p| {
-                    crate::output::write_with(p, |f| payroll::write(f, ctx)).map_err(|e| e.to_string())
-                })?,
-                stage(&names.statements, &|p| statements::write(p, ctx).map_err(|e| e.to_string()))?,
-            ];
-            if let Some(a) = ctx.analysis {
-                let al = labels::analysis_labels(ctx.config.report.locale);
-                let cfg = ctx.config;
-                let m = ctx.ym();
-                v.push(stage(&names.team, &|p| team::write(p, cfg, &a.team, al).map_err(|e| e.to_string()))?);
-                if let (Some(q), Some(name)) = (&a.quarter, &names.quarterly) {
-                    v.push(stage(name, &|p| review::write_quarter(p, cfg, q, al).map_err(|e| e.to_string()))?);
-                }
-                if let (Some(y), Some(name)) = (&a.annual, &names.annual) {
-                    v.push(stage(name, &|p| review::write_annual(p, cfg, y, al, m).map_err(|e| e.to_string()))?);
-                }
-                for pa in &a.periods {
-                    let name = FileNames::of_period(pa.current.period, al);
-                    v.push(stage(&name, &|p| period::write(p, cfg, pa, al).map_err(|e| e.to_string()))?);
-                }
+    // The million-row detail is written on a second core from the start: while what the other
+    // outputs need is made, and while they are written.
+    std::thread::scope(|s| {
+        let detail = s.spawn(|| stage(&names.detail, &|p| detail::write(p, computed).map_err(|e| e.to_string())));
+        let made = match meanwhile() {
+            Ok(made) => made,
+            Err(e) => {
+                let _ = detail.join();
+                return Err(e);
             }
-            Ok(v)
-        })();
-        (detail.join(), others)
-    });
-    let detail = detail.map_err(|_| werr(&names.detail, "the writer thread failed".into()))??;
-    let mut others = others?;
-    let mut staged = vec![others.remove(0), detail];
-    staged.append(&mut others);
+        };
+        let (analysis, checks) = parts(&made);
+        let ctx = ReportCtx { analysis, checks, ..*computed };
+        let others = render_others(&ctx, &names, &stage);
+        let detail = detail.join().map_err(|_| werr(&names.detail, "the writer thread failed".into()))?;
+        let (detail, mut others) = (detail?, others?);
+        let mut staged = vec![others.remove(0), detail];
+        staged.append(&mut others);
 
-    let mut written = Vec::new();
-    for name in &staged {
-        let path = dir.join(name);
-        let (sha256, size) = hash_file(&path).map_err(|e| werr(name, e.to_string()))?;
-        written.push(Written { name: name.clone(), sha256, size });
+        let mut written = Vec::new();
+        for name in &staged {
+            let path = dir.join(name);
+            let (sha256, size) = hash_file(&path).map_err(|e| werr(name, e.to_string()))?;
+            written.push(Written { name: name.clone(), sha256, size });
+        }
+        let text = Manifest::new(&ctx, &written).to_json().map_err(|e| werr(Manifest::FILE, e.to_string()))?;
+        stage(Manifest::FILE, &|p| crate::output::write(p, text.as_bytes()).map_err(|e| e.to_string()))?;
+        Ok((made, written))
+    })
+}
+
+type Stage<'s> = dyn Fn(&str, &(dyn Fn(&Path) -> Result<(), String> + Sync)) -> Result<String, ReportError> + 's;
+
+/// Every output but the detail and the manifest, in the manifest's order; gives their names.
+fn render_others(ctx: &ReportCtx<'_>, names: &FileNames, stage: &Stage<'_>) -> Result<Vec<String>, ReportError> {
+    let mut v = vec![
+        stage(&names.report, &|p| compensation::write(p, ctx).map_err(|e| e.to_string()))?,
+        stage(&names.slips, &|p| slips::write(p, ctx).map_err(|e| e.to_string()))?,
+        stage(&names.payroll, &|p| {
+            crate::output::write_with(p, |f| payroll::write(f, ctx)).map_err(|e| e.to_string())
+        })?,
+        stage(&names.statements, &|p| statements::write(p, ctx).map_err(|e| e.to_string()))?,
+    ];
+    if let Some(a) = ctx.analysis {
+        let al = labels::analysis_labels(ctx.config.report.locale);
+        let cfg = ctx.config;
+        let m = ctx.ym();
+        v.push(stage(&names.team, &|p| team::write(p, cfg, &a.team, al).map_err(|e| e.to_string()))?);
+        if let (Some(q), Some(name)) = (&a.quarter, &names.quarterly) {
+            v.push(stage(name, &|p| review::write_quarter(p, cfg, q, al).map_err(|e| e.to_string()))?);
+        }
+        if let (Some(y), Some(name)) = (&a.annual, &names.annual) {
+            v.push(stage(name, &|p| review::write_annual(p, cfg, y, al, m).map_err(|e| e.to_string()))?);
+        }
+        for pa in &a.periods {
+            let name = FileNames::of_period(pa.current.period, al);
+            v.push(stage(&name, &|p| period::write(p, cfg, pa, al).map_err(|e| e.to_string()))?);
+        }
     }
-    let text = Manifest::new(ctx, &written).to_json().map_err(|e| werr(Manifest::FILE, e.to_string()))?;
-    stage(Manifest::FILE, &|p| crate::output::write(p, text.as_bytes()).map_err(|e| e.to_string()))?;
-    Ok(written)
+    Ok(v)
 }
 
 #[cfg(test)]

@@ -51,18 +51,54 @@ fn werr(p: &Path, e: impl std::fmt::Display) -> ReportError {
 /// # Errors
 /// When the folder or lock file cannot be created.
 pub fn lock_month(dir: &Path, on_wait: &dyn Fn()) -> Result<MonthLock, ReportError> {
-    std::fs::create_dir_all(dir).map_err(|e| werr(dir, e))?;
     let path = lock_path(dir);
-    let file = crate::output::lock_file(&path).map_err(|e| werr(&path, e))?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => {
-            on_wait();
-            file.lock().map_err(|e| werr(&path, e))?;
+    let mut waited = false;
+    loop {
+        std::fs::create_dir_all(dir).map_err(|e| werr(dir, e))?;
+        let file = crate::output::lock_file(&path).map_err(|e| werr(&path, e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                if !std::mem::replace(&mut waited, true) {
+                    on_wait();
+                }
+                file.lock().map_err(|e| werr(&path, e))?;
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(werr(&path, e)),
         }
-        Err(std::fs::TryLockError::Error(e)) => return Err(werr(&path, e)),
+        // The run we waited for may have removed the month's folder it had made (it wrote
+        // nothing): the lock is then on a file no longer there, and is taken again.
+        if still_there(&file, &path) {
+            return Ok(MonthLock { _file: file });
+        }
     }
-    Ok(MonthLock { _file: file })
+}
+
+/// Whether `path` is still the file `file` has open.
+#[cfg(unix)]
+fn still_there(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        _ => false,
+    }
+}
+
+/// Whether `path` is still the file `file` has open (beside the month's folder on Windows, the
+/// lock file is never removed).
+#[cfg(not(unix))]
+fn still_there(_file: &File, _path: &Path) -> bool {
+    true
+}
+
+/// Remove the month's folder `dir` that this run made and wrote nothing into (it held only the
+/// lock), with the lock inside it on Unix; the lock is given up.
+pub fn remove_fresh(dir: &Path, lock: MonthLock) {
+    if cfg!(unix) {
+        let _ = std::fs::remove_file(lock_path(dir));
+    }
+    drop(lock);
+    let _ = std::fs::remove_dir(dir);
 }
 
 /// A step of the replacement at which a test may make the run fail (`BROKERCOMP_FAULT=<step>`)
@@ -312,4 +348,40 @@ fn rename(from: &Path, to: &Path) -> Result<(), ReportError> {
 pub fn discard(staging: &Path) {
     make_writable(staging);
     let _ = std::fs::remove_dir_all(staging);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(unix)]
+    fn a_run_waiting_on_a_month_whose_folder_was_removed_locks_the_new_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("2026-10");
+        let first = lock_month(&dir, &|| {}).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let d = dir.clone();
+        let waiting = std::thread::spawn(move || lock_month(&d, &|| tx.send(()).unwrap()).unwrap());
+        rx.recv().unwrap();
+        remove_fresh(&dir, first);
+        let second = waiting.join().unwrap();
+        // The lock held is the one at the path: a third run must wait for it.
+        let third = File::open(lock_path(&dir)).unwrap();
+        assert!(matches!(third.try_lock(), Err(std::fs::TryLockError::WouldBlock)));
+        drop(second);
+        assert!(third.try_lock().is_ok());
+    }
+
+    #[test]
+    fn a_fresh_folder_is_removed_with_its_lock_and_one_with_outputs_is_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("2026-10");
+        remove_fresh(&dir, lock_month(&dir, &|| {}).unwrap());
+        assert!(!dir.exists());
+        let lock = lock_month(&dir, &|| {}).unwrap();
+        std::fs::write(dir.join("payroll_2026-10.csv"), "x").unwrap();
+        remove_fresh(&dir, lock);
+        assert!(dir.join("payroll_2026-10.csv").exists(), "a folder with files in it stays");
+    }
 }
