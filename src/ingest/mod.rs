@@ -124,12 +124,12 @@ pub(crate) fn read_accounts(
 /// (information, SPEC §4.5).
 fn mark_returning(
     accounts: &mut [AccountRow],
-    earlier: &Lookup<String, YearMonth>,
+    earlier: &Lookup<&str, YearMonth>,
     files: &[InputFile],
     issues: &mut Vec<Issue>,
 ) {
     for a in accounts.iter_mut().filter(|a| a.status == AccountStatus::New) {
-        if let Some(m) = earlier.get(&a.client_id) {
+        if let Some(m) = earlier.get(a.client_id.as_str()) {
             a.status = AccountStatus::Returning(*m);
             let why = Reason::Returning(*m);
             let issue = row_issue(Kind::Accounts, files, a, A::CLIENT_ID, a.client_id.clone(), why);
@@ -186,7 +186,7 @@ pub fn ingest_month(
     config: &Config,
     data_dir: &Path,
     month: YearMonth,
-    earlier: &Lookup<String, YearMonth>,
+    earlier: &Lookup<&str, YearMonth>,
 ) -> Result<MonthInput, FileError> {
     let found = discover(config, data_dir, month)?;
     let mut reading = Reading::new(config, data_dir, month);

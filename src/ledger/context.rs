@@ -29,8 +29,8 @@ pub struct MonthContext {
 
 impl MonthContext {
     /// The earlier clients as a lookup for ingestion.
-    pub fn earlier_lookup(&self) -> Lookup<String, YearMonth> {
-        self.earlier_clients.iter().cloned().collect()
+    pub fn earlier_lookup(&self) -> Lookup<&str, YearMonth> {
+        self.earlier_clients.iter().map(|(c, m)| (c.as_str(), *m)).collect()
     }
 
     /// What earlier months carry into the month, for compute.

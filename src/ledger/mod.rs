@@ -115,6 +115,51 @@ struct CachedEntry {
     figures: MonthFigures,
 }
 
+/// `running` (sorted by client) with the clients of `sets` (months after all of its, ascending;
+/// each set sorted) merged in: each client once, with its first month, sorted by client. One
+/// merge of sorted lists: years of months cost a pass over their clients, not a tree insert each.
+fn first_months(running: Vec<(String, YearMonth)>, sets: &[(YearMonth, Rc<ClientSet>)]) -> Vec<(String, YearMonth)> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let total = running.len() + sets.iter().map(|(_, s)| s.clients.len()).sum::<usize>();
+    let mut out: Vec<(String, YearMonth)> = Vec::with_capacity(total);
+    // The head of each list: (client, month, list); the earliest month first among equals.
+    let mut heads = BinaryHeap::new();
+    let mut lists: Vec<std::slice::Iter<'_, String>> = Vec::with_capacity(sets.len());
+    for (i, (m, set)) in sets.iter().enumerate() {
+        let mut it = set.clients.iter();
+        if let Some(c) = it.next() {
+            heads.push(Reverse((c.as_str(), *m, i)));
+        }
+        lists.push(it);
+    }
+    let mut old = running.into_iter().peekable();
+    loop {
+        let next_new = heads.peek().map(|Reverse((c, _, _))| *c);
+        // An earlier pass's client comes first among equals: its months are all earlier.
+        match (old.peek(), next_new) {
+            (Some((c, _)), Some(n)) if c.as_str() <= n => {
+                let (c, m) = old.next().expect("peeked");
+                if out.last().is_none_or(|(l, _)| *l != c) {
+                    out.push((c, m));
+                }
+            }
+            (Some(_), None) => out.extend(old.by_ref()),
+            (_, Some(_)) => {
+                let Some(Reverse((c, m, i))) = heads.pop() else { break };
+                if out.last().is_none_or(|(l, _)| l != c) {
+                    out.push((c.to_string(), m));
+                }
+                if let Some(n) = lists[i].next() {
+                    heads.push(Reverse((n.as_str(), sets[i].0, i)));
+                }
+            }
+            (None, None) => break,
+        }
+    }
+    out
+}
+
 /// The file of a closed month's archive that holds its [`MonthFigures`].
 pub const FIGURES_FILE: &str = "figures.json";
 
@@ -142,8 +187,9 @@ pub struct Ledger<'a> {
     priors: BTreeMap<YearMonth, Rc<Vec<PriorPeriodLine>>>,
     changes: BTreeMap<YearMonth, Rc<Vec<String>>>,
     recomputed: BTreeMap<YearMonth, Rc<Recomputed>>,
-    /// Every client seen in the months before `clients_until`, with its first month.
-    running: BTreeMap<String, YearMonth>,
+    /// Every client seen in the months before `clients_until`, with its first month, sorted by
+    /// client.
+    running: Vec<(String, YearMonth)>,
     clients_until: Option<YearMonth>,
     /// After each month folded into `running`: the digest of the client sets up to it.
     client_digests: BTreeMap<YearMonth, String>,
@@ -213,7 +259,7 @@ impl<'a> Ledger<'a> {
             priors: BTreeMap::new(),
             changes: BTreeMap::new(),
             recomputed: BTreeMap::new(),
-            running: BTreeMap::new(),
+            running: Vec::new(),
             clients_until: None,
             client_digests: BTreeMap::new(),
             computed: Vec::new(),
@@ -357,7 +403,7 @@ impl<'a> Ledger<'a> {
     /// A file-level error of an earlier month's roster or accounts.
     pub fn earlier_clients(&mut self, month: YearMonth) -> Result<(Vec<(String, YearMonth)>, String), LedgerError> {
         let digest = self.earlier_digest(month)?;
-        let clients = self.running.iter().filter(|(_, f)| **f < month).map(|(c, f)| (c.clone(), *f)).collect();
+        let clients = self.running.iter().filter(|(_, f)| *f < month).cloned().collect();
         Ok((clients, digest))
     }
 
@@ -369,6 +415,7 @@ impl<'a> Ledger<'a> {
         let earlier: Vec<YearMonth> = self.months().iter().copied().filter(|m| *m < month).collect();
         let until = self.clients_until;
         let fresh: Vec<YearMonth> = earlier.iter().copied().filter(|m| until.is_none_or(|u| *m >= u)).collect();
+        let mut sets = Vec::new();
         for m in fresh {
             let set = self.client_set(m)?;
             let mut h = Sha256::new();
@@ -376,11 +423,13 @@ impl<'a> Ledger<'a> {
             h.update(m.to_string().as_bytes());
             h.update(set.key.as_bytes());
             let digest = hex::encode(h.finalize());
-            for c in &set.clients {
-                self.running.entry(c.clone()).or_insert(m);
-            }
             self.client_digests.insert(m, digest);
             self.clients_until = Some(m.next());
+            sets.push((m, set));
+        }
+        if !sets.is_empty() {
+            let running = std::mem::take(&mut self.running);
+            self.running = first_months(running, &sets);
         }
         Ok(earlier.last().and_then(|m| self.client_digests.get(m)).cloned().unwrap_or_default())
     }
@@ -458,8 +507,10 @@ impl<'a> Ledger<'a> {
             if m >= month {
                 break;
             }
-            if let Some(r) = self.closed(m)? {
-                closed.push((m, r));
+            // From the month's source, read once per process (every earlier month's source is
+            // needed for its clients anyway), not its close record again for every later month.
+            if let Some(c) = &self.source(m)?.closed {
+                closed.push((m, c.record.clone()));
             }
         }
         let mut lines = Vec::new();
@@ -577,12 +628,22 @@ impl<'a> Ledger<'a> {
         let mut context =
             MonthContext { month: Some(month), earlier_clients, prior_period, clawback, neighbours: Vec::new() };
         if neighbours {
-            for m in crate::analysis::months_needed(month) {
-                let s = self.entry(m)?.map(|s| (*s).clone());
-                context.neighbours.push((m, s));
-            }
+            context.neighbours = self.neighbours(month)?;
         }
         Ok(context)
+    }
+
+    /// The summaries of the months the analysis of `month` compares it with (`None` where a
+    /// month has no inputs), as now.
+    ///
+    /// # Errors
+    /// What an earlier month refuses.
+    pub fn neighbours(&mut self, month: YearMonth) -> Result<Vec<(YearMonth, Option<MonthSummary>)>, LedgerError> {
+        let mut out = Vec::new();
+        for m in crate::analysis::months_needed(month) {
+            out.push((m, self.entry(m)?.map(|s| (*s).clone())));
+        }
+        Ok(out)
     }
 
     /// The key of an open month's figures: the build, the configuration, the standard, its input
@@ -782,6 +843,63 @@ pub fn remove_stale_temporaries(dir: &Path, prefix: &str) {
         let old = e.metadata().and_then(|m| m.modified()).is_ok_and(|t| t < hour_ago);
         if e.file_name().to_string_lossy().starts_with(prefix) && old {
             let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn set(clients: &[&str]) -> Rc<ClientSet> {
+        let mut clients: Vec<String> = clients.iter().map(|c| c.to_string()).collect();
+        clients.sort();
+        clients.dedup();
+        Rc::new(ClientSet { key: String::new(), clients })
+    }
+
+    fn ym(y: i32, m: u32) -> YearMonth {
+        YearMonth::new(y, m).unwrap()
+    }
+
+    #[test]
+    fn a_client_keeps_its_first_month_across_passes() {
+        let first = first_months(Vec::new(), &[(ym(2026, 1), set(&["B", "D"])), (ym(2026, 2), set(&["A", "B"]))]);
+        assert_eq!(first, vec![("A".into(), ym(2026, 2)), ("B".into(), ym(2026, 1)), ("D".into(), ym(2026, 1))]);
+        let later = first_months(first, &[(ym(2026, 3), set(&["A", "C", "E"]))]);
+        let months: Vec<(&str, u32)> = later.iter().map(|(c, m)| (c.as_str(), m.month)).collect();
+        assert_eq!(months, [("A", 2), ("B", 1), ("C", 3), ("D", 1), ("E", 3)]);
+    }
+
+    proptest! {
+        /// The merge gives what one ordered map, filled month by month, gives; in one pass or
+        /// in several.
+        #[test]
+        fn the_merge_is_a_first_month_map(
+            months in proptest::collection::vec(proptest::collection::vec(0u8..40, 0..30), 1..8),
+            split in 0usize..8,
+        ) {
+            let sets: Vec<(YearMonth, Rc<ClientSet>)> = months
+                .iter()
+                .enumerate()
+                .map(|(i, cs)| {
+                    let names: Vec<String> = cs.iter().map(|c| format!("C{c:02}")).collect();
+                    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+                    (ym(2020, i as u32 + 1), set(&refs))
+                })
+                .collect();
+            let mut want: BTreeMap<String, YearMonth> = BTreeMap::new();
+            for (m, s) in &sets {
+                for c in &s.clients {
+                    want.entry(c.clone()).or_insert(*m);
+                }
+            }
+            let want: Vec<(String, YearMonth)> = want.into_iter().collect();
+            prop_assert_eq!(&first_months(Vec::new(), &sets), &want);
+            let cut = split.min(sets.len());
+            let two = first_months(first_months(Vec::new(), &sets[..cut]), &sets[cut..]);
+            prop_assert_eq!(&two, &want);
         }
     }
 }
