@@ -11,7 +11,7 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use super::row::{value, Value};
 use super::style::{header_text, print_setup, properties, Styles, Widths};
-use super::working::{trace, Speaker};
+use super::working::{trace, ByManager, Speaker};
 use super::{recon, ReportCtx};
 use crate::compute::ManagerPay;
 use crate::config::Locale;
@@ -181,8 +181,9 @@ fn trace_sheet(ws: &mut Worksheet, ctx: &ReportCtx<'_>, st: &Styles) -> Result<(
     let mut widths = header_row(ws, &l.trace_columns, 90, st)?;
     let mut row = 1u32;
     let sp = Speaker::new(ctx.config.report.locale, ctx.month.standard.rounding);
+    let by = ByManager::of(ctx.month);
     for m in &ctx.month.managers {
-        for t in &trace(ctx.month, m, &sp) {
+        for t in &trace(ctx.month, &by, m, &sp) {
             let cells = [
                 m.person.manager_id.as_str(),
                 m.person.name.as_str(),

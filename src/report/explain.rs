@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use super::reasons::issue_text;
-use super::working::{trace, Speaker};
+use super::working::{trace, ByManager, Speaker};
 use crate::compute::{ComputedMonth, ManagerPay};
 use crate::config::Locale;
 use crate::model::{Component, Employment};
@@ -44,7 +44,7 @@ pub fn text(month: &ComputedMonth, m: &ManagerPay, locale: Locale) -> String {
     );
     let _ = writeln!(s, "{title}\n{identity}\n{std_line}");
     let mut last = None;
-    for t in &trace(month, m, &sp) {
+    for t in &trace(month, &ByManager::of(month), m, &sp) {
         if last != Some(t.rule) {
             let _ = writeln!(s, "\n【{}】", sp.rule(t.rule));
             last = Some(t.rule);

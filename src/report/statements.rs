@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthChar;
 
 use super::labels::Labels;
 use super::style::{header_text, print_setup, properties, Styles};
-use super::working::{trace, Rule, Speaker, TraceLine};
+use super::working::{trace, ByManager, Rule, Speaker, TraceLine};
 use super::ReportCtx;
 use crate::compute::ManagerPay;
 use crate::model::Employment;
@@ -74,6 +74,7 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
     let l = ctx.labels;
     let mut looks = Looks::new(l);
     let sp = Speaker::new(ctx.config.report.locale, ctx.rounding());
+    let by = ByManager::of(ctx.month);
     let mut wb = Workbook::new();
     wb.set_properties(&properties(ctx.ym(), l.statement_title, &ctx.config.organization.name)?);
     let managers = &ctx.month.managers;
@@ -96,7 +97,7 @@ pub fn write(path: &Path, ctx: &ReportCtx<'_>) -> Result<(), XlsxError> {
                 breaks.push(row);
             }
             let serial = serial(ctx, n * STATEMENTS_PER_SHEET + k);
-            let rows = statement(ctx, &sp, m, &serial);
+            let rows = statement(ctx, &sp, &by, m, &serial);
             let font = fitting_font(&rows);
             row = write_rows(ws, row, &rows, looks.at(font))?;
         }
@@ -158,7 +159,7 @@ pub fn fitting_font(rows: &[Row]) -> f64 {
 }
 
 /// The rows of one statement: who, the working of every rule, the total, the signature.
-pub fn statement(ctx: &ReportCtx<'_>, sp: &Speaker, m: &ManagerPay, serial: &str) -> Vec<Row> {
+pub fn statement(ctx: &ReportCtx<'_>, sp: &Speaker, by: &ByManager<'_>, m: &ManagerPay, serial: &str) -> Vec<Row> {
     let l = ctx.labels;
     let cols = &l.columns;
     let colon = l.colon;
@@ -188,7 +189,7 @@ pub fn statement(ctx: &ReportCtx<'_>, sp: &Speaker, m: &ManagerPay, serial: &str
     }
     rows.push(Row::Blank);
     rows.push(Row::Header);
-    let lines = trace(ctx.month, m, sp);
+    let lines = trace(ctx.month, by, m, sp);
     let mut last: Option<Rule> = None;
     for t in &lines {
         if t.rule == Rule::Total {

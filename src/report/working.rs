@@ -13,8 +13,9 @@ use super::words::{fill, month_zh, words, Words};
 use crate::calendar::{Date, YearMonth};
 use crate::compute::rules::leader::LeaderOverride;
 use crate::compute::rules::minimum::MinimumOutcome;
-use crate::compute::{ComputedMonth, ManagerPay};
+use crate::compute::{AccountOutcome, AdjustmentLine, ComputedMonth, ManagerPay};
 use crate::config::{Locale, ScheduleMode};
+use crate::lookup::Lookup;
 use crate::model::{Component, Metric};
 use crate::money::{grouped, percent, Rounding};
 
@@ -90,8 +91,38 @@ impl Speaker {
 /// Adds one line: rule, item, working, result.
 type AddLine<'a> = dyn FnMut(Rule, &str, String, Option<Decimal>) + 'a;
 
-/// Every line of a manager's calculation.
-pub fn trace(month: &ComputedMonth, m: &ManagerPay, s: &Speaker) -> Vec<TraceLine> {
+/// A month's new accounts and adjustment rows by manager, each in file order: made once for a
+/// report, so that the working of 5,000 managers does not walk the month's accounts 5,000 times.
+pub struct ByManager<'a> {
+    accounts: Lookup<&'a str, Vec<&'a AccountOutcome>>,
+    adjustments: Lookup<&'a str, Vec<&'a AdjustmentLine>>,
+}
+
+impl<'a> ByManager<'a> {
+    pub fn of(month: &'a ComputedMonth) -> Self {
+        let mut accounts: Lookup<&str, Vec<&AccountOutcome>> = Lookup::new();
+        for a in &month.accounts {
+            accounts.get_or_insert_with(a.manager_id.as_str(), Vec::new).push(a);
+        }
+        let mut adjustments: Lookup<&str, Vec<&AdjustmentLine>> = Lookup::new();
+        for a in &month.adjustments {
+            adjustments.get_or_insert_with(a.manager_id.as_str(), Vec::new).push(a);
+        }
+        ByManager { accounts, adjustments }
+    }
+
+    fn accounts(&self, id: &str) -> &[&'a AccountOutcome] {
+        self.accounts.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    fn adjustments(&self, id: &str) -> &[&'a AdjustmentLine] {
+        self.adjustments.get(id).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Every line of a manager's calculation (`by`: the month's rows by manager, [`ByManager::of`]
+/// the month).
+pub fn trace(month: &ComputedMonth, by: &ByManager<'_>, m: &ManagerPay, s: &Speaker) -> Vec<TraceLine> {
     let w = s.words;
     let cols = &s.labels.columns;
     let mut out = Vec::new();
@@ -257,7 +288,7 @@ pub fn trace(month: &ComputedMonth, m: &ManagerPay, s: &Speaker) -> Vec<TraceLin
         fill(w.accounts_working, &[("new", &m.new_accounts.to_string()), ("valid", &m.valid_accounts.to_string())]);
     line(rule, w.accounts, text, None);
     let mut by_type: Vec<(&str, u32, Decimal, Decimal)> = Vec::new();
-    for acc in month.accounts.iter().filter(|a| a.manager_id == id && a.valid.is_ok()) {
+    for acc in by.accounts(id).iter().filter(|a| a.valid.is_ok()) {
         match by_type.iter_mut().find(|t| t.0 == acc.account_type) {
             Some(t) => {
                 t.1 += 1;
@@ -293,7 +324,7 @@ pub fn trace(month: &ComputedMonth, m: &ManagerPay, s: &Speaker) -> Vec<TraceLin
     line(Rule::Component(Component::AssetBonus), cols.components.asset_bonus, text, Some(ab.value));
 
     let rule = Rule::Component(Component::Adjustments);
-    for a in month.adjustments.iter().filter(|a| a.manager_id == id) {
+    for a in by.adjustments(id) {
         let text = fill(
             w.adjustment_row,
             &[("file", &a.file), ("row", &a.row.to_string()), ("category", &a.category), ("reason", &a.reason)],
