@@ -175,10 +175,10 @@ pub type Gate<'g> = dyn Fn(&ComputedMonth, &MonthContext, &CheckOutcome) -> Resu
 
 /// The whole road of an open month being run, the last stage overlapped with the analysis: the
 /// ledger records the month (later months need not compute it again) and its outputs replace the
-/// month's folder as a set ([`report::write_month_while`]). Once the month is computed its detail (the largest output, which needs nothing
-/// else) is written on a second core, while this thread loads the months the analysis compares
-/// it with, checks it against its history, analyses it, asks `gate` and records it in the
-/// ledger; the other outputs follow. The outputs are the bytes [`report::render_into`] writes for
+/// month's folder as a set ([`report::write_month_while`]). Once the month is computed its detail
+/// (the largest output, which needs nothing else) is written on a second core, while this thread
+/// loads the months the analysis compares it with, checks it against its history, analyses it,
+/// asks `gate` and records it in the ledger; the other outputs follow. The outputs are the bytes [`report::render_into`] writes for
 /// a [`generate`]d month; when anything before them refuses (`gate` included), nothing of the
 /// month is replaced.
 ///

@@ -171,19 +171,12 @@ fn earlier_outputs(dir: &Path) -> Vec<String> {
 }
 
 /// Render every output of the month and replace the month's folder's outputs with them as a
-/// set (see [`publish`]). `on_wait` is called when another run holds the month's lock.
-///
-/// # Errors
-/// [`ReportError::Write`] when any output cannot be written; nothing of the month is replaced then.
-pub fn write_month(ctx: &ReportCtx<'_>, dir: &Path, on_wait: &dyn Fn()) -> Result<Vec<Written>, ReportError> {
-    write_month_while(ctx, dir, on_wait, || Ok::<_, ReportError>((ctx.analysis, ctx.checks)), |made| *made)
-        .map(|(_, w)| w)
-}
-
-/// [`write_month`] for a month whose analysis is still to be made: the detail, which needs only
-/// the computed month (`computed`), is written on a second core at once, while `meanwhile` makes
-/// on this thread what the other outputs need; `parts` takes the analysis and the checks from it. When
-/// `meanwhile` fails, nothing is written and the month's outputs stay as they were.
+/// set (see [`publish`]); `on_wait` is called when another run holds the month's lock. The
+/// analysis of the month may still be in the making: the detail, which needs only the computed
+/// month (`computed`), is written on a second core at once, while `meanwhile` makes on this thread
+/// what the other outputs need; `parts` takes the analysis and the checks from it. When
+/// `meanwhile` fails, nothing is written and the month's outputs stay as they were (a month never
+/// written before is left with no folder).
 ///
 /// # Errors
 /// What `meanwhile` refuses; [`ReportError::Write`] when any output cannot be written.
