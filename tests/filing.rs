@@ -248,6 +248,20 @@ impl HeadOffice {
     }
 
     /// The problems of `code`, as text.
+    /// A second copy of `code`'s package `kept` saved as `copy`: two packages of one branch and
+    /// month, whatever their names, make both 无效, and 问题 names each one's other.
+    fn expect_two_copies_invalid(&self, code: &str, kept: &str, copy: &str) {
+        std::fs::copy(self.filings().join(kept), self.filings().join(copy)).unwrap();
+        self.expect_invalid(code, &format!("同一营业部同一月份另有备案包 {copy}"));
+        let problems = self.problems();
+        for (one, other) in [(kept, copy), (copy, kept)] {
+            assert!(
+                problems.iter().any(|r| r[3] == one && r[4].contains(&format!("同一营业部同一月份另有备案包 {other}"))),
+                "{one} names {other}: {problems:?}"
+            );
+        }
+    }
+
     fn problems_of(&self, code: &str) -> Vec<String> {
         self.problems().into_iter().filter(|r| r[0] == code).map(|r| r[4].clone()).collect()
     }
@@ -775,13 +789,7 @@ fn hostile_a_filing_json_listing_more_files_than_a_package_holds() {
 #[test]
 fn hostile_two_packages_of_one_branch_and_month_make_both_invalid() {
     let h = HeadOffice::new();
-    std::fs::copy(h.package("SZFT"), h.filings().join("SZFT_202610 (2).zip")).unwrap();
-    h.expect_invalid("SZFT", "同一营业部同一月份另有备案包 SZFT_202610 (2).zip");
-    let problems = h.problems();
-    assert!(
-        problems.iter().any(|r| r[3] == "SZFT_202610 (2).zip" && r[4].contains("另有备案包 SZFT_202610.zip")),
-        "{problems:?}"
-    );
+    h.expect_two_copies_invalid("SZFT", "SZFT_202610.zip", "SZFT_202610 (2).zip");
 }
 
 #[test]
@@ -813,13 +821,7 @@ fn a_package_is_identified_by_its_filing_json_whatever_its_file_name() {
     assert_eq!(h.problems()[0][0], "无问题：所有登记营业部均已备案，且无超限");
     // A second copy of it under yet another name: two packages of one branch and month, whatever
     // their names, make both 无效.
-    std::fs::copy(h.filings().join("szft-july.zip"), h.filings().join("福田 十月.zip")).unwrap();
-    h.expect_invalid("SZFT", "同一营业部同一月份另有备案包 szft-july.zip");
-    let problems = h.problems();
-    assert!(
-        problems.iter().any(|r| r[3] == "szft-july.zip" && r[4].contains("另有备案包 福田 十月.zip")),
-        "{problems:?}"
-    );
+    h.expect_two_copies_invalid("SZFT", "szft-july.zip", "福田 十月.zip");
 }
 
 #[test]

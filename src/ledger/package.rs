@@ -789,6 +789,20 @@ mod tests {
     use super::*;
     use crate::testing::ym;
 
+    /// A registry of one branch, 南山 (SZNS).
+    fn nanshan() -> Registry {
+        Registry::parse("[[branches]]\ncode = \"SZNS\"\nname = \"南山\"\n", Path::new("b.toml")).unwrap()
+    }
+
+    /// A file named `name` that is not a zip, read as a package of 2026-10 against [`nanshan`].
+    fn unread(name: &str) -> (PackageRead, Registry) {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(name);
+        std::fs::write(&p, b"not a zip").unwrap();
+        let registry = nanshan();
+        (read_package(&p, ym("2026-10"), &registry, dir.path()), registry)
+    }
+
     #[test]
     fn a_package_name_gives_its_code_and_month() {
         assert_eq!(from_name("SZNS_202610.zip"), (Some("SZNS".into()), Some(ym("2026-10"))));
@@ -832,20 +846,13 @@ mod tests {
             z.start_file(format!("{i}.txt"), zip::write::SimpleFileOptions::default()).unwrap();
         }
         z.finish().unwrap();
-        let registry =
-            Registry::parse("[[branches]]\ncode = \"SZNS\"\nname = \"南山\"\n", Path::new("b.toml")).unwrap();
-        let r = read_package(&p, ym("2026-10"), &registry, dir.path());
+        let r = read_package(&p, ym("2026-10"), &nanshan(), dir.path());
         assert_eq!(r.findings, [Finding::TooManyMembers { limit: MAX_ENTRIES }]);
     }
 
     #[test]
     fn a_package_lists_where_it_comes_from_even_when_unread() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("SZNS_202610.zip");
-        std::fs::write(&p, b"not a zip").unwrap();
-        let registry =
-            Registry::parse("[[branches]]\ncode = \"SZNS\"\nname = \"南山\"\n", Path::new("b.toml")).unwrap();
-        let r = read_package(&p, ym("2026-10"), &registry, dir.path());
+        let (r, registry) = unread("SZNS_202610.zip");
         assert_eq!((r.code.as_deref(), r.month), (Some("SZNS"), Some(ym("2026-10"))));
         assert!(matches!(r.findings.as_slice(), [Finding::NotAZip { .. }]), "{:?}", r.findings);
         let c = consolidate(&registry, ym("2026-10"), vec![r.clone()]);
@@ -857,12 +864,7 @@ mod tests {
 
     #[test]
     fn a_package_that_says_nothing_of_whose_it_is_is_listed_apart_with_its_reason() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("junk.zip");
-        std::fs::write(&p, b"not a zip").unwrap();
-        let registry =
-            Registry::parse("[[branches]]\ncode = \"SZNS\"\nname = \"南山\"\n", Path::new("b.toml")).unwrap();
-        let r = read_package(&p, ym("2026-10"), &registry, dir.path());
+        let (r, registry) = unread("junk.zip");
         assert_eq!((r.code.as_deref(), r.month), (None, None));
         let c = consolidate(&registry, ym("2026-10"), vec![r]);
         assert_eq!(c.lines.len(), 1, "no line of its own");
